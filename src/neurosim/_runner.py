@@ -1,0 +1,100 @@
+"""Shared plumbing for the simulate functions: time grid, stimulus shapes, segments, spikes."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validation import as_finite_array, as_float, param_error
+from .stimulus import Stimulus
+
+# Spike buffers hold at most this many float64 slots per segment (32 MiB).
+SPIKE_BUFFER_SLOTS = 4_000_000
+
+
+def time_grid(duration, dt, func: str, dt_max: float, dt_hint: str) -> tuple[float, float, int]:
+    """Check ``duration`` and ``dt`` (ms) and return them with the number of steps."""
+    dur = as_float(duration, func, "duration", "ms", low=0.0)
+    step = as_float(dt, func, "dt", "ms", low=0.0)
+    if step > dt_max:
+        raise param_error(func, "dt", f"a float in (0, {dt_max:.4g}] ms ({dt_hint})", dt)
+    nsteps = round(dur / step)
+    if nsteps < 1 or abs(nsteps * step - dur) > 1e-6 * max(dur, step):
+        raise param_error(func, "duration", f"a positive multiple of dt = {step:g} ms",
+                          duration)
+    return dur, step, nsteps
+
+
+def stimulus_matrix(stimulus, nsteps: int, dt: float, func: str, unit: str):
+    """Turn what the user gave into an (S, Ni) float64 array the kernels index.
+
+    Returns (matrix, n_neurons, single, trace) where ``single`` says the result is one neuron
+    and ``trace`` is the current per step (None when it is one constant per neuron).
+    """
+    if isinstance(stimulus, Stimulus):
+        if stimulus.unit is not None and stimulus.unit != unit:
+            raise param_error(func, "stimulus", f"a current in {unit}",
+                              f"a stimulus in {stimulus.unit}")
+        values = stimulus.sample(dt, nsteps)
+        if not np.all(np.isfinite(values)):
+            raise param_error(func, "stimulus", "finite at every step (no NaN or inf)", stimulus)
+        return values[:, None].copy(), 1, True, values
+    if isinstance(stimulus, numbers.Real) or (hasattr(stimulus, "dim") and np.ndim(stimulus) == 0):
+        value = as_float(stimulus, func, "stimulus", unit)
+        return np.array([[value]]), 1, True, np.full(nsteps, value)
+    if isinstance(stimulus, (str, bytes)) or stimulus is None:
+        raise param_error(func, "stimulus", f"a number ({unit}), a Stimulus, a 1-D array (one "
+                          "constant per neuron) or a 2-D array (steps x neurons)", stimulus,
+                          TypeError)
+    arr = as_finite_array(stimulus, func, "stimulus", unit)
+    if arr.ndim == 1 and arr.size >= 1:
+        return arr[None, :].copy(), arr.size, False, None
+    if arr.ndim == 2 and arr.shape[1] >= 1:
+        if arr.shape[0] != nsteps:
+            raise param_error(func, "stimulus", f"a 2-D array with one row per step "
+                              f"(duration / dt = {nsteps} rows)", arr)
+        return np.ascontiguousarray(arr), arr.shape[1], False, arr
+    raise param_error(func, "stimulus", "a non-empty 1-D array (one constant per neuron) or a "
+                      "2-D array (steps x neurons)", arr)
+
+
+def segment_steps(n_neurons: int, nsteps: int) -> int:
+    """Steps per kernel call, so that spike buffers (steps/2 + 1 per neuron) stay bounded."""
+    per_neuron = max(2, SPIKE_BUFFER_SLOTS // max(n_neurons, 1))
+    return int(min(nsteps, max(2, 2 * (per_neuron - 1))))
+
+
+class SpikeCollector:
+    """Gathers (neuron, time) pairs segment by segment; memory O(spikes)."""
+
+    def __init__(self, n_neurons: int):
+        self.n = n_neurons
+        self.ids = []
+        self.times = []
+
+    def add(self, spk_t: np.ndarray, spk_n: np.ndarray) -> None:
+        total = int(spk_n.sum())
+        if total == 0:
+            return
+        mask = np.arange(spk_t.shape[1])[None, :] < spk_n[:, None]
+        self.ids.append(np.repeat(np.arange(self.n), spk_n))
+        self.times.append(spk_t[mask])
+
+    def finish(self) -> tuple[list[np.ndarray], np.ndarray]:
+        counts = np.zeros(self.n, dtype=np.int64)
+        if not self.ids:
+            return [np.empty(0) for _ in range(self.n)], counts
+        ids = np.concatenate(self.ids)
+        times = np.concatenate(self.times)
+        order = np.argsort(ids, kind="stable")
+        counts = np.bincount(ids, minlength=self.n)
+        return np.split(times[order], np.cumsum(counts)[:-1]), counts
+
+
+def progress_bar(enabled: bool, total: int, desc: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", leave=False)
