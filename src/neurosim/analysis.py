@@ -9,7 +9,14 @@ import numpy as np
 from ._validation import as_finite_array, as_float, param_error
 from .result import SimulationResult
 
-__all__ = ["ActionPotentialPhases", "action_potential_phases", "detect_spikes", "firing_rate"]
+__all__ = [
+    "ActionPotentialPhases",
+    "FICurve",
+    "action_potential_phases",
+    "detect_spikes",
+    "fi_curve",
+    "firing_rate",
+]
 
 
 def detect_spikes(t, v, threshold=0.0) -> np.ndarray:
@@ -57,7 +64,8 @@ def firing_rate(spike_times, duration, *, start=0.0) -> float | np.ndarray:
 class ActionPotentialPhases:
     """Landmarks of one action potential; times in ms, voltages in mV.
 
-    ``threshold`` is where dV/dt last rises through ``dvdt_criterion`` before the upstroke;
+    ``threshold`` is where the membrane's own dV/dt (dV/dt minus I_stim / C_m) last rises
+    through ``dvdt_criterion`` before the upstroke;
     ``repolarisation`` is where V falls back through the threshold voltage;
     ``half_width`` is the width at half amplitude (between threshold and peak).
     """
@@ -85,8 +93,10 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
     Arguments:
         result: a single-neuron result with ``v`` recorded and at least one spike.
         spike: which spike (0 = first).
-        dvdt_criterion: the threshold is where dV/dt (mV/ms) last rises through this value
-            before the steepest point of the upstroke (10 mV/ms is a common criterion).
+        dvdt_criterion: the threshold is where dV/dt (mV/ms), less the part the injected
+            current drives by itself (I_stim / C_m, for models with a capacitance), last rises
+            through this value before the steepest point of the upstroke (10 mV/ms is a common
+            criterion in slice work).
         rest_window: (start, stop) ms over which V is the resting potential; default the time
             before the stimulus first departs from its starting value (else the first 1 ms).
 
@@ -107,6 +117,12 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
     crit = as_float(dvdt_criterion, func, "dvdt_criterion", low=0.0)
     t, v = result.t, result.v
     dvdt = np.gradient(v, t)
+    # the membrane's own drive: take away what the injected current does by itself (I / C),
+    # so a strong stimulus pulse is not mistaken for the start of the spike
+    intrinsic = dvdt
+    c_m = getattr(result.params, "c_m", None)
+    if result.stimulus is not None and c_m:
+        intrinsic = dvdt - np.asarray(result.stimulus) / c_m
     ts = spikes[spike]
     # window of this spike: from the previous spike (or start) to the next (or end)
     t_prev = spikes[spike - 1] if spike > 0 else t[0]
@@ -119,13 +135,14 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
     # max dV/dt on the upstroke before the peak
     before = idx[(t[idx] <= t[i_peak]) & (t[idx] >= ts - 3.0)]
     i_up = before[np.argmax(dvdt[before])]
-    # threshold: walk back from the steepest point until dV/dt falls below the criterion
+    # threshold: walk back from the steepest point until the intrinsic dV/dt falls below the
+    # criterion
     i_th = i_up
-    while i_th > idx[0] and dvdt[i_th - 1] >= crit:
+    while i_th > idx[0] and intrinsic[i_th - 1] >= crit:
         i_th -= 1
     if i_th > idx[0]:
         # interpolate the crossing of the criterion between i_th-1 and i_th
-        d0, d1 = dvdt[i_th - 1], dvdt[i_th]
+        d0, d1 = intrinsic[i_th - 1], intrinsic[i_th]
         f = (crit - d0) / (d1 - d0) if d1 != d0 else 0.0
         th_t = t[i_th - 1] + f * (t[i_th] - t[i_th - 1])
         th_v = v[i_th - 1] + f * (v[i_th] - v[i_th - 1])
@@ -176,3 +193,67 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
         max_dvdt=float(dvdt[i_up]), repolarisation_t=float(rep_t), min_dvdt_t=float(t[i_down]),
         ahp_t=float(t[i_ahp]), ahp_v=float(v[i_ahp]), half_width=float(t_dn - t_up),
         half_width_start_t=float(t_up), dvdt_criterion=crit)
+
+
+@dataclass(frozen=True)
+class FICurve:
+    """Firing rate against input current.
+
+    Attributes:
+        currents: input currents (uA/cm^2 for HH, nA for point neurons).
+        rates: steady firing rate at each current (Hz), counted after ``transient`` ms.
+        rheobase: the smallest current in ``currents`` with sustained firing (NaN if none
+            fires); its resolution is the spacing of ``currents``.
+        model: the model's name; ``unit``: the unit of ``currents``.
+    """
+
+    currents: np.ndarray
+    rates: np.ndarray
+    rheobase: float
+    model: str
+    unit: str
+    duration: float
+    transient: float
+
+
+_FI_MODELS = ("hodgkin_huxley",)
+
+
+def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None,
+             dt=None) -> FICurve:
+    """The f-I curve of a model: all currents run as one population call.
+
+    Arguments:
+        model: ``"hodgkin_huxley"`` (alias ``"hh"``).
+        currents: constant input currents to try (uA/cm^2 for HH).
+        duration: run length per current (ms).
+        transient: spikes before this time (ms) are not counted (onset transients).
+        params: model parameters (default the catalog's).
+        dt: time step (ms; default the simulator's).
+
+    Returns:
+        :class:`FICurve`.
+    """
+    func = "fi_curve"
+    aliases = {"hh": "hodgkin_huxley"}
+    if isinstance(model, str):
+        model = aliases.get(model, model)
+    if model not in _FI_MODELS:
+        raise param_error(func, "model", f"one of {', '.join(_FI_MODELS)} (or 'hh')", model)
+    cur = as_finite_array(currents, func, "currents", "uA/cm^2")
+    if cur.ndim != 1 or cur.size == 0:
+        raise param_error(func, "currents", "a non-empty 1-D array", cur)
+    dur = as_float(duration, func, "duration", "ms", low=0.0)
+    tr = as_float(transient, func, "transient", "ms", low=0.0, low_open=False)
+    if tr >= dur:
+        raise param_error(func, "transient", f"shorter than duration = {dur:g} ms", transient)
+    from ._simulate_hh import simulate_hh
+
+    kwargs = {} if dt is None else {"dt": dt}
+    res = simulate_hh(cur, dur, params=params, record=("spikes",), **kwargs)
+    rates = firing_rate(res.spike_times, dur, start=tr)
+    firing = np.flatnonzero(rates > 0)
+    order = np.argsort(cur[firing]) if firing.size else firing
+    rheobase = float(cur[firing][order][0]) if firing.size else float("nan")
+    return FICurve(currents=cur, rates=np.asarray(rates, dtype=float), rheobase=rheobase,
+                   model=model, unit="uA/cm^2", duration=dur, transient=tr)

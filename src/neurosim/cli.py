@@ -1,0 +1,128 @@
+"""The ``neurosim`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+_FORMATS = ("png", "pdf", "svg")
+
+
+def _out_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lstrip(".").lower() not in _FORMATS:
+        raise argparse.ArgumentTypeError(f"--out must end in .png, .pdf or .svg; got {text!r}")
+    return path
+
+
+def _formats(text: str) -> list[str]:
+    fmts = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in _FORMATS]
+    if bad or not fmts:
+        raise argparse.ArgumentTypeError(f"--format takes a comma list from png,pdf,svg; got "
+                                         f"{text!r}")
+    return fmts
+
+
+def _cmd_simulate(args) -> int:
+    import neurosim
+    from neurosim import plot
+    from neurosim.figures import save_figure
+
+    stim = neurosim.stimulus.step(args.current, args.start)
+    res = neurosim.simulate_hh(stim, args.duration, dt=args.dt, method=args.method,
+                               temperature=args.temperature, record="all")
+    spikes = res.spike_times
+    print(f"Hodgkin-Huxley, {args.current:g} uA/cm^2 from {args.start:g} ms for "
+          f"{args.duration:g} ms ({args.method}, dt = {res.dt:g} ms): {res.spike_counts} spikes")
+    if spikes.size:
+        shown = ", ".join(f"{s:.3f}" for s in spikes[:10])
+        print(f"spike times (ms): {shown}{' ...' if spikes.size > 10 else ''}")
+    import matplotlib.pyplot as plt
+
+    with plot.lecture_style():
+        ax = plot.membrane(res, annotate=not args.no_annotate)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(ax.figure, args.out, transparent=args.transparent)
+    plt.close(ax.figure)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_figures(args) -> int:
+    from neurosim.figures import render_figure_set
+
+    paths = render_figure_set(args.out, args.format, transparent=args.transparent,
+                              progress=not args.no_progress)
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
+def _cmd_models(args) -> int:
+    import neurosim
+
+    for name in neurosim.list_models():
+        params = neurosim.load_model(name)
+        print(f"{name:28s} {params.description}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neurosim",
+        description="Spiking and biophysical neuron simulation with slide-ready figures.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sim = sub.add_parser("simulate", help="simulate one neuron and plot its membrane potential",
+                         description="Simulate one neuron under a step current and save the "
+                         "annotated membrane-potential figure.")
+    sim_sub = sim.add_subparsers(dest="model", required=True, metavar="MODEL")
+    hh = sim_sub.add_parser("hh", help="Hodgkin-Huxley squid axon (6.3 C)",
+                            description="Hodgkin-Huxley neuron under a step current that starts "
+                            "at --start and stays on.")
+    hh.add_argument("--current", type=float, default=10.0,
+                    help="step current density in uA/cm^2 (default 10)")
+    hh.add_argument("--start", type=float, default=5.0, help="step onset in ms (default 5)")
+    hh.add_argument("--duration", type=float, default=50.0, help="simulated ms (default 50)")
+    hh.add_argument("--dt", type=float, default=0.025, help="time step in ms (default 0.025)")
+    hh.add_argument("--method", choices=("rk4", "exp_euler"), default="rk4",
+                    help="integration method (default rk4)")
+    hh.add_argument("--temperature", type=float, default=None,
+                    help="temperature in C (default the model's 6.3)")
+    hh.add_argument("--out", type=_out_path, required=True,
+                    help="figure file: .png, .pdf or .svg")
+    hh.add_argument("--transparent", action="store_true", help="transparent background")
+    hh.add_argument("--no-annotate", action="store_true", help="do not label the phases")
+    hh.set_defaults(func=_cmd_simulate)
+
+    figs = sub.add_parser("figures", help="render the whole lecture figure set",
+                          description="Render every lecture figure into a folder.")
+    figs.add_argument("--out", type=Path, required=True, help="output folder")
+    figs.add_argument("--format", type=_formats, default=["png"],
+                      help="comma list of png,pdf,svg (default png)")
+    figs.add_argument("--transparent", action="store_true",
+                      help="transparent background (dark slide themes)")
+    figs.add_argument("--no-progress", action="store_true", help="no progress bar")
+    figs.set_defaults(func=_cmd_figures)
+
+    models = sub.add_parser("models", help="list the model catalog",
+                            description="List the models in the catalog with a one-line "
+                            "description each.")
+    models.set_defaults(func=_cmd_models)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as exc:
+        print(f"neurosim: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The lecture figure set: where simulation meets plotting.
+
+Each ``fig_*`` function runs its simulation with the parameters in its signature and returns a
+matplotlib Figure; change a number and call it again. :func:`render_figure_set` saves them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis, stimulus
+from ._simulate_hh import simulate_hh
+from ._validation import param_error
+
+__all__ = [
+    "FIGURE_SET",
+    "fig_action_potential",
+    "fig_all_or_nothing",
+    "fig_currents",
+    "fig_fi_hh",
+    "fig_gates",
+    "fig_refractoriness",
+    "pulse_threshold",
+    "render_figure_set",
+]
+
+
+def _single_ap(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
+    return simulate_hh(stimulus.step(amplitude, start, start + width), duration, record="all",
+                       dt=0.01)
+
+
+def fig_action_potential(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
+    """One action potential after a brief pulse, its phases labelled (the first slide)."""
+    from . import plot
+
+    res = _single_ap(amplitude, start, width, duration)
+    with plot.lecture_style():
+        ax = plot.membrane(res, annotate=True)
+        ax.set_title("The action potential (Hodgkin–Huxley squid axon, 6.3 °C)")
+    return ax.figure
+
+
+def fig_gates(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
+    """The gates behind the spike: m opens fast, h closes and n opens slowly."""
+    from . import plot
+
+    res = _single_ap(amplitude, start, width, duration)
+    with plot.lecture_style():
+        ax = plot.gates(res)
+        ax.figure.axes[0].set_title("Gates: m opens fast, h closes and n opens slowly")
+    return ax.figure
+
+
+def fig_currents(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
+    """Na⁺ flows in first (depolarisation), K⁺ flows out later (repolarisation)."""
+    from . import plot
+
+    res = _single_ap(amplitude, start, width, duration)
+    with plot.lecture_style():
+        ax = plot.currents(res)
+        ax.figure.axes[0].set_title("Currents: Na⁺ in first, then K⁺ out")
+    return ax.figure
+
+
+def _pulse_drive(duration, dt, onsets, width, amplitudes) -> np.ndarray:
+    """A (steps, neurons) drive: neuron k gets a pulse of ``amplitudes[k]`` at each time in
+    ``onsets[k]`` (ms), each ``width`` ms long."""
+    nsteps = round(duration / dt)
+    drive = np.zeros((nsteps, len(amplitudes)))
+    for k, (times, amp) in enumerate(zip(onsets, amplitudes, strict=True)):
+        for on in times:
+            drive[:, k] += stimulus.step(amp, on, on + width).sample(dt, nsteps)
+    return drive
+
+
+def pulse_threshold(width=1.0, start=2.0, duration=15.0, *, lo=0.0, hi=50.0, tol=1e-3,
+                    params=None) -> float:
+    """The smallest pulse amplitude (uA/cm^2) of ``width`` ms that fires a spike, by bisection.
+
+    Each round runs 16 amplitudes as one population, so 4 rounds narrow the bracket 17^4-fold.
+    """
+    shape = _pulse_drive(duration, 0.025, [[start]], width, [1.0])
+    for _ in range(12):
+        amps = np.linspace(lo, hi, 18)[1:-1]
+        res = simulate_hh(shape * amps[None, :], duration, params=params,
+                          record=("spikes",))
+        fired = np.asarray(res.spike_counts) > 0
+        if not fired.any():
+            lo = amps[-1]
+        elif fired.all():
+            hi = amps[0]
+        else:
+            k = int(np.flatnonzero(fired)[0])
+            lo, hi = amps[k - 1], amps[k]
+        if hi - lo < tol:
+            break
+    return 0.5 * (lo + hi)
+
+
+def fig_all_or_nothing(width=1.0, start=2.0, duration=15.0, factors=(0.7, 0.9, 0.98, 1.02, 1.2)):
+    """Pulses just below and just above threshold: nothing, or a whole spike."""
+    from . import plot
+
+    i_th = pulse_threshold(width, start, duration)
+    amps = i_th * np.asarray(factors)
+    drive = _pulse_drive(duration, 0.01, [[start]] * amps.size, width, amps)
+    res = simulate_hh(drive, duration, dt=0.01)
+    with plot.lecture_style():
+        ax = plot.all_or_nothing(res, amps, threshold_amplitude=i_th)
+    return ax.figure
+
+
+def fig_refractoriness(amplitude=80.0, width=0.5, first=2.0, intervals=(16.0, 8.0, 6.0, 3.0),
+                       duration=25.0):
+    """The same pair of pulses at shrinking intervals: the second spike shrinks, then fails."""
+    from . import plot
+
+    ivs = np.asarray(intervals, dtype=float)
+    drive = _pulse_drive(duration, 0.01, [[first, first + iv] for iv in ivs], width,
+                         [amplitude] * ivs.size)
+    res = simulate_hh(drive, duration, dt=0.01)
+    with plot.lecture_style():
+        axes = plot.refractoriness(res, ivs)
+    return axes[0].figure
+
+
+def fig_fi_hh(currents=None, duration=1000.0, transient=200.0):
+    """Hodgkin-Huxley f-I curve: silent, then a jump to about 50 Hz (a type II neuron)."""
+    from . import plot
+
+    if currents is None:
+        currents = np.concatenate([np.arange(0.0, 6.0, 0.5), np.arange(6.0, 7.0, 0.05),
+                                   np.arange(7.0, 30.01, 1.0)])
+    curve = analysis.fi_curve("hodgkin_huxley", currents, duration=duration, transient=transient)
+    with plot.lecture_style():
+        ax = plot.fi_curve(curve, labels=["Hodgkin–Huxley"])
+        ax.set_title("Hodgkin–Huxley f–I curve: a type II neuron")
+    return ax.figure
+
+
+FIGURE_SET: dict[str, Callable] = {
+    "01_action_potential": fig_action_potential,
+    "02_gates": fig_gates,
+    "03_currents": fig_currents,
+    "04_all_or_nothing": fig_all_or_nothing,
+    "05_refractoriness": fig_refractoriness,
+    "06_fi_curve_hh": fig_fi_hh,
+}
+
+FORMATS = ("png", "pdf", "svg")
+
+
+def save_figure(fig, path: Path, *, transparent=False) -> Path:
+    """Save reproducibly: no timestamps in PDF/SVG, 200 dpi PNG."""
+    fmt = path.suffix.lstrip(".")
+    metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None},
+                "svg": {"Date": None}}.get(fmt)
+    fig.savefig(path, transparent=transparent, metadata=metadata)
+    return path
+
+
+def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=False,
+                      only: Iterable[str] | None = None, progress=True) -> list[Path]:
+    """Render every figure of the lecture set into the folder ``out``.
+
+    Arguments:
+        out: output folder (created).
+        formats: any of png, pdf, svg.
+        transparent: transparent background (for dark slide themes).
+        only: names from :data:`FIGURE_SET` to render (default all).
+        progress: show a progress bar.
+
+    Returns:
+        The paths written.
+    """
+    import matplotlib.pyplot as plt
+
+    formats = [f.strip().lower() for f in formats]
+    for f in formats:
+        if f not in FORMATS:
+            raise param_error("render_figure_set", "formats", f"a list from {', '.join(FORMATS)}",
+                              f)
+    names = list(FIGURE_SET) if only is None else list(only)
+    for n in names:
+        if n not in FIGURE_SET:
+            raise param_error("render_figure_set", "only", f"names from {', '.join(FIGURE_SET)}",
+                              n)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    iterator = names
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(names, desc="figures", unit="fig")
+    for name in iterator:
+        fig = FIGURE_SET[name]()
+        try:
+            for fmt in formats:
+                written.append(save_figure(fig, out / f"{name}.{fmt}", transparent=transparent))
+        finally:
+            plt.close(fig)
+    return written

@@ -1,0 +1,22 @@
+"""Slide-ready figures. The only part of neurosim that imports matplotlib.
+
+Every function takes result objects (it never runs a simulation), draws into ``ax`` if given
+(else a new figure in the lecture style), returns matplotlib objects and never calls ``show``.
+"""
+
+from ._experiments import all_or_nothing, fi_curve, refractoriness
+from ._membrane import currents, gates, membrane
+from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
+
+__all__ = [
+    "COLORS",
+    "OKABE_ITO",
+    "all_or_nothing",
+    "currents",
+    "fi_curve",
+    "gates",
+    "lecture_style",
+    "membrane",
+    "new_figure",
+    "refractoriness",
+]

@@ -1,0 +1,48 @@
+"""Helpers shared by the plot functions."""
+
+from __future__ import annotations
+
+import functools
+
+from .._validation import param_error
+from ..result import SimulationResult
+from ._style import lecture_style
+
+
+def styled(func):
+    """Run ``func`` in the lecture style when it makes its own figure (``ax=None``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if kwargs.get("ax") is None:
+            with lecture_style():
+                return func(*args, **kwargs)
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def single(result, func: str, neuron: int | None = None) -> SimulationResult:
+    if not isinstance(result, SimulationResult):
+        raise param_error(func, "result", "a SimulationResult", result, TypeError)
+    if result.is_population:
+        if neuron is None:
+            raise param_error(func, "neuron", f"an int in [0, {result.n_neurons}) to pick one "
+                              "neuron of this population", neuron)
+        return result.neuron(neuron)
+    return result
+
+
+def need(result: SimulationResult, names, func: str) -> None:
+    for name in names:
+        value = result.v if name == "v" else result.traces.get(name)
+        if value is None:
+            raise param_error(func, "result", f"a run that recorded '{name}' (pass "
+                              f"record={tuple(names)!r} or record='all')",
+                              f"a run without '{name}'")
+
+
+def label_line(ax, x, y, text, color, *, dx=0.0, dy=0.0, ha="left", va="center", **kw):
+    """Write ``text`` beside a curve in the curve's colour (labels on the plot, not a legend)."""
+    return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", color=color,
+                       ha=ha, va=va, fontsize=15, fontweight="bold", **kw)
