@@ -9,17 +9,12 @@ from scipy.integrate import solve_ivp
 def hh_rates(v, v_offset=-65.0, phi=1.0):
     """The six Hodgkin-Huxley rates (1/ms) written straight from the 1952 paper."""
     u = v - v_offset
-    if abs(25.0 - u) < 1e-9:
-        am = 1.0
-    else:
-        am = 0.1 * (25.0 - u) / (math.exp((25.0 - u) / 10.0) - 1.0)
+    # expm1 keeps full precision next to the removable singularities
+    am = 1.0 if u == 25.0 else 0.1 * (25.0 - u) / math.expm1((25.0 - u) / 10.0)
     bm = 4.0 * math.exp(-u / 18.0)
     ah = 0.07 * math.exp(-u / 20.0)
     bh = 1.0 / (math.exp((30.0 - u) / 10.0) + 1.0)
-    if abs(10.0 - u) < 1e-9:
-        an = 0.1
-    else:
-        an = 0.01 * (10.0 - u) / (math.exp((10.0 - u) / 10.0) - 1.0)
+    an = 0.1 if u == 10.0 else 0.01 * (10.0 - u) / math.expm1((10.0 - u) / 10.0)
     bn = 0.125 * math.exp(-u / 80.0)
     return phi * am, phi * bm, phi * ah, phi * bh, phi * an, phi * bn
 

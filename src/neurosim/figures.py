@@ -159,7 +159,10 @@ def save_figure(fig, path: Path, *, transparent=False) -> Path:
     fmt = path.suffix.lstrip(".")
     metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None},
                 "svg": {"Date": None}}.get(fmt)
-    fig.savefig(path, transparent=transparent, metadata=metadata)
+    import matplotlib as mpl
+
+    with mpl.rc_context({"svg.hashsalt": "neurosim"}):  # stable SVG ids
+        fig.savefig(path, transparent=transparent, metadata=metadata)
     return path
 
 

@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+from reference import hh_rates, hh_steady_state
+from scipy.integrate import solve_ivp
+
+import neurosim
+from neurosim import analysis
+
+
+def test_detect_spikes_interpolates_linearly():
+    t = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    v = np.array([-10.0, 10.0, -5.0, -5.0, 5.0, 20.0])
+    np.testing.assert_allclose(analysis.detect_spikes(t, v), [0.5, 3.5])
+    np.testing.assert_allclose(analysis.detect_spikes(t, v, threshold=15.0), [4 + 10 / 15])
+    two = analysis.detect_spikes(t, np.stack([v, -v], axis=1))
+    np.testing.assert_allclose(two[1], [1.0 + 10 / 15])
+
+
+def test_detect_spikes_agrees_with_simulator():
+    res = neurosim.simulate_hh(10.0, 100.0, dt=0.01)
+    lin = analysis.detect_spikes(res.t, res.v)
+    # the simulator interpolates with a cubic; the straight line is within dt^2-sized error
+    np.testing.assert_allclose(lin, res.spike_times, atol=0.005)
+
+
+def test_firing_rate_counts_the_window():
+    spikes = np.array([10.0, 250.0, 260.0, 990.0])
+    assert analysis.firing_rate(spikes, 1000.0) == pytest.approx(4.0)
+    assert analysis.firing_rate(spikes, 1000.0, start=200.0) == pytest.approx(3 / 0.8)
+    np.testing.assert_allclose(analysis.firing_rate([spikes, spikes[:1]], 1000.0), [4.0, 1.0])
+
+
+def _reference_trace(hh_params, t_end=25.0):
+    """A single AP from a 1-ms, 15 uA/cm^2 pulse at 5 ms, integrated by DOP853."""
+    p = hh_params
+    v0 = neurosim.hh_resting_state(p)[0]
+
+    def rhs(t, y, i_ext):
+        v, m, h, n = y
+        am, bm, ah, bh, an, bn = hh_rates(v)
+        i_ion = p.g_na * m**3 * h * (v - p.e_na) + p.g_k * n**4 * (v - p.e_k) + p.g_l * (
+            v - p.e_l)
+        return [(i_ext - i_ion) / p.c_m, am * (1 - m) - bm * m, ah * (1 - h) - bh * h,
+                an * (1 - n) - bn * n]
+
+    y = [v0, *hh_steady_state(v0)]
+    ts, vs = [], []
+    for (a, b), cur in (((0, 5), 0.0), ((5, 6), 15.0), ((6, t_end), 0.0)):
+        sol = solve_ivp(rhs, (a, b), y, args=(cur,), method="DOP853", rtol=1e-11, atol=1e-11,
+                        dense_output=True)
+        tt = np.linspace(a, b, 20001)
+        ts.append(tt)
+        vs.append(sol.sol(tt)[0])
+        y = sol.y[:, -1]
+    return np.concatenate(ts), np.concatenate(vs)
+
+
+def test_action_potential_phases_match_reference(hh_params):
+    stim = neurosim.stimulus.step(15.0, 5.0, 6.0)
+    res = neurosim.simulate_hh(stim, 25.0, dt=0.01)
+    ph = analysis.action_potential_phases(res)
+    t_ref, v_ref = _reference_trace(hh_params)
+    assert ph.rest_v == pytest.approx(-65.0, abs=0.01)
+    assert ph.peak_v == pytest.approx(v_ref.max(), abs=0.05)
+    assert ph.peak_t == pytest.approx(t_ref[np.argmax(v_ref)], abs=0.01)
+    after = t_ref > t_ref[np.argmax(v_ref)]
+    assert ph.ahp_v == pytest.approx(v_ref[after].min(), abs=0.01)
+    # ordering of the phases and sensible values for the squid axon at 6.3 C
+    assert 5.0 < ph.threshold_t < ph.max_dvdt_t < ph.peak_t < ph.repolarisation_t < ph.ahp_t
+    assert -60.0 < ph.threshold_v < -45.0
+    assert ph.ahp_v < ph.rest_v - 5.0
+    assert 1.0 < ph.half_width < 2.0
+
+
+def test_threshold_criterion_on_a_synthetic_trace():
+    """dV/dt = 2 mV/ms until t = 5, then rises linearly: crosses 10 mV/ms at t = 5 + 8/20."""
+    t = np.linspace(0, 10, 10001)
+    dvdt = np.where(t < 5, 2.0, 2.0 + 20.0 * (t - 5))
+    v = -65 + np.concatenate([[0], np.cumsum(0.5 * (dvdt[1:] + dvdt[:-1]) * np.diff(t))])
+    v = np.where(t < 8, v, np.maximum(v[t < 8][-1] - 80 * (t - 8), -70.0))  # fall back down
+    res = neurosim.SimulationResult(
+        t=t, v=v, spike_times=analysis.detect_spikes(t, v, threshold=-30.0), spike_counts=1,
+        firing_rates=100.0, stimulus=None, model="synthetic", method="", dt=0.001,
+        duration=10.0, params=None, n_neurons=1, spike_threshold=-30.0)
+    ph = analysis.action_potential_phases(res)
+    assert ph.threshold_t == pytest.approx(5.4, abs=2e-3)
+
+
+def test_fi_curve_is_type_ii():
+    curve = analysis.fi_curve("hh", np.arange(0.0, 20.0, 0.25), duration=600.0)
+    assert 6.0 <= curve.rheobase <= 6.5  # repetitive firing starts near 6.3 uA/cm^2
+    onset = curve.rates[curve.currents == curve.rheobase][0]
+    assert onset > 40.0  # jumps from 0 straight to ~50 Hz: no low rates (type II)
+    assert np.all(curve.rates[curve.currents < curve.rheobase] == 0)
+    assert np.all(np.diff(curve.rates[curve.currents >= curve.rheobase]) > -3.0)
