@@ -1,0 +1,37 @@
+"""Every tutorial runs start to finish in --quick mode and prints the numbers it promises."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TUTORIALS = sorted((Path(__file__).resolve().parents[1] / "tutorials").glob("[0-9][0-9]_*.py"))
+
+# lines each tutorial must print (numbers computed by the simulator, checked here)
+EXPECTED = {
+    "01_action_potential": [
+        "Resting potential: -65.00 mV",
+        "repetitive firing starts at 7.00 uA/cm^2",  # the 1-uA/cm^2 grid of --quick
+        "interval  3.0 ms: 1 spike(s)",
+        "interval 16.0 ms: 2 spike(s)",
+    ],
+}
+
+
+@pytest.mark.tutorial
+@pytest.mark.parametrize("script", TUTORIALS, ids=[p.stem for p in TUTORIALS])
+def test_tutorial_quick(script, tmp_path):
+    out = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+                         capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert len(list(tmp_path.glob("*.png"))) >= 3
+    assert "Done" in out.stdout
+    for line in EXPECTED.get(script.stem, []):
+        assert line in out.stdout
+
+
+def test_every_tutorial_has_expectations():
+    assert {p.stem for p in TUTORIALS} <= set(EXPECTED)
