@@ -61,15 +61,24 @@ def test_resting_potential(hh_params):
     assert res.spike_counts == 0
 
 
-def test_rates_match_formulas_and_removable_singularities():
-    for v in np.concatenate([np.linspace(-100, 50, 301), [-40.0, -55.0, -40.0 + 1e-9,
-                                                          -55.0 - 1e-7, -40.0 + 1e-3]]):
-        got = _hh.rates_scalar(v, -65.0, 1.0)
+def _kernel_rates(v):
+    out = np.empty(6)
+    _hh.rates(np.array([v]), 1, -65.0, 1.0, out, np.empty(6), np.empty(6))
+    return out
+
+
+def test_rates_match_formulas_and_removable_singularities(hh_params):
+    from neurosim._simulate_hh import hh_rate_functions
+
+    grid = np.concatenate([np.linspace(-100, 50, 301), [-40.0, -55.0, -40.0 + 1e-9, -55.0 - 1e-7,
+                                                        -40.0 + 1e-3, -40.0 + 0.1]])
+    for v in grid:
         want = hh_rates(float(v))
-        assert np.allclose(got, want, rtol=1e-11, atol=0), v
+        assert np.allclose(_kernel_rates(v), want, rtol=1e-13, atol=0), v
+        assert np.allclose(np.ravel(hh_rate_functions(v, hh_params)), want, rtol=1e-13), v
     # exactly on the singular points: alpha_m(-40) = 1, alpha_n(-55) = 0.1
-    assert _hh.rates_scalar(-40.0, -65.0, 1.0)[0] == pytest.approx(1.0, rel=1e-15)
-    assert _hh.rates_scalar(-55.0, -65.0, 1.0)[4] == pytest.approx(0.1, rel=1e-15)
+    assert _kernel_rates(-40.0)[0] == pytest.approx(1.0, rel=1e-15)
+    assert _kernel_rates(-55.0)[4] == pytest.approx(0.1, rel=1e-15)
 
 
 @pytest.mark.parametrize("v0", [-40.0, -55.0])

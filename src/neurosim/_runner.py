@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numbers
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, param_error
+from ._validation import as_finite_array, as_float, as_int, param_error
 from .stimulus import Stimulus
 
 # Spike buffers hold at most this many float64 slots per segment (32 MiB).
@@ -98,3 +99,42 @@ def progress_bar(enabled: bool, total: int, desc: str):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, unit="step", leave=False)
+
+
+def thread_count(n_threads, func: str) -> int:
+    if n_threads is None:
+        import numba
+
+        return int(numba.get_num_threads())
+    return as_int(n_threads, func, "n_threads", low=1)
+
+
+class ChunkRunner:
+    """Runs a nogil kernel over chunk ranges on several threads (one range per thread).
+
+    The kernels take ``(c0, c1, *args)`` and touch only the neurons of chunks c0..c1-1, so the
+    ranges are independent and the result is the same for any number of threads.
+    """
+
+    def __init__(self, n_chunks: int, n_threads: int):
+        self.n_threads = max(1, min(n_threads, n_chunks))
+        bounds = np.linspace(0, n_chunks, self.n_threads + 1).round().astype(int)
+        self.ranges = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        self.pool = None
+
+    def __enter__(self):
+        if self.n_threads > 1:
+            self.pool = ThreadPoolExecutor(self.n_threads, thread_name_prefix="neurosim")
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def run(self, kernel, *args) -> None:
+        if self.pool is None:
+            kernel(0, self.ranges[-1][1], *args)
+            return
+        futures = [self.pool.submit(kernel, c0, c1, *args) for c0, c1 in self.ranges]
+        for f in futures:
+            f.result()

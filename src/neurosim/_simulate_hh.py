@@ -13,7 +13,7 @@ from ._validation import SimulationError, as_choice, as_finite_array, as_float, 
 from .catalog import HodgkinHuxleyParams, load_model
 from .result import SimulationResult
 
-__all__ = ["HH_VARIABLES", "METHODS", "hh_resting_state", "simulate_hh"]
+__all__ = ["HH_VARIABLES", "METHODS", "hh_rate_functions", "hh_resting_state", "simulate_hh"]
 
 METHODS = ("rk4", "exp_euler")
 HH_VARIABLES = ("v", "m", "h", "n", "i_na", "i_k", "i_l")
@@ -34,12 +34,28 @@ def _param_vector(p: HodgkinHuxleyParams, phi: float) -> np.ndarray:
     return np.array([p.c_m, p.g_na, p.g_k, p.g_l, p.e_na, p.e_k, p.e_l, p.v_offset, phi])
 
 
-def _steady_gates(v: np.ndarray, p: HodgkinHuxleyParams) -> tuple[np.ndarray, ...]:
-    v = np.atleast_1d(np.asarray(v, dtype=np.float64))
-    r = np.empty(6 * v.size)
-    _hh.rates(v, v.size, p.v_offset, 1.0, r, np.empty(6 * v.size), np.empty(6 * v.size))
-    r = r.reshape(6, v.size)
-    return r[0] / (r[0] + r[1]), r[2] / (r[2] + r[3]), r[4] / (r[4] + r[5])
+def hh_rate_functions(v, params: HodgkinHuxleyParams, phi: float = 1.0):
+    """The six rates (1/ms) at voltage(s) ``v`` (mV), in numpy: (am, bm, ah, bh, an, bn).
+
+    The same formulas as the kernels (see ``neurosim._kernels._hh``); used for steady states so
+    that finding the resting state needs no JIT compilation.
+    """
+    u = np.asarray(v, dtype=np.float64) - params.v_offset
+    za = (25.0 - u) / 10.0
+    zn = (10.0 - u) / 10.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        am = np.where(za == 0.0, 1.0, za / np.expm1(za))
+        an = np.where(zn == 0.0, 0.1, 0.1 * zn / np.expm1(zn))
+    bm = 4.0 * np.exp(-u / 18.0)
+    ah = 0.07 * np.exp(-u / 20.0)
+    bh = 1.0 / (np.exp((30.0 - u) / 10.0) + 1.0)
+    bn = 0.125 * np.exp(-u / 80.0)
+    return tuple(phi * r for r in (am, bm, ah, bh, an, bn))
+
+
+def _steady_gates(v, p: HodgkinHuxleyParams) -> tuple[np.ndarray, ...]:
+    am, bm, ah, bh, an, bn = hh_rate_functions(np.atleast_1d(v), p)
+    return am / (am + bm), ah / (ah + bh), an / (an + bn)
 
 
 @functools.lru_cache(maxsize=64)
@@ -69,6 +85,17 @@ def hh_resting_state(params: HodgkinHuxleyParams) -> tuple[float, float, float, 
     return float(v_rest), float(m[0]), float(h[0]), float(n[0])
 
 
+def _raise_blow_up(err, v, step, method):
+    c = int(np.flatnonzero(err >= 0)[0])
+    lo = c * _hh.CHUNK
+    bad = lo + int(np.flatnonzero(~(np.abs(v[lo:lo + _hh.CHUNK]) < _hh.V_BOUND))[0])
+    advice = ("Use method='exp_euler' (stable at any dt) or a smaller dt." if method == "rk4"
+              else "Use a smaller dt.")
+    raise SimulationError(
+        f"simulate_hh blew up at t = {err[c] * step:.4g} ms in neuron {bad} "
+        f"(V = {v[bad]:.4g} mV) with method={method!r}, dt={step:g} ms. {advice}")
+
+
 def _record_set(record, func: str) -> set[str]:
     if isinstance(record, str):
         record = HH_VARIABLES if record == "all" else (record,)
@@ -87,7 +114,7 @@ def _record_set(record, func: str) -> set[str]:
 
 def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temperature=None,
                 v0=None, record=("v", "spikes"), record_every=1, spike_threshold=0.0,
-                progress=None) -> SimulationResult:
+                n_threads=None, progress=None) -> SimulationResult:
     r"""Integrate the Hodgkin-Huxley equations for one neuron or an uncoupled population.
 
     .. math::
@@ -115,6 +142,8 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
         record_every: keep every k-th step of the recorded traces.
         spike_threshold: a spike is an upward crossing of this voltage (mV), timed by cubic
             Hermite interpolation between steps.
+        n_threads: threads for a population (default ``numba.get_num_threads()``, normally
+            every core); results do not depend on it.
         progress: show a progress bar (default: only for long runs).
 
     Returns:
@@ -152,6 +181,7 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
         raise param_error(func, "record_every", f"an int in [1, {nsteps}]", record_every)
     threshold = as_float(spike_threshold, func, "spike_threshold", "mV")
     names = _record_set(record, func)
+    threads = _runner.thread_count(n_threads, func)
     matrix, n_neurons, single, trace = _runner.stimulus_matrix(stimulus, nsteps, step, func,
                                                               "uA/cm^2")
 
@@ -172,21 +202,17 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
         m, h, n = (g.copy() for g in _steady_gates(v, params))
 
     n_rec = nsteps // record_every + 1
-    recs = {}
-    for name in HH_VARIABLES:
-        recs[name] = np.empty((n_rec if name in names else 0, n_neurons))
+    recorded = [name for name in HH_VARIABLES if name in names]
+    slots = np.array([recorded.index(q) if q in recorded else -1 for q in HH_VARIABLES],
+                     dtype=np.int64)
+    rec = np.empty((len(recorded), n_rec, n_neurons))
     p = _param_vector(params, phi)
-    if recs["v"].shape[0]:
-        recs["v"][0] = v
-    for name, val in (("m", m), ("h", h), ("n", n)):
-        if recs[name].shape[0]:
-            recs[name][0] = val
-    if recs["i_na"].shape[0]:
-        recs["i_na"][0] = params.g_na * m**3 * h * (v - params.e_na)
-    if recs["i_k"].shape[0]:
-        recs["i_k"][0] = params.g_k * n**4 * (v - params.e_k)
-    if recs["i_l"].shape[0]:
-        recs["i_l"][0] = params.g_l * (v - params.e_l)
+    initial = {"v": v, "m": m, "h": h, "n": n,
+               "i_na": params.g_na * m**3 * h * (v - params.e_na),
+               "i_k": params.g_k * n**4 * (v - params.e_k),
+               "i_l": params.g_l * (v - params.e_l)}
+    for k, name in enumerate(recorded):
+        rec[k, 0] = initial[name]
 
     seg = _runner.segment_steps(n_neurons, nsteps)
     cap = seg // 2 + 1
@@ -197,31 +223,23 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
     if progress is None:
         progress = n_neurons * nsteps * (4 if method == "rk4" else 1) > 2e9
     bar = _runner.progress_bar(bool(progress), nsteps, "simulate_hh")
-    method_id = 0 if method == "exp_euler" else 1
+    kernel = _hh.run_exp_euler if method == "exp_euler" else _hh.run_rk4
     done = 0
-    try:
-        while done < nsteps:
-            k = min(seg, nsteps - done)
-            _hh.run_hh(method_id, v, m, h, n, matrix, done, k, step, p, record_every,
-                       recs["v"], recs["m"], recs["h"], recs["n"], recs["i_na"], recs["i_k"],
-                       recs["i_l"], threshold, spk_t, spk_n, err)
-            if np.any(err >= 0):
-                c = int(np.flatnonzero(err >= 0)[0])
-                lo = c * _hh.CHUNK
-                bad = lo + int(np.flatnonzero(~(np.abs(v[lo:lo + _hh.CHUNK]) < _hh.V_BOUND))[0])
-                t_bad = err[c] * step
-                raise SimulationError(
-                    f"simulate_hh blew up at t = {t_bad:.4g} ms in neuron {bad} "
-                    f"(V = {v[bad]:.4g} mV) with method={method!r}, dt={step:g} ms. "
-                    + ("Use method='exp_euler' (stable at any dt) or a smaller dt."
-                       if method == "rk4" else "Use a smaller dt."))
-            collector.add(spk_t, spk_n)
-            done += k
+    with _runner.ChunkRunner(len(err), threads) as pool:
+        try:
+            while done < nsteps:
+                k = min(seg, nsteps - done)
+                pool.run(kernel, v, m, h, n, matrix, done, k, step, p, record_every, rec, slots,
+                         threshold, spk_t, spk_n, err)
+                if np.any(err >= 0):
+                    _raise_blow_up(err, v, step, method)
+                collector.add(spk_t, spk_n)
+                done += k
+                if bar is not None:
+                    bar.update(k)
+        finally:
             if bar is not None:
-                bar.update(k)
-    finally:
-        if bar is not None:
-            bar.close()
+                bar.close()
     spike_times, counts = collector.finish()
     rates = counts / (dur / 1000.0)
     t = np.arange(n_rec) * (record_every * step)
@@ -229,8 +247,8 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
     if stim_rec is not None and stim_rec.shape[0] == n_rec - 1:
         # the trace holds one value per step; the last recorded time has the last step's value
         stim_rec = np.concatenate([stim_rec, stim_rec[-1:]], axis=0)
-    traces = {name: recs[name] for name in HH_VARIABLES[1:] if name in names}
-    v_out = recs["v"] if "v" in names else None
+    traces = {name: rec[recorded.index(name)] for name in recorded if name != "v"}
+    v_out = rec[recorded.index("v")] if "v" in recorded else None
     if single:
         traces = {k: a[:, 0] for k, a in traces.items()}
         v_out = None if v_out is None else v_out[:, 0]

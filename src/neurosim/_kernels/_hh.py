@@ -4,7 +4,7 @@ Units: ms, mV, uA/cm^2, mS/cm^2, uF/cm^2. The parameter vector ``p`` holds, in o
 ``c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi`` (``phi`` is the Q10 temperature factor
 that multiplies every rate). Neurons are independent, so the population is cut into chunks of
 ``CHUNK`` neurons; each chunk runs the whole time loop with its state in L1-sized buffers, and
-the chunks run in parallel (``prange``).
+the caller runs disjoint ranges of chunks on several threads (the drivers release the GIL).
 
 Rate functions (u = V - v_offset, the 1952 convention with depolarisation positive):
 
@@ -18,9 +18,8 @@ trace that crosses them, or starts on them, stays finite.
 """
 
 import numpy as np
-from numba import prange
 
-from ._jit import jit, jit_parallel
+from ._jit import jit, jit_inline, jit_nogil
 from ._vexp import vexp
 
 CHUNK = 128
@@ -32,42 +31,44 @@ N_PARAMS = 9
 
 
 @jit
-def _exprel(z, ez):
-    """(exp(z) - 1) / z given ez = exp(z), exact through z = 0."""
+def _inv_exprel(z, ez, scale):
+    """scale * z / (exp(z) - 1) given ez = exp(z), exact through z = 0 (one division).
+
+    Near z = 0 the denominator is replaced by its Taylor series (exprel(z) = 1 + z/2 + ...,
+    truncation error below 3e-19 for |z| < 1e-2), so there is no cancellation and no 0/0.
+    """
     series = 1.0 + z * (0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z * (1.0 / 120.0 + z * (
         1.0 / 720.0 + z * (1.0 / 5040.0))))))
-    direct = (ez - 1.0) / z
-    return series if abs(z) < 1e-2 else direct
+    small = abs(z) < 1e-2
+    num = scale if small else scale * z
+    den = series if small else ez - 1.0
+    return num / den
 
 
 @jit
 def rates(v, n, v_off, phi, out, xbuf, scratch):
-    """Write the six rates (1/ms) for v[:n] into out[0:6n] as am, bm, ah, bh, an, bn blocks."""
+    """Write the six rates (1/ms) for v[:n] into out[0:6n] as am, bm, ah, bh, an, bn blocks.
+
+    Five exponentials, not six: alpha_h = 0.07 exp(-u/20) is computed as 0.07 (exp(-u/80))^4
+    from beta_n's exponential (relative error about 1e-15 instead of 2e-16).
+    """
     for j in range(n):
         u = v[j] - v_off
         xbuf[j] = (25.0 - u) * 0.1
         xbuf[n + j] = -u / 18.0
-        xbuf[2 * n + j] = -u / 20.0
+        xbuf[2 * n + j] = -u / 80.0
         xbuf[3 * n + j] = (30.0 - u) * 0.1
         xbuf[4 * n + j] = (10.0 - u) * 0.1
-        xbuf[5 * n + j] = -u / 80.0
-    vexp(xbuf, out, 6 * n, scratch)
+    vexp(xbuf, out, 5 * n, scratch)
     for j in range(n):
-        out[j] = phi / _exprel(xbuf[j], out[j])
+        e80 = out[2 * n + j]
+        e40 = e80 * e80
+        out[j] = _inv_exprel(xbuf[j], out[j], phi)
         out[n + j] = phi * 4.0 * out[n + j]
-        out[2 * n + j] = phi * 0.07 * out[2 * n + j]
+        out[2 * n + j] = phi * 0.07 * (e40 * e40)
         out[3 * n + j] = phi / (out[3 * n + j] + 1.0)
-        out[4 * n + j] = phi * 0.1 / _exprel(xbuf[4 * n + j], out[4 * n + j])
-        out[5 * n + j] = phi * 0.125 * out[5 * n + j]
-
-
-@jit
-def rates_scalar(v, v_off, phi):
-    """The six rates for one voltage (used for steady states and tests)."""
-    vv = np.array([v])
-    out = np.empty(6)
-    rates(vv, 1, v_off, phi, out, np.empty(6), np.empty(6))
-    return out
+        out[4 * n + j] = _inv_exprel(xbuf[4 * n + j], out[4 * n + j], phi * 0.1)
+        out[5 * n + j] = phi * 0.125 * e80
 
 
 @jit
@@ -107,161 +108,179 @@ def _crossing_time(v0, v1, f0, f1, dt, threshold):
 
 
 @jit
-def _record(row, lo, L, v, m, h, n, p, rec_v, rec_m, rec_h, rec_n, rec_ina, rec_ik, rec_il):
-    if rec_v.shape[0] > 0:
+def _record(row, lo, L, v, m, h, n, p, rec, slots):
+    """Write the chunk's state into row ``row`` of ``rec[slots[q]]`` for each recorded
+    variable q in (v, m, h, n, i_na, i_k, i_l); slots[q] < 0 means not recorded."""
+    for q in range(7):
+        k = slots[q]
+        if k < 0:
+            continue
         for j in range(L):
-            rec_v[row, lo + j] = v[j]
-    if rec_m.shape[0] > 0:
-        for j in range(L):
-            rec_m[row, lo + j] = m[j]
-    if rec_h.shape[0] > 0:
-        for j in range(L):
-            rec_h[row, lo + j] = h[j]
-    if rec_n.shape[0] > 0:
-        for j in range(L):
-            rec_n[row, lo + j] = n[j]
-    if rec_ina.shape[0] > 0:
-        for j in range(L):
-            rec_ina[row, lo + j] = p[G_NA] * m[j] ** 3 * h[j] * (v[j] - p[E_NA])
-    if rec_ik.shape[0] > 0:
-        for j in range(L):
-            rec_ik[row, lo + j] = p[G_K] * n[j] ** 4 * (v[j] - p[E_K])
-    if rec_il.shape[0] > 0:
-        for j in range(L):
-            rec_il[row, lo + j] = p[G_L] * (v[j] - p[E_L])
+            if q == 0:
+                x = v[j]
+            elif q == 1:
+                x = m[j]
+            elif q == 2:
+                x = h[j]
+            elif q == 3:
+                x = n[j]
+            elif q == 4:
+                x = p[G_NA] * m[j] * m[j] * m[j] * h[j] * (v[j] - p[E_NA])
+            elif q == 5:
+                x = p[G_K] * n[j] * n[j] * n[j] * n[j] * (v[j] - p[E_K])
+            else:
+                x = p[G_L] * (v[j] - p[E_L])
+            rec[k, row, lo + j] = x
 
 
-def _run(method, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_every,
-         rec_v, rec_m, rec_h, rec_n, rec_ina, rec_ik, rec_il,
-         threshold, spk_t, spk_n, err_step):
-    """Advance every neuron by ``nsteps`` steps of ``dt`` from global step ``step0``.
+@jit_inline
+def _load_current(i_ext, g, lo, L, cur):
+    row = g if i_ext.shape[0] > 1 else 0
+    if i_ext.shape[1] > 1:
+        for j in range(L):
+            cur[j] = i_ext[row, lo + j]
+    else:
+        for j in range(L):
+            cur[j] = i_ext[row, 0]
 
-    State arrays (v, m, h, n) are updated in place. ``i_ext`` has shape (S, Ni) with S in
-    {1, total steps} and Ni in {1, N}. Recording arrays have shape (rows, N) or (0, N) for "not
-    recorded"; row r holds global step r * rec_every. Spike times (ms) go to
-    spk_t[j, :spk_n[j]] (the counts are reset here). ``err_step[c]`` is set to the global step
-    at which chunk c blew up (-1 if it did not); that chunk stops there.
+
+@jit_inline
+def _finish_step(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk_n,
+                 rec_every, rec, slots):
+    """After a step from state vs (slope f0) to v: check for blow-up, time spikes, record.
+
+    Returns True if the chunk blew up (NaN or |V| >= V_BOUND).
     """
-    N = v_all.shape[0]
-    nchunks = (N + CHUNK - 1) // CHUNK
-    time_varying = i_ext.shape[0] > 1
-    per_neuron = i_ext.shape[1] > 1
-    v_off = p[V_OFF]
-    phi = p[PHI]
-    for c in prange(nchunks):
-        lo = c * CHUNK
-        hi = min(N, lo + CHUNK)
-        L = hi - lo
-        v = v_all[lo:hi].copy()
-        m = m_all[lo:hi].copy()
-        h = h_all[lo:hi].copy()
-        n = n_all[lo:hi].copy()
-        cur = np.empty(L)
-        f0 = np.empty(L)
-        rt = np.empty(6 * L)
-        xb = np.empty(6 * L)
-        sc = np.empty(6 * L)
-        # RK4 stage buffers / exponential-Euler update buffers
-        vs = np.empty(L)
-        ms = np.empty(L)
-        hs = np.empty(L)
-        ns = np.empty(L)
-        av = np.empty(L)
-        am_ = np.empty(L)
-        ah_ = np.empty(L)
-        an_ = np.empty(L)
-        eb = np.empty(4 * L)
+    bad = False
+    for j in range(L):
+        if not (abs(v[j]) < V_BOUND):
+            bad = True
+    if bad:
+        return True
+    for j in range(L):
+        if vs[j] < threshold <= v[j]:
+            f1 = dvdt(v[j], m[j], h[j], n[j], cur[j], p)
+            frac = _crossing_time(vs[j], v[j], f0[j], f1, dt, threshold)
+            k = spk_n[lo + j]
+            spk_t[lo + j, k] = (g + frac) * dt
+            spk_n[lo + j] = k + 1
+    if (g + 1) % rec_every == 0:
+        _record((g + 1) // rec_every, lo, L, v, m, h, n, p, rec, slots)
+    return False
+
+
+@jit_inline
+def _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, eb, vinf, minf, hinf, ninf):
+    """One exponential-Euler step: every variable relaxes exponentially towards its
+    instantaneous steady state, all computed from the state at the start of the step."""
+    rates(v, L, p[V_OFF], p[PHI], rt, xb, sc)
+    for j in range(L):
+        sm = rt[j] + rt[L + j]
+        sh = rt[2 * L + j] + rt[3 * L + j]
+        sn = rt[4 * L + j] + rt[5 * L + j]
+        gna = p[G_NA] * m[j] * m[j] * m[j] * h[j]
+        gk = p[G_K] * n[j] * n[j] * n[j] * n[j]
+        gt = gna + gk + p[G_L]
+        drive = gna * p[E_NA] + gk * p[E_K] + p[G_L] * p[E_L] + cur[j]
+        f0[j] = (drive - gt * v[j]) / p[C_M]
+        xb[j] = -dt * sm
+        xb[L + j] = -dt * sh
+        xb[2 * L + j] = -dt * sn
+        xb[3 * L + j] = -dt * gt / p[C_M]
+        # one division for the four steady states (a / (a + b) and drive / g)
+        p_mh = sm * sh
+        p_ng = sn * gt
+        inv = 1.0 / (p_mh * p_ng)
+        inv_mh = p_ng * inv
+        inv_ng = p_mh * inv
+        vinf[j] = drive * sn * inv_ng
+        minf[j] = rt[j] * sh * inv_mh
+        hinf[j] = rt[2 * L + j] * sm * inv_mh
+        ninf[j] = rt[4 * L + j] * gt * inv_ng
+    vexp(xb, eb, 4 * L, sc)
+    for j in range(L):
+        vs[j] = v[j]
+        m[j] = minf[j] + (m[j] - minf[j]) * eb[j]
+        h[j] = hinf[j] + (h[j] - hinf[j]) * eb[L + j]
+        n[j] = ninf[j] + (n[j] - ninf[j]) * eb[2 * L + j]
+        v[j] = vinf[j] + (v[j] - vinf[j]) * eb[3 * L + j]
+
+
+@jit_inline
+def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn):
+    """One classic RK4 step on (V, m, h, n); kv..kn accumulate the weighted slopes."""
+    for j in range(L):
+        vs[j] = v[j]
+        ms[j] = m[j]
+        hs[j] = h[j]
+        ns[j] = n[j]
+        kv[j] = 0.0
+        km[j] = 0.0
+        kh[j] = 0.0
+        kn[j] = 0.0
+    for stage in range(4):
+        w = 1.0 if (stage == 0 or stage == 3) else 2.0
+        frac = 0.5 if stage < 2 else 1.0
+        rates(vs, L, p[V_OFF], p[PHI], rt, xb, sc)
         for j in range(L):
+            dv = dvdt(vs[j], ms[j], hs[j], ns[j], cur[j], p)
+            dm = rt[j] * (1.0 - ms[j]) - rt[L + j] * ms[j]
+            dh = rt[2 * L + j] * (1.0 - hs[j]) - rt[3 * L + j] * hs[j]
+            dn = rt[4 * L + j] * (1.0 - ns[j]) - rt[5 * L + j] * ns[j]
+            if stage == 0:
+                f0[j] = dv
+            kv[j] += w * dv
+            km[j] += w * dm
+            kh[j] += w * dh
+            kn[j] += w * dn
+            if stage < 3:
+                vs[j] = v[j] + frac * dt * dv
+                ms[j] = m[j] + frac * dt * dm
+                hs[j] = h[j] + frac * dt * dh
+                ns[j] = n[j] + frac * dt * dn
+    for j in range(L):
+        vs[j] = v[j]
+        v[j] = v[j] + dt / 6.0 * kv[j]
+        m[j] = m[j] + dt / 6.0 * km[j]
+        h[j] = h[j] + dt / 6.0 * kh[j]
+        n[j] = n[j] + dt / 6.0 * kn[j]
+
+
+# The two drivers below share their shape; they are separate functions so that a first call
+# compiles only the method it uses (Numba compiles a whole function, both branches included).
+# Each advances chunks c0..c1-1 of CHUNK neurons by ``nsteps`` steps from global step
+# ``step0``, updating (v, m, h, n) in place. ``i_ext`` has shape (S, Ni), S in {1, total
+# steps}, Ni in {1, N}. ``rec`` has shape (n_recorded, rows, N); ``slots[q]`` is the index in
+# it of variable q of (v, m, h, n, i_na, i_k, i_l), -1 if not recorded; row r is global step
+# r * rec_every. Spike times (ms) go to
+# spk_t[j, :spk_n[j]] (counts reset here). err_step[c] is the global step at which chunk c
+# blew up (-1 if it did not); that chunk stops there. They release the GIL, so the caller
+# runs disjoint chunk ranges on several threads.
+
+
+@jit_nogil
+def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_every,
+                  rec, slots, threshold, spk_t, spk_n, err_step):
+    N = v_all.shape[0]
+    for c in range(c0, c1):
+        lo = c * CHUNK
+        L = min(N, lo + CHUNK) - lo
+        v, m, h, n = (v_all[lo:lo + L].copy(), m_all[lo:lo + L].copy(),
+                      h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
+        cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
+        rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
+        eb, b1, b2, b3, b4 = np.empty(4 * L), np.empty(L), np.empty(L), np.empty(L), np.empty(L)
+        for j in range(L):  # explicit loops: slice assignment drags in costly error code
             spk_n[lo + j] = 0
         err_step[c] = -1
         for s in range(nsteps):
-            g = step0 + s
-            row = g if time_varying else 0
-            for j in range(L):
-                cur[j] = i_ext[row, lo + j] if per_neuron else i_ext[row, 0]
-            if method == 0:
-                # exponential Euler: each variable relaxes exponentially towards its
-                # instantaneous steady state, all using the state at the start of the step
-                rates(v, L, v_off, phi, rt, xb, sc)
-                for j in range(L):
-                    sm = rt[j] + rt[L + j]
-                    sh = rt[2 * L + j] + rt[3 * L + j]
-                    sn = rt[4 * L + j] + rt[5 * L + j]
-                    gna = p[G_NA] * m[j] * m[j] * m[j] * h[j]
-                    gk = p[G_K] * n[j] * n[j] * n[j] * n[j]
-                    gt = gna + gk + p[G_L]
-                    einf = (gna * p[E_NA] + gk * p[E_K] + p[G_L] * p[E_L] + cur[j]) / gt
-                    f0[j] = gt * (einf - v[j]) / p[C_M]
-                    xb[j] = -dt * sm
-                    xb[L + j] = -dt * sh
-                    xb[2 * L + j] = -dt * sn
-                    xb[3 * L + j] = -dt * gt / p[C_M]
-                    av[j] = einf
-                    am_[j] = rt[j] / sm
-                    ah_[j] = rt[2 * L + j] / sh
-                    an_[j] = rt[4 * L + j] / sn
-                vexp(xb, eb, 4 * L, sc)
-                for j in range(L):
-                    vs[j] = v[j]
-                    m[j] = am_[j] + (m[j] - am_[j]) * eb[j]
-                    h[j] = ah_[j] + (h[j] - ah_[j]) * eb[L + j]
-                    n[j] = an_[j] + (n[j] - an_[j]) * eb[2 * L + j]
-                    v[j] = av[j] + (v[j] - av[j]) * eb[3 * L + j]
-            else:
-                # classic RK4 on (V, m, h, n); av/am_/ah_/an_ accumulate the weighted slopes
-                for j in range(L):
-                    vs[j] = v[j]
-                    ms[j] = m[j]
-                    hs[j] = h[j]
-                    ns[j] = n[j]
-                    av[j] = 0.0
-                    am_[j] = 0.0
-                    ah_[j] = 0.0
-                    an_[j] = 0.0
-                for stage in range(4):
-                    w = 1.0 if (stage == 0 or stage == 3) else 2.0
-                    frac = 0.5 if stage < 2 else 1.0
-                    rates(vs, L, v_off, phi, rt, xb, sc)
-                    for j in range(L):
-                        kv = dvdt(vs[j], ms[j], hs[j], ns[j], cur[j], p)
-                        km = rt[j] * (1.0 - ms[j]) - rt[L + j] * ms[j]
-                        kh = rt[2 * L + j] * (1.0 - hs[j]) - rt[3 * L + j] * hs[j]
-                        kn = rt[4 * L + j] * (1.0 - ns[j]) - rt[5 * L + j] * ns[j]
-                        if stage == 0:
-                            f0[j] = kv
-                        av[j] += w * kv
-                        am_[j] += w * km
-                        ah_[j] += w * kh
-                        an_[j] += w * kn
-                        if stage < 3:
-                            vs[j] = v[j] + frac * dt * kv
-                            ms[j] = m[j] + frac * dt * km
-                            hs[j] = h[j] + frac * dt * kh
-                            ns[j] = n[j] + frac * dt * kn
-                for j in range(L):
-                    vs[j] = v[j]
-                    v[j] = v[j] + dt / 6.0 * av[j]
-                    m[j] = m[j] + dt / 6.0 * am_[j]
-                    h[j] = h[j] + dt / 6.0 * ah_[j]
-                    n[j] = n[j] + dt / 6.0 * an_[j]
-            # vs holds V at the start of the step, f0 its slope
-            bad = False
-            for j in range(L):
-                if not (abs(v[j]) < V_BOUND):
-                    bad = True
-            if bad:
-                err_step[c] = g + 1
+            if s == 0 or i_ext.shape[0] > 1:
+                _load_current(i_ext, step0 + s, lo, L, cur)
+            _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, eb, b1, b2, b3, b4)
+            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold,
+                            spk_t, spk_n, rec_every, rec, slots):
+                err_step[c] = step0 + s + 1
                 break
-            for j in range(L):
-                if vs[j] < threshold <= v[j]:
-                    f1 = dvdt(v[j], m[j], h[j], n[j], cur[j], p)
-                    frac_s = _crossing_time(vs[j], v[j], f0[j], f1, dt, threshold)
-                    k = spk_n[lo + j]
-                    spk_t[lo + j, k] = (g + frac_s) * dt
-                    spk_n[lo + j] = k + 1
-            if (g + 1) % rec_every == 0:
-                _record((g + 1) // rec_every, lo, L, v, m, h, n, p,
-                        rec_v, rec_m, rec_h, rec_n, rec_ina, rec_ik, rec_il)
         for j in range(L):
             v_all[lo + j] = v[j]
             m_all[lo + j] = m[j]
@@ -269,4 +288,32 @@ def _run(method, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_ev
             n_all[lo + j] = n[j]
 
 
-run_hh = jit_parallel(_run)
+@jit_nogil
+def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_every, rec,
+            slots, threshold, spk_t, spk_n, err_step):
+    N = v_all.shape[0]
+    for c in range(c0, c1):
+        lo = c * CHUNK
+        L = min(N, lo + CHUNK) - lo
+        v, m, h, n = (v_all[lo:lo + L].copy(), m_all[lo:lo + L].copy(),
+                      h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
+        cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
+        rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
+        ms, hs, ns = np.empty(L), np.empty(L), np.empty(L)
+        kv, km, kh, kn = np.empty(L), np.empty(L), np.empty(L), np.empty(L)
+        for j in range(L):  # explicit loops: slice assignment drags in costly error code
+            spk_n[lo + j] = 0
+        err_step[c] = -1
+        for s in range(nsteps):
+            if s == 0 or i_ext.shape[0] > 1:
+                _load_current(i_ext, step0 + s, lo, L, cur)
+            _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn)
+            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold,
+                            spk_t, spk_n, rec_every, rec, slots):
+                err_step[c] = step0 + s + 1
+                break
+        for j in range(L):
+            v_all[lo + j] = v[j]
+            m_all[lo + j] = m[j]
+            h_all[lo + j] = h[j]
+            n_all[lo + j] = n[j]
