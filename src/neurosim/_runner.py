@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, as_int, param_error
+from ._validation import as_finite_array, as_float, as_int, got, param_error
 from .stimulus import Stimulus
 
 # Spike buffers hold at most this many float64 slots per segment (32 MiB).
@@ -36,7 +36,10 @@ def stimulus_matrix(stimulus, nsteps: int, dt: float, func: str, unit: str):
     if isinstance(stimulus, Stimulus):
         if stimulus.unit is not None and stimulus.unit != unit:
             raise param_error(func, "stimulus", f"a current in {unit}",
-                              f"a stimulus in {stimulus.unit}")
+                              got(f"a stimulus in {stimulus.unit}"))
+        if stimulus.n_neurons > 1:
+            matrix = np.ascontiguousarray(stimulus.sample_matrix(dt, nsteps), dtype=np.float64)
+            return matrix, stimulus.n_neurons, False, matrix
         values = stimulus.sample(dt, nsteps)
         if not np.all(np.isfinite(values)):
             raise param_error(func, "stimulus", "finite at every step (no NaN or inf)", stimulus)
@@ -82,15 +85,27 @@ class SpikeCollector:
         self.ids.append(np.repeat(np.arange(self.n), spk_n))
         self.times.append(spk_t[mask])
 
-    def finish(self) -> tuple[list[np.ndarray], np.ndarray]:
-        counts = np.zeros(self.n, dtype=np.int64)
+    def add_pairs(self, idx: np.ndarray, times: np.ndarray, counts: np.ndarray) -> None:
+        """Take spikes from per-chunk buffers idx[c, :counts[c]], times[c, :counts[c]]."""
+        if int(counts.sum()) == 0:
+            return
+        mask = np.arange(idx.shape[1])[None, :] < counts[:, None]
+        self.ids.append(idx[mask])
+        self.times.append(times[mask])
+        counts[:] = 0
+
+    def finish(self):
+        """(SpikeTrains grouped by neuron, spike counts per neuron)."""
+        from ._kernels._spikes import group_by_neuron
+        from .result import SpikeTrains
+
         if not self.ids:
-            return [np.empty(0) for _ in range(self.n)], counts
-        ids = np.concatenate(self.ids)
+            return SpikeTrains(np.empty(0), np.zeros(self.n + 1, dtype=np.int64)), np.zeros(
+                self.n, dtype=np.int64)
+        ids = np.concatenate(self.ids).astype(np.int64, copy=False)
         times = np.concatenate(self.times)
-        order = np.argsort(ids, kind="stable")
-        counts = np.bincount(ids, minlength=self.n)
-        return np.split(times[order], np.cumsum(counts)[:-1]), counts
+        flat, offsets = group_by_neuron(ids, times, self.n)
+        return SpikeTrains(flat, offsets), np.diff(offsets)
 
 
 def progress_bar(enabled: bool, total: int, desc: str):

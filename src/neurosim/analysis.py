@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_finite_array, as_float, param_error
-from .result import SimulationResult
+from .result import SimulationResult, SpikeTrains
 
 __all__ = [
     "ActionPotentialPhases",
@@ -16,6 +16,7 @@ __all__ = [
     "detect_spikes",
     "fi_curve",
     "firing_rate",
+    "lif_rate",
 ]
 
 
@@ -53,7 +54,7 @@ def firing_rate(spike_times, duration, *, start=0.0) -> float | np.ndarray:
     if t0 >= dur:
         raise param_error("firing_rate", "start", f"earlier than duration = {dur:g} ms", start)
     window_s = (dur - t0) / 1000.0
-    if isinstance(spike_times, list):
+    if isinstance(spike_times, (list, SpikeTrains)):
         return np.array([np.count_nonzero((np.asarray(s) >= t0) & (np.asarray(s) < dur))
                          for s in spike_times]) / window_s
     s = np.asarray(spike_times, dtype=float)
@@ -216,16 +217,34 @@ class FICurve:
     transient: float
 
 
-_FI_MODELS = ("hodgkin_huxley",)
+_FI_MODELS = ("hodgkin_huxley", "lif", "izhikevich", "adex")
+_FI_ALIASES = {"hh": "hodgkin_huxley"}
+
+
+def _steady_rates(spike_times, duration: float, transient: float) -> np.ndarray:
+    """1 / mean inter-spike interval after ``transient`` (count / window below two spikes)."""
+    out = np.empty(len(spike_times))
+    window_s = (duration - transient) / 1000.0
+    for k, s in enumerate(spike_times):
+        s = np.asarray(s)
+        s = s[s >= transient]
+        out[k] = (s.size - 1) / ((s[-1] - s[0]) / 1000.0) if s.size >= 2 else s.size / window_s
+    return out
 
 
 def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None,
              dt=None) -> FICurve:
     """The f-I curve of a model: all currents run as one population call.
 
+    The rate at each current is 1 / (mean inter-spike interval) of the spikes after
+    ``transient`` (so a rate is not quantised by the window), or the count over the window
+    when fewer than two spikes fall in it.
+
     Arguments:
-        model: ``"hodgkin_huxley"`` (alias ``"hh"``).
-        currents: constant input currents to try (uA/cm^2 for HH).
+        model: ``"hodgkin_huxley"`` (alias ``"hh"``), ``"lif"``, ``"izhikevich"`` or
+            ``"adex"``.
+        currents: constant input currents to try (uA/cm^2 for HH, nA for LIF and AdEx, the
+            model's units for Izhikevich).
         duration: run length per current (ms).
         transient: spikes before this time (ms) are not counted (onset transients).
         params: model parameters (default the catalog's).
@@ -235,25 +254,50 @@ def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None,
         :class:`FICurve`.
     """
     func = "fi_curve"
-    aliases = {"hh": "hodgkin_huxley"}
     if isinstance(model, str):
-        model = aliases.get(model, model)
+        model = _FI_ALIASES.get(model, model)
     if model not in _FI_MODELS:
         raise param_error(func, "model", f"one of {', '.join(_FI_MODELS)} (or 'hh')", model)
-    cur = as_finite_array(currents, func, "currents", "uA/cm^2")
+    unit = "uA/cm^2" if model == "hodgkin_huxley" else "nA"
+    cur = as_finite_array(currents, func, "currents", unit)
     if cur.ndim != 1 or cur.size == 0:
         raise param_error(func, "currents", "a non-empty 1-D array", cur)
     dur = as_float(duration, func, "duration", "ms", low=0.0)
     tr = as_float(transient, func, "transient", "ms", low=0.0, low_open=False)
     if tr >= dur:
         raise param_error(func, "transient", f"shorter than duration = {dur:g} ms", transient)
-    from ._simulate_hh import simulate_hh
+    from . import _simulate_hh, _simulate_point
 
+    simulate = {"hodgkin_huxley": _simulate_hh.simulate_hh,
+                "lif": _simulate_point.simulate_lif,
+                "izhikevich": _simulate_point.simulate_izhikevich,
+                "adex": _simulate_point.simulate_adex}[model]
     kwargs = {} if dt is None else {"dt": dt}
-    res = simulate_hh(cur, dur, params=params, record=("spikes",), **kwargs)
-    rates = firing_rate(res.spike_times, dur, start=tr)
+    res = simulate(cur, dur, params=params, record=("spikes",), **kwargs)
+    rates = _steady_rates(res.spike_times, dur, tr)
     firing = np.flatnonzero(rates > 0)
-    order = np.argsort(cur[firing]) if firing.size else firing
-    rheobase = float(cur[firing][order][0]) if firing.size else float("nan")
-    return FICurve(currents=cur, rates=np.asarray(rates, dtype=float), rheobase=rheobase,
-                   model=model, unit="uA/cm^2", duration=dur, transient=tr)
+    rheobase = float(np.min(cur[firing])) if firing.size else float("nan")
+    return FICurve(currents=cur, rates=rates, rheobase=rheobase, model=model, unit=unit,
+                   duration=dur, transient=tr)
+
+
+def lif_rate(current, params=None) -> np.ndarray | float:
+    """The analytic firing rate (Hz) of a LIF neuron under constant current (nA):
+
+    1 / (t_ref + tau_m ln((R I + V_rest - V_reset) / (R I + V_rest - V_th))) above the
+    rheobase (V_th - V_rest) / R, and 0 below it.
+    """
+    from .catalog import LIFParams, load_model
+
+    if params is None:
+        params = load_model("lif_lecture")
+    elif not isinstance(params, LIFParams):
+        raise param_error("lif_rate", "params", "a LIFParams", params, TypeError)
+    cur = as_finite_array(current, "lif_rate", "current", "nA")
+    vinf = params.v_rest + params.r_m * cur
+    above = vinf > params.v_th
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period = params.t_ref + params.tau_m * np.log((vinf - params.v_reset)
+                                                       / (vinf - params.v_th))
+        rate = np.where(above, 1000.0 / period, 0.0)
+    return float(rate) if rate.ndim == 0 else rate

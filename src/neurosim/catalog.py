@@ -24,7 +24,18 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["HodgkinHuxleyParams", "catalog_dir", "list_models", "load_model"]
+import numpy as np
+
+__all__ = [
+    "AdExParams",
+    "HodgkinHuxleyParams",
+    "IzhikevichParams",
+    "LIFParams",
+    "catalog_dir",
+    "list_models",
+    "list_patterns",
+    "load_model",
+]
 
 
 def _p(unit: str, check: str, doc: str):
@@ -62,10 +73,24 @@ class _Params:
 
 
 def validate_params(params, source: str) -> None:
+    """Check every parameter field: a finite real number (or, where ``allows_arrays``, a 1-D
+    array with one value per neuron) that meets its physical constraint."""
+    arrays_ok = getattr(params, "allows_arrays", False)
     for f in params.parameter_fields():
         value = getattr(params, f.name)
         ok, text = _CHECKS[f.metadata["check"]]
         expected = f"a finite number{(' ' + text) if text else ''} in {f.metadata['unit']}"
+        if arrays_ok:
+            expected += " (or a 1-D array of them, one per neuron)"
+        if arrays_ok and isinstance(value, np.ndarray):
+            if value.ndim != 1 or value.size == 0 or not np.issubdtype(value.dtype, np.number):
+                raise TypeError(f"The '{f.name}' key of {source} must be {expected}. "
+                                f"Got an array of shape {value.shape} instead.")
+            if not np.all(np.isfinite(value)) or not np.all(ok(value)):
+                bad = value[~(np.isfinite(value) & ok(value))][0]
+                raise ValueError(f"The '{f.name}' key of {source} must be {expected}. "
+                                 f"Got an array containing {bad!r} instead.")
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"The '{f.name}' key of {source} must be {expected}. "
                             f"Got {value!r} instead.")
@@ -97,7 +122,87 @@ class HodgkinHuxleyParams(_Params):
     citation: str = _meta()
 
 
-MODEL_KINDS: dict[str, type] = {"hodgkin_huxley": HodgkinHuxleyParams}
+class _PointParams(_Params):
+    """Point-neuron parameters: any of them may be a 1-D array, one value per neuron."""
+
+    allows_arrays = True
+
+    def n_values(self) -> int:
+        """1, or the length of the array-valued parameters (which must agree)."""
+        sizes = {np.size(getattr(self, f.name)) for f in self.parameter_fields()
+                 if isinstance(getattr(self, f.name), np.ndarray)}
+        if len(sizes) > 1:
+            raise ValueError(f"The array-valued parameters of {type(self).__name__} must have "
+                             f"one length (one value per neuron). Got lengths {sorted(sizes)} "
+                             "instead.")
+        return sizes.pop() if sizes else 1
+
+
+@dataclass(frozen=True, eq=False)
+class LIFParams(_PointParams):
+    """Leaky integrate-and-fire: tau_m dV/dt = -(V - v_rest) + r_m I; spike at v_th, then V is
+    held at v_reset for t_ref."""
+
+    v_rest: float = _p("mV", "any", "resting (leak reversal) potential")
+    v_th: float = _p("mV", "any", "spike threshold")
+    v_reset: float = _p("mV", "any", "reset potential")
+    tau_m: float = _p("ms", "positive", "membrane time constant")
+    r_m: float = _p("MOhm", "positive", "membrane resistance")
+    t_ref: float = _p("ms", "nonnegative", "absolute refractory period")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_th)):
+            raise ValueError(f"The 'v_reset' key of {self.name or 'LIFParams'} must be below "
+                             f"v_th. Got v_reset = {self.v_reset!r}, v_th = {self.v_th!r} "
+                             "instead.")
+
+
+@dataclass(frozen=True, eq=False)
+class IzhikevichParams(_PointParams):
+    """Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); at
+    v >= v_peak: v <- c, u <- u + d. v in mV, t in ms, I in the model's units (mV/ms)."""
+
+    a: float = _p("1/ms", "positive", "recovery rate")
+    b: float = _p("1/ms", "any", "recovery sensitivity to v")
+    c: float = _p("mV", "any", "reset of v")
+    d: float = _p("mV/ms", "any", "jump of u at a spike")
+    v_peak: float = _p("mV", "any", "spike cut-off")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True, eq=False)
+class AdExParams(_PointParams):
+    """Adaptive exponential integrate-and-fire (Brette & Gerstner 2005):
+    C dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I,
+    tau_w dw/dt = a (V - E_L) - w; at V >= v_peak: V <- v_reset, w <- w + b."""
+
+    c_m: float = _p("pF", "positive", "membrane capacitance")
+    g_l: float = _p("nS", "positive", "leak conductance")
+    e_l: float = _p("mV", "any", "leak reversal potential")
+    v_t: float = _p("mV", "any", "threshold slope factor's midpoint (rheobase threshold)")
+    delta_t: float = _p("mV", "positive", "slope factor (sharpness of spike initiation)")
+    tau_w: float = _p("ms", "positive", "adaptation time constant")
+    a: float = _p("nS", "any", "subthreshold adaptation")
+    b: float = _p("nA", "any", "spike-triggered adaptation")
+    v_reset: float = _p("mV", "any", "reset potential")
+    v_peak: float = _p("mV", "any", "spike cut-off")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+MODEL_KINDS: dict[str, type] = {
+    "hodgkin_huxley": HodgkinHuxleyParams,
+    "lif": LIFParams,
+    "izhikevich": IzhikevichParams,
+    "adex": AdExParams,
+}
 
 
 def catalog_dir() -> Path:
@@ -132,12 +237,14 @@ def _resolve(name_or_path) -> Path:
     return path
 
 
-def load_model(name_or_path):
+def load_model(name_or_path, pattern=None):
     """Load a catalog model by name (see :func:`list_models`) or a TOML file by path.
 
     Arguments:
         name_or_path: a catalog name such as ``"hodgkin_huxley_1952"`` or a path to a TOML file
             in the same format (a lecturer's edited copy).
+        pattern: for files with named parameter sets (``[patterns.NAME]`` tables, e.g. the
+            Izhikevich firing patterns), which one; default the file's ``default_pattern``.
 
     Returns:
         A frozen parameter dataclass, e.g. :class:`HodgkinHuxleyParams`; values are in the units
@@ -160,17 +267,27 @@ def load_model(name_or_path):
     for key in ("name", "model", "parameters"):
         if key not in data:
             raise ValueError(f"{src} is missing the top-level key '{key}'.")
-    extra = set(data) - {"name", "model", "description", "citation", "parameters"}
+    allowed = {"name", "model", "description", "citation", "parameters", "patterns",
+               "default_pattern"}
+    extra = set(data) - allowed
     if extra:
-        raise ValueError(f"{src} has unknown top-level key(s) {sorted(extra)}; expected name, "
-                         "model, description, citation, parameters.")
+        raise ValueError(f"{src} has unknown top-level key(s) {sorted(extra)}; expected "
+                         f"{', '.join(sorted(allowed))}.")
+    table = dict(data["parameters"])
+    patterns = data.get("patterns", {})
+    if pattern is not None or patterns:
+        chosen = pattern if pattern is not None else data.get("default_pattern")
+        if chosen not in patterns:
+            options = ", ".join(sorted(patterns)) or f"none ({src} has no patterns)"
+            raise ValueError(f"The 'pattern' parameter of load_model must be one of {options}. "
+                             f"Got {chosen!r} instead.")
+        table.update(patterns[chosen])
     kind = data["model"]
     if kind not in MODEL_KINDS:
         raise ValueError(f"The 'model' key of {src} must be one of {sorted(MODEL_KINDS)}. "
                          f"Got {kind!r} instead.")
     cls = MODEL_KINDS[kind]
     fields = {f.name: f for f in cls.parameter_fields()}
-    table = data["parameters"]
     unknown = sorted(set(table) - set(fields))
     if unknown:
         raise ValueError(f"{src} has unknown parameter key(s) {unknown} for a {kind} model; "
@@ -192,5 +309,13 @@ def load_model(name_or_path):
     for key, value in values.items():
         object.__setattr__(probe, key, value)
     validate_params(probe, source=src)
-    return cls(**values, name=str(data["name"]), description=str(data.get("description", "")),
+    name = str(data["name"]) + (f":{chosen}" if patterns else "")
+    return cls(**values, name=name, description=str(data.get("description", "")),
                citation=str(data.get("citation", "")).strip())
+
+
+def list_patterns(name_or_path) -> list[str]:
+    """The named parameter sets of a catalog file (e.g. Izhikevich firing patterns)."""
+    path = _resolve(name_or_path)
+    with path.open("rb") as fh:
+        return list(tomllib.load(fh).get("patterns", {}))

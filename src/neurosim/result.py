@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["SimulationResult"]
+__all__ = ["SimulationResult", "SpikeTrains"]
+
+
+class SpikeTrains(Sequence):
+    """Spike times of a population, one array per neuron, stored flat.
+
+    ``trains[i]`` is neuron i's spike times (ms, a view); ``trains.times`` and
+    ``trains.indices`` give every spike as (time, neuron) pairs for rasters.
+    """
+
+    def __init__(self, times: np.ndarray, offsets: np.ndarray):
+        self.flat = times
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"neuron index {i} out of range for {n} neurons")
+        i %= n
+        return self.flat[self.offsets[i]:self.offsets[i + 1]]
+
+    @property
+    def times(self) -> np.ndarray:
+        return self.flat
+
+    @property
+    def indices(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self)), np.diff(self.offsets))
+
+    def __repr__(self) -> str:
+        return f"SpikeTrains({len(self)} neurons, {self.flat.size} spikes)"
 
 
 @dataclass
@@ -17,8 +53,8 @@ class SimulationResult:
         t: recorded times (ms), shape (n_rec,).
         v: membrane potential (mV), shape (n_rec,) for one neuron or (n_rec, n_neurons);
             ``None`` if not recorded.
-        spike_times: upward threshold crossings (ms): an array for one neuron, a list of arrays
-            (one per neuron) for a population.
+        spike_times: threshold crossings (ms): an array for one neuron; for a population a
+            :class:`SpikeTrains` (``spike_times[i]`` is neuron i's array).
         spike_counts: spikes per neuron (int, or an int array for a population).
         firing_rates: spike_counts / duration (Hz).
         stimulus: the input current at the recorded times (uA/cm^2 for HH, nA for point
@@ -31,7 +67,7 @@ class SimulationResult:
 
     t: np.ndarray
     v: np.ndarray | None
-    spike_times: np.ndarray | list
+    spike_times: np.ndarray | SpikeTrains | list
     spike_counts: np.ndarray | int
     firing_rates: np.ndarray | float
     stimulus: np.ndarray | None
@@ -46,7 +82,7 @@ class SimulationResult:
 
     @property
     def is_population(self) -> bool:
-        return isinstance(self.spike_times, list)
+        return isinstance(self.spike_times, (SpikeTrains, list))
 
     def __getattr__(self, name):
         # only reached when normal lookup fails

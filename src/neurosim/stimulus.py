@@ -19,7 +19,16 @@ import numpy as np
 
 from ._validation import _is_quantity, as_finite_array, as_float, as_int, param_error, strip_unit
 
-__all__ = ["Stimulus", "constant", "from_array", "ou_noise", "pulse_train", "ramp", "step"]
+__all__ = [
+    "Stimulus",
+    "constant",
+    "from_array",
+    "ou_noise",
+    "poisson",
+    "pulse_train",
+    "ramp",
+    "step",
+]
 
 
 def _amplitude(value, func: str, name: str) -> tuple[float, str | None]:
@@ -44,9 +53,18 @@ def _grid_dt(t: np.ndarray) -> float:
 
 
 class Stimulus:
-    """Base class: a current as a function of time (ms). Subclasses implement ``_values``."""
+    """Base class: a current as a function of time (ms). Subclasses implement ``_values``.
+
+    ``n_neurons`` is 1 for a stimulus shared by every neuron; a stimulus with independent
+    draws per neuron (``poisson(..., n_neurons=N)``) drives a population of N.
+    """
 
     unit: str | None = None
+    n_neurons: int = 1
+
+    def sample_matrix(self, dt: float, nsteps: int) -> np.ndarray:
+        """(nsteps, n_neurons) currents, one column per neuron."""
+        return self.sample(dt, nsteps)[:, None]
 
     def values(self, t) -> np.ndarray:
         """The current at each time in ``t`` (ms; an evenly spaced grid starting at 0)."""
@@ -176,6 +194,33 @@ class ArrayStimulus(Stimulus):
         return self.samples[idx]
 
 
+@dataclass(frozen=True)
+class PoissonInput(Stimulus):
+    rate_hz: float
+    weight: float
+    n_inputs: int
+    seed: int
+    n_neurons: int = 1
+    unit: str | None = "nA"
+
+    def sample_matrix(self, dt, nsteps):
+        lam = self.n_inputs * self.rate_hz * dt / 1000.0
+        counts = np.random.default_rng(self.seed).poisson(lam, size=(nsteps, self.n_neurons))
+        return counts * (self.weight / dt)
+
+    def _values(self, t):
+        if self.n_neurons != 1:
+            raise ValueError("A poisson stimulus with n_neurons > 1 has one column per neuron; "
+                             "use sample_matrix(dt, nsteps) or pass it to a simulate function.")
+        return self.sample_matrix(_grid_dt(t), t.size)[:, 0]
+
+    def __add__(self, other):
+        raise TypeError("poisson() input cannot be added to another stimulus; build the sum "
+                        "with sample_matrix(dt, nsteps) and pass the array instead.")
+
+    __radd__ = __add__
+
+
 def constant(amplitude) -> Stimulus:
     """A constant current ``amplitude`` from t = 0 on."""
     a, unit = _amplitude(amplitude, "constant", "amplitude")
@@ -231,6 +276,30 @@ def ou_noise(mean, sigma, tau, seed) -> Stimulus:
     if seed is None or isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise param_error("ou_noise", "seed", "an int (noise is always seeded)", seed, TypeError)
     return OUNoise(m, s, tau_, int(seed), unit)
+
+
+def poisson(rate_hz, weight, n_inputs, seed, *, n_neurons=1) -> Stimulus:
+    """Input from ``n_inputs`` independent Poisson spike trains through delta synapses.
+
+    Each input spike delivers a charge of ``weight`` pC (= nA x ms) within the step it falls in,
+    so it moves a point neuron's V by weight * r_m / tau_m mV (1 mV per pC for the lecture LIF),
+    whatever the time step. The input current is counts * weight / dt (nA).
+
+    Arguments:
+        rate_hz: rate of each input (Hz).
+        weight: charge per input spike (pC); negative for inhibition.
+        n_inputs: number of independent inputs (their sum is one Poisson process).
+        seed: random seed (always explicit).
+        n_neurons: independent draws for this many neurons (a population); 1 = one neuron.
+    """
+    func = "poisson"
+    rate = as_float(rate_hz, func, "rate_hz", "Hz", low=0.0, low_open=False)
+    w = as_float(weight, func, "weight")
+    n = as_int(n_inputs, func, "n_inputs", low=1)
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise param_error(func, "seed", "an int (input is always seeded)", seed, TypeError)
+    nn = as_int(n_neurons, func, "n_neurons", low=1)
+    return PoissonInput(rate, w, n, int(seed), nn)
 
 
 def from_array(values, dt) -> Stimulus:
