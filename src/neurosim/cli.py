@@ -25,17 +25,36 @@ def _formats(text: str) -> list[str]:
     return fmts
 
 
+_MODELS = {
+    # name: (simulate function, current unit, default current, default duration, label)
+    "hh": ("simulate_hh", "uA/cm^2", 10.0, 50.0, "Hodgkin-Huxley"),
+    "lif": ("simulate_lif", "nA", 2.0, 100.0, "LIF"),
+    "izhikevich": ("simulate_izhikevich", "model units", 10.0, 200.0, "Izhikevich"),
+    "adex": ("simulate_adex", "nA", 0.8, 300.0, "AdEx"),
+}
+
+
 def _cmd_simulate(args) -> int:
     import neurosim
     from neurosim import plot
     from neurosim.figures import save_figure
 
-    stim = neurosim.stimulus.step(args.current, args.start)
-    res = neurosim.simulate_hh(stim, args.duration, dt=args.dt, method=args.method,
-                               temperature=args.temperature, record="all")
+    func_name, unit, current, duration, label = _MODELS[args.model]
+    current = args.current if args.current is not None else current
+    duration = args.duration if args.duration is not None else duration
+    kwargs = {"record": "all"}
+    if args.dt is not None:
+        kwargs["dt"] = args.dt
+    if args.model == "hh":
+        kwargs.update(method=args.method, temperature=args.temperature)
+    if getattr(args, "pattern", None):
+        kwargs["pattern"] = args.pattern
+    stim = neurosim.stimulus.step(current, args.start)
+    res = getattr(neurosim, func_name)(stim, duration, **kwargs)
     spikes = res.spike_times
-    print(f"Hodgkin-Huxley, {args.current:g} uA/cm^2 from {args.start:g} ms for "
-          f"{args.duration:g} ms ({args.method}, dt = {res.dt:g} ms): {res.spike_counts} spikes")
+    what = f"{label}" + (f" ({args.pattern})" if getattr(args, "pattern", None) else "")
+    print(f"{what}, {current:g} {unit} from {args.start:g} ms for {duration:g} ms "
+          f"({res.method}, dt = {res.dt:g} ms): {res.spike_counts} spikes")
     if spikes.size:
         shown = ", ".join(f"{s:.3f}" for s in spikes[:10])
         print(f"spike times (ms): {shown}{' ...' if spikes.size > 10 else ''}")
@@ -79,23 +98,43 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Simulate one neuron under a step current and save the "
                          "annotated membrane-potential figure.")
     sim_sub = sim.add_subparsers(dest="model", required=True, metavar="MODEL")
-    hh = sim_sub.add_parser("hh", help="Hodgkin-Huxley squid axon (6.3 C)",
-                            description="Hodgkin-Huxley neuron under a step current that starts "
-                            "at --start and stays on.")
-    hh.add_argument("--current", type=float, default=10.0,
-                    help="step current density in uA/cm^2 (default 10)")
-    hh.add_argument("--start", type=float, default=5.0, help="step onset in ms (default 5)")
-    hh.add_argument("--duration", type=float, default=50.0, help="simulated ms (default 50)")
-    hh.add_argument("--dt", type=float, default=0.025, help="time step in ms (default 0.025)")
-    hh.add_argument("--method", choices=("rk4", "exp_euler"), default="rk4",
-                    help="integration method (default rk4)")
-    hh.add_argument("--temperature", type=float, default=None,
-                    help="temperature in C (default the model's 6.3)")
-    hh.add_argument("--out", type=_out_path, required=True,
-                    help="figure file: .png, .pdf or .svg")
-    hh.add_argument("--transparent", action="store_true", help="transparent background")
-    hh.add_argument("--no-annotate", action="store_true", help="do not label the phases")
-    hh.set_defaults(func=_cmd_simulate)
+    helps = {"hh": "Hodgkin-Huxley squid axon (6.3 C); current in uA/cm^2",
+             "lif": "leaky integrate-and-fire (lecture values); current in nA",
+             "izhikevich": "Izhikevich (2003) with a named firing pattern; current in the "
+                           "model's units",
+             "adex": "adaptive exponential integrate-and-fire; current in nA"}
+    for name, (_, unit, current, duration, label) in _MODELS.items():
+        p = sim_sub.add_parser(name, help=helps[name],
+                               description=f"{label} neuron under a step current that starts at "
+                               "--start and stays on; saves the membrane-potential figure.")
+        p.add_argument("--current", type=float, default=None,
+                       help=f"step current in {unit} (default {current:g})")
+        p.add_argument("--start", type=float, default=5.0, help="step onset in ms (default 5)")
+        p.add_argument("--duration", type=float, default=None,
+                       help=f"simulated ms (default {duration:g})")
+        p.add_argument("--dt", type=float, default=None,
+                       help="time step in ms (default: the simulator's)")
+        if name == "hh":
+            p.add_argument("--method", choices=("rk4", "exp_euler"), default="rk4",
+                           help="integration method (default rk4)")
+            p.add_argument("--temperature", type=float, default=None,
+                           help="temperature in C (default the model's 6.3)")
+        if name == "izhikevich":
+            p.add_argument("--pattern", default="regular_spiking",
+                           choices=("regular_spiking", "intrinsically_bursting", "chattering",
+                                    "fast_spiking", "thalamo_cortical", "resonator",
+                                    "low_threshold_spiking"),
+                           help="firing pattern (default regular_spiking)")
+        if name == "adex":
+            p.add_argument("--pattern", default="regular_spiking",
+                           choices=("regular_spiking", "bursting"),
+                           help="parameter set (default regular_spiking)")
+        p.add_argument("--out", type=_out_path, required=True,
+                       help="figure file: .png, .pdf or .svg")
+        p.add_argument("--transparent", action="store_true", help="transparent background")
+        p.add_argument("--no-annotate", action="store_true",
+                       help="do not label phases / threshold / reset")
+        p.set_defaults(func=_cmd_simulate)
 
     figs = sub.add_parser("figures", help="render the whole lecture figure set",
                           description="Render every lecture figure into a folder.")

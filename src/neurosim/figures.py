@@ -21,7 +21,10 @@ __all__ = [
     "fig_all_or_nothing",
     "fig_currents",
     "fig_fi_hh",
+    "fig_fi_hh_vs_lif",
     "fig_gates",
+    "fig_izhikevich_gallery",
+    "fig_lif_trace",
     "fig_refractoriness",
     "pulse_threshold",
     "render_figure_set",
@@ -142,6 +145,69 @@ def fig_fi_hh(currents=None, duration=1000.0, transient=200.0):
     return ax.figure
 
 
+def fig_lif_trace(amplitude=2.0, start=30.0, stop=110.0, duration=130.0):
+    """A LIF neuron under a step: charge, threshold, reset and the refractory period."""
+    from . import plot
+    from ._simulate_point import simulate_lif
+
+    res = simulate_lif(stimulus.step(amplitude, start, stop), duration, dt=0.05)
+    with plot.lecture_style():
+        ax = plot.membrane(res)
+        ax.set_title("Leaky integrate-and-fire: integrate, fire, reset, wait")
+    return ax.figure
+
+
+def fig_fi_hh_vs_lif(hh_currents=None, lif_currents=None, duration=1000.0, transient=200.0):
+    """Type II (Hodgkin-Huxley: a jump to ~50 Hz) beside type I (LIF: from 0 Hz up)."""
+    from . import plot
+
+    if hh_currents is None:
+        hh_currents = np.concatenate([np.arange(0.0, 6.0, 0.5), np.arange(6.0, 7.0, 0.05),
+                                      np.arange(7.0, 20.01, 1.0)])
+    if lif_currents is None:
+        lif_currents = np.concatenate([np.arange(0.0, 1.5, 0.1), np.arange(1.5, 1.6, 0.005),
+                                       np.arange(1.6, 3.01, 0.1)])
+    hh = analysis.fi_curve("hodgkin_huxley", hh_currents, duration=duration,
+                           transient=transient)
+    lif = analysis.fi_curve("lif", lif_currents, duration=duration, transient=transient)
+    with plot.lecture_style():
+        fig, axes = plot.new_figure(1, 2, sharex=False, sharey=True)
+        plot.fi_curve(hh, ax=axes[0, 0], labels=False)
+        plot.fi_curve(lif, ax=axes[0, 1], labels=False, colors=[plot.COLORS["na"]])
+        axes[0, 0].set_title("Hodgkin–Huxley: type II")
+        axes[0, 1].set_title("LIF: type I", color=plot.COLORS["na"])
+        axes[0, 1].set_ylabel("")
+    return fig
+
+
+IZHIKEVICH_INPUTS = {
+    # pattern -> (current, onset ms): the step inputs of Izhikevich (2003), Fig. 2
+    "regular_spiking": (10.0, 10.0),
+    "intrinsically_bursting": (10.0, 10.0),
+    "chattering": (10.0, 10.0),
+    "fast_spiking": (10.0, 10.0),
+    "thalamo_cortical": (2.0, 10.0),
+    "resonator": (0.45, 10.0),
+    "low_threshold_spiking": (10.0, 10.0),
+}
+
+
+def fig_izhikevich_gallery(duration=200.0):
+    """The Izhikevich (2003) firing patterns, each under a step of current."""
+    from . import plot
+    from ._simulate_point import simulate_izhikevich
+
+    results = {}
+    for name, (amp, onset) in IZHIKEVICH_INPUTS.items():
+        results[name] = simulate_izhikevich(stimulus.step(amp, onset), duration, pattern=name,
+                                            dt=0.05)
+    with plot.lecture_style():
+        axes = plot.firing_patterns(results)
+        axes[0].figure.suptitle("Izhikevich (2003): one equation, seven firing patterns",
+                                fontsize=18)
+    return axes[0].figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -149,6 +215,9 @@ FIGURE_SET: dict[str, Callable] = {
     "04_all_or_nothing": fig_all_or_nothing,
     "05_refractoriness": fig_refractoriness,
     "06_fi_curve_hh": fig_fi_hh,
+    "07_lif_trace": fig_lif_trace,
+    "08_fi_hh_vs_lif": fig_fi_hh_vs_lif,
+    "09_izhikevich_gallery": fig_izhikevich_gallery,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -4,7 +4,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 (else a new figure in the lecture style), returns matplotlib objects and never calls ``show``.
 """
 
-from ._experiments import all_or_nothing, fi_curve, refractoriness
+from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
@@ -14,6 +14,7 @@ __all__ = [
     "all_or_nothing",
     "currents",
     "fi_curve",
+    "firing_patterns",
     "gates",
     "lecture_style",
     "membrane",

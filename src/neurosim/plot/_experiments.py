@@ -11,7 +11,7 @@ from ..analysis import FICurve
 from ._common import label_line, need, styled
 from ._style import COLORS, new_figure
 
-__all__ = ["all_or_nothing", "fi_curve", "refractoriness"]
+__all__ = ["all_or_nothing", "fi_curve", "firing_patterns", "refractoriness"]
 
 
 @styled
@@ -122,14 +122,16 @@ def refractoriness(result, intervals, ax=None, *, first_pulse_t=None):
 
 
 @styled
-def fi_curve(curves, ax=None, *, labels=None, colors=None):
+def fi_curve(curves, ax=None, *, labels=None, colors=None, annotate_onset=True):
     """Firing rate against input current for one or several :class:`FICurve`.
 
     Arguments:
         curves: an FICurve or a sequence of them (e.g. HH beside LIF).
         ax: axes (default a new slide figure).
-        labels: text written beside each curve (default the model name).
+        labels: text written beside each curve (default the model name; False for none).
         colors: one colour per curve.
+        annotate_onset: point at where firing starts (a jump for type II, a smooth rise for
+            type I).
 
     Returns:
         The Axes.
@@ -146,19 +148,77 @@ def fi_curve(curves, ax=None, *, labels=None, colors=None):
     for k, c in enumerate(curves):
         color = colors[k] if colors else default_colors[k % len(default_colors)]
         ax.plot(c.currents, c.rates, color=color, marker="o", ms=5)
-        text = labels[k] if labels else c.model.replace("_", "-").title()
-        i = int(np.argmax(c.currents))
-        label_line(ax, c.currents[i], c.rates[i], text, color, ha="right", dy=-28)
-        if np.isfinite(c.rheobase):
+        if labels is not False:
+            text = labels[k] if labels else c.model.replace("_", "-").title()
+            i = int(np.argmax(c.currents))
+            label_line(ax, c.currents[i], c.rates[i], text, color, ha="right", dy=-28)
+        if annotate_onset and np.isfinite(c.rheobase):
             r0 = float(np.interp(c.rheobase, c.currents, c.rates))
-            ax.annotate(f"jumps from 0 to {r0:.0f} Hz\nat {c.rheobase:.3g} "
-                        f"{'µA/cm²' if c.unit == 'uA/cm^2' else c.unit}",
-                        (c.rheobase, r0), xytext=(c.rheobase * 0.15, r0 + 25), fontsize=15,
-                        arrowprops={"arrowstyle": "->", "lw": 1.8, "color": color},
-                        color=color)
+            unit = "µA/cm²" if c.unit == "uA/cm^2" else c.unit
+            top = float(np.max(c.rates)) or 1.0
+            text = (f"jumps from 0 to {r0:.0f} Hz\nat {c.rheobase:.3g} {unit}" if r0 > 0.2 * top
+                    else f"rises from 0 Hz\nat ≈{c.rheobase:.2g} {unit}")
+            ax.annotate(text, (c.rheobase, r0), xytext=(0.04, 0.8), textcoords="axes fraction",
+                        fontsize=15, color=color, va="center",
+                        arrowprops={"arrowstyle": "->", "lw": 1.8, "color": color})
     unit = curves[0].unit.replace("uA/cm^2", "µA/cm²")
     ax.set_xlabel(f"Input current ({unit})")
     ax.set_ylabel("Firing rate (Hz)")
+    ax.relim()
+    ax.autoscale(enable=True, axis="y")
+    ax.autoscale_view()
     ax.set_ylim(bottom=0)
     ax.set_xlim(left=0)
     return ax
+
+
+_PATTERN_TITLES = {
+    "regular_spiking": "Regular spiking",
+    "intrinsically_bursting": "Intrinsically bursting",
+    "chattering": "Chattering",
+    "fast_spiking": "Fast spiking",
+    "thalamo_cortical": "Thalamo-cortical",
+    "resonator": "Resonator",
+    "low_threshold_spiking": "Low-threshold spiking",
+}
+
+
+@styled
+def firing_patterns(results, ax=None, *, ncols=2):
+    """A gallery: one small panel of V(t) per named result (e.g. the Izhikevich patterns).
+
+    Arguments:
+        results: a dict name -> single-neuron SimulationResult.
+        ax: a sequence of at least ``len(results)`` axes (default a new 16:9 figure).
+        ncols: columns of the new figure.
+
+    Returns:
+        The array of Axes.
+    """
+    from ._membrane import membrane
+
+    if not isinstance(results, dict) or not results:
+        raise param_error("firing_patterns", "results", "a non-empty dict of name -> result",
+                          results, TypeError)
+    n = len(results)
+    if ax is None:
+        nrows = (n + ncols - 1) // ncols
+        _, axes = new_figure(nrows, ncols, sharey=True)
+        axes = axes.ravel()
+    else:
+        axes = np.asarray(ax).ravel()
+        if axes.size < n:
+            raise param_error("firing_patterns", "ax", f"at least {n} axes", axes)
+    for a, (name, res) in zip(axes, results.items(), strict=False):
+        membrane(res, ax=a, annotate=False, lw=1.8)
+        a.set_ylabel("")
+        a.set_xlabel("")
+        a.set_title(_PATTERN_TITLES.get(name, name.replace("_", " ")), loc="left", fontsize=15,
+                    fontweight="bold", pad=3)
+        a.set_yticks([-60, 0])
+    for a in axes[n:]:
+        a.set_visible(False)
+    fig = axes[0].figure
+    fig.supxlabel("Time (ms)", fontsize=18)
+    fig.supylabel("Membrane potential (mV)", fontsize=18)
+    return axes

@@ -15,7 +15,7 @@ _ARROW = {"arrowstyle": "->", "lw": 1.8, "color": "#333333"}
 
 def _stimulus_axes(result, ax_stim):
     ax_stim.plot(result.t, result.stimulus, color=COLORS["stimulus"], lw=2.5)
-    ax_stim.set_ylabel("Input\n(µA/cm²)" if result.model == "hodgkin_huxley" else "Input (nA)")
+    ax_stim.set_ylabel("Input\n(µA/cm²)" if result.model == "hodgkin_huxley" else "Input\n(nA)")
     ax_stim.set_xlabel("Time (ms)")
     lo = min(0.0, float(np.min(result.stimulus)))
     hi = max(0.0, float(np.max(result.stimulus)))
@@ -68,8 +68,11 @@ def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None,
         result: a :class:`~neurosim.result.SimulationResult` with ``v`` recorded.
         ax: axes to draw into (then only V is drawn); default a new slide-sized figure with
             the stimulus in a panel below.
-        annotate: label resting potential, threshold, depolarisation, overshoot,
-            repolarisation and hyperpolarisation (needs a spike in the trace).
+        annotate: for Hodgkin-Huxley, label resting potential, threshold, depolarisation,
+            overshoot, repolarisation and hyperpolarisation (needs a spike in the trace); for a
+            LIF neuron, mark rest, threshold, reset and each refractory period. Point neurons
+            always show their spikes as strokes up to the spike peak (the models themselves
+            jump straight from threshold to reset).
         show_stimulus: add the stimulus panel when making a new figure.
         neuron: which neuron of a population result.
         **kwargs: passed to ``ax.plot`` for the V trace.
@@ -88,16 +91,79 @@ def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None,
             _, axes = new_figure()
             ax = axes[0, 0]
     kwargs.setdefault("color", COLORS["v"])
-    ax.plot(res.t, res.v, **kwargs)
+    point = res.model in ("lif", "izhikevich", "adex")
+    if point:
+        _draw_point_neuron(ax, res, annotate, **kwargs)
+    else:
+        ax.plot(res.t, res.v, **kwargs)
     ax.set_ylabel("Membrane potential (mV)")
     ax.set_xlim(res.t[0], res.t[-1])
-    if annotate and np.size(res.spike_times) > 0:
+    if annotate and not point and np.size(res.spike_times) > 0:
         _annotate_ap(ax, res)
     if stim_ax is not None:
         _stimulus_axes(res, stim_ax)
     else:
         ax.set_xlabel("Time (ms)")
     return ax
+
+
+_SPIKE_TOP = {"lif": 20.0}
+
+
+def _scalar(value):
+    arr = np.asarray(value, dtype=float)
+    return float(arr) if arr.ndim == 0 else None
+
+
+def _draw_point_neuron(ax, res, annotate, **kwargs):
+    """V of a point neuron with each spike drawn as a stroke from the last sample to the peak."""
+    p = res.params
+    peak = _scalar(getattr(p, "v_peak", 20.0))
+    top = _SPIKE_TOP.get(res.model, 20.0 if peak is None else peak)
+    t, v = res.t, res.v
+    spikes = np.asarray(res.spike_times)
+    # insert a vertical stroke at each spike: (t_s, V before) -> (t_s, top) -> (t_s, V after)
+    idx = np.searchsorted(t, spikes)
+    xs, ys = [], []
+    start = 0
+    for ts, i in zip(spikes, idx, strict=True):
+        xs.append(t[start:i])
+        ys.append(v[start:i])
+        before = v[i - 1] if i > 0 else v[0]
+        after = v[i] if i < v.size else v[-1]
+        xs.append(np.array([ts, ts, ts]))
+        ys.append(np.array([before, top, after]))
+        start = i
+    xs.append(t[start:])
+    ys.append(v[start:])
+    ax.plot(np.concatenate(xs), np.concatenate(ys), **kwargs)
+    if res.model != "lif" or not annotate:
+        ax.set_ylim(top=top + 8)
+        return
+    v_th, v_reset, v_rest = _scalar(p.v_th), _scalar(p.v_reset), _scalar(p.v_rest)
+    t_ref = _scalar(p.t_ref)
+    span = t[-1] - t[0]
+    x_lab = t[0] + 0.01 * span  # labels on the left, before the input starts
+    if v_th is not None:
+        ax.axhline(v_th, color=COLORS["threshold"], ls=":", lw=2.2, zorder=0)
+        ax.text(x_lab, v_th + 1.0, f"Threshold ({_mv(v_th)})", ha="left", va="bottom",
+                color=COLORS["threshold"], fontsize=15)
+    if v_rest is not None:
+        ax.axhline(v_rest, color=COLORS["rest"], ls="--", lw=2, zorder=0)
+        ax.text(x_lab, v_rest + 1.0, f"Rest ({_mv(v_rest)})", ha="left",
+                va="bottom", color="#555555", fontsize=15)
+    if v_reset is not None:
+        ax.axhline(v_reset, color=COLORS["k"], ls="-.", lw=2, zorder=0)
+        ax.text(x_lab, v_reset - 1.0, f"Reset ({_mv(v_reset)})", ha="left", va="top",
+                color=COLORS["k"], fontsize=15)
+    if t_ref:
+        for ts in spikes:
+            ax.axvspan(ts, ts + t_ref, color="#DDDDDD", zorder=0, lw=0)
+        if spikes.size:
+            ax.annotate(f"refractory\n{t_ref:g} ms", (spikes[0] + t_ref / 2, top - 4),
+                        xytext=(spikes[0] + t_ref + 0.03 * span, top - 8), fontsize=15,
+                        ha="left", va="center", arrowprops=_ARROW)
+    ax.set_ylim(min(v_reset if v_reset is not None else v.min(), v.min()) - 12, top + 6)
 
 
 def _voltage_panel(ax, res):
