@@ -48,3 +48,51 @@ def hh_spike_times_reference(current, duration, params, v0, threshold=0.0, phi=1
     sol = solve_ivp(rhs, (0.0, duration), [v0, m0, h0, n0], method="DOP853", rtol=1e-10,
                     atol=1e-10, events=crossing, max_step=0.05)
     return np.asarray(sol.t_events[0])
+
+
+def izhikevich_reference(current, duration, dt, a, b, c, d, v_peak=30.0, v0=-65.0):
+    """Izhikevich (2003) by forward Euler, one neuron, a plain Python loop.
+
+    Returns (spike times with linear interpolation inside the step, v at every step).
+    """
+    v, u = v0, b * v0
+    spikes, trace = [], [v]
+    for s in range(round(duration / dt)):
+        dv = 0.04 * v * v + 5.0 * v + 140.0 - u + current
+        du = a * (b * v - u)
+        vn = v + dt * dv
+        u = u + dt * du
+        if vn >= v_peak:
+            spikes.append((s + (v_peak - v) / (vn - v)) * dt)
+            vn = c
+            u = u + d
+        v = vn
+        trace.append(v)
+    return np.array(spikes), np.array(trace)
+
+
+def adex_reference_spikes(current_na, duration, p):
+    """AdEx spike times by scipy's DOP853 with an event at v_peak, reset and restart."""
+
+    def rhs(t, y):
+        v, w = y
+        arg = min((v - p.v_t) / p.delta_t, 50.0)
+        dv = (-p.g_l * (v - p.e_l) + p.g_l * p.delta_t * math.exp(arg) - w
+              + 1000.0 * current_na) / p.c_m
+        return [dv, (p.a * (v - p.e_l) - w) / p.tau_w]
+
+    def peak(t, y):
+        return y[0] - p.v_peak
+
+    peak.terminal = True
+    peak.direction = 1.0
+    t0, y0, spikes = 0.0, [p.e_l, 0.0], []
+    while t0 < duration:
+        sol = solve_ivp(rhs, (t0, duration), y0, method="DOP853", rtol=1e-10, atol=1e-10,
+                        events=peak)
+        if sol.status != 1:
+            break
+        ts = float(sol.t_events[0][0])
+        spikes.append(ts)
+        t0, y0 = ts, [p.v_reset, float(sol.y_events[0][0][1]) + 1000.0 * p.b]
+    return np.array(spikes)

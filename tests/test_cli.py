@@ -54,3 +54,15 @@ def test_console_script_help():
                          text=True, check=True)
     for command in ("simulate", "figures", "models"):
         assert command in out.stdout
+
+
+@pytest.mark.parametrize(("model", "expected"), [
+    ("lif", "LIF, 2 nA from 5 ms for 100 ms (exact, dt = 0.1 ms): 5 spikes"),
+    ("izhikevich", "Izhikevich (regular_spiking), 10 model units from 5 ms for 200 ms"),
+    ("adex", "AdEx (regular_spiking), 0.8 nA from 5 ms for 300 ms (rk4, dt = 0.01 ms): 6 spikes"),
+])
+def test_simulate_point_models(tmp_path, capsys, model, expected):
+    out = tmp_path / f"{model}.png"
+    assert main(["simulate", model, "--out", str(out)]) == 0
+    assert out.stat().st_size > 5000
+    assert expected in capsys.readouterr().out

@@ -67,3 +67,25 @@ def test_population_needs_a_neuron_index():
         plot.membrane(res)
     ax = plot.membrane(res, neuron=1, annotate=False)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), res.v[:, 1])
+
+
+def test_lif_membrane_marks_threshold_reset_refractory():
+    res = neurosim.simulate_lif(neurosim.stimulus.step(2.0, 30.0, 110.0), 130.0)
+    ax = plot.membrane(res)
+    text = _texts(ax.figure)
+    for label in ("Threshold (−55 mV)", "Reset (−75 mV)", "Rest (−70 mV)", "refractory"):
+        assert label in text
+    shaded = [p for p in ax.patches]  # one refractory span per spike
+    assert len(shaded) == res.spike_counts == 4
+    x0, x1 = shaded[0].get_x(), shaded[0].get_x() + shaded[0].get_width()
+    assert (x0, x1) == pytest.approx((res.spike_times[0], res.spike_times[0] + 2.0))
+    # each spike is drawn as a stroke up to +20 mV
+    assert max(ax.lines[0].get_ydata()) == 20.0
+
+
+def test_firing_patterns_gallery():
+    results = {name: neurosim.simulate_izhikevich(10.0, 100.0, pattern=name)
+               for name in ("regular_spiking", "chattering", "fast_spiking")}
+    axes = plot.firing_patterns(results)
+    titles = [a.get_title(loc="left") for a in axes if a.get_visible()]
+    assert titles == ["Regular spiking", "Chattering", "Fast spiking"]

@@ -17,6 +17,13 @@ EXPECTED = {
         "interval  3.0 ms: 1 spike(s)",
         "interval 16.0 ms: 2 spike(s)",
     ],
+    "02_integrate_and_fire": [
+        "it has covered 63.2 % of the way",  # 1 - 1/e after one time constant
+        "the rheobase is (V_th - V_rest) / R = 1.5 nA",
+        # 30 + 10 ln(20/5) = 43.86 ms, then every 2 + 10 ln(25/5) = 18.09 ms
+        "fires at 43.86, 61.96, 80.05, 98.15 ms",
+        "largest difference",
+    ],
 }
 
 

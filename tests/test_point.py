@@ -1,0 +1,182 @@
+"""LIF, Izhikevich and AdEx against analytic results and straightforward references."""
+
+import numpy as np
+import pytest
+from reference import adex_reference_spikes, izhikevich_reference
+
+import neurosim
+from neurosim import analysis, stimulus
+
+
+@pytest.fixture(scope="module")
+def lif():
+    return neurosim.load_model("lif_lecture")
+
+
+def test_lif_rate_matches_analytic_formula(lif):
+    currents = np.linspace(1.52, 6.0, 30)
+    curve = analysis.fi_curve("lif", currents, duration=2000.0, transient=50.0, dt=0.1)
+    want = analysis.lif_rate(currents, lif)
+    # the issue asks 0.5 %; exact integration gives rounding error
+    np.testing.assert_allclose(curve.rates, want, rtol=1e-9)
+    assert analysis.lif_rate(1.4, lif) == 0.0
+    assert curve.rheobase == pytest.approx(1.52)
+
+
+def test_lif_first_spike_time_is_exact(lif):
+    """From rest under a step: t = start + tau ln((V_inf - V_rest) / (V_inf - V_th))."""
+    for dt in (0.1, 0.37, 1.0):
+        duration = round(100.0 / dt) * dt
+        res = neurosim.simulate_lif(stimulus.step(2.0, 10.0), duration, dt=dt)
+        v_inf = lif.v_rest + lif.r_m * 2.0
+        start = np.ceil(10.0 / dt - 1e-9) * dt  # the step is sampled on the grid
+        t1 = start + lif.tau_m * np.log((v_inf - lif.v_rest) / (v_inf - lif.v_th))
+        period = lif.t_ref + lif.tau_m * np.log((v_inf - lif.v_reset) / (v_inf - lif.v_th))
+        assert res.spike_times[0] == pytest.approx(t1, abs=1e-9)
+        np.testing.assert_allclose(np.diff(res.spike_times), period, atol=1e-9)
+
+
+def test_lif_subthreshold_is_the_exact_exponential(lif):
+    res = neurosim.simulate_lif(1.2, 50.0, dt=0.1)
+    v_inf = lif.v_rest + lif.r_m * 1.2
+    want = v_inf + (lif.v_rest - v_inf) * np.exp(-res.t / lif.tau_m)
+    np.testing.assert_allclose(res.v, want, rtol=0, atol=1e-10)
+    assert res.spike_counts == 0
+
+
+def test_lif_refractory_period_is_honoured(lif):
+    res = neurosim.simulate_lif(5.0, 200.0, dt=0.01)
+    spikes = res.spike_times
+    assert np.all(np.diff(spikes) > lif.t_ref)
+    for ts in spikes[:-1]:
+        held = (res.t > ts + 1e-9) & (res.t < ts + lif.t_ref - 1e-9)
+        assert held.any()
+        np.testing.assert_array_equal(res.v[held], lif.v_reset)
+        after = (res.t > ts + lif.t_ref + 1e-9) & (res.t < ts + lif.t_ref + 0.5)
+        assert np.all(res.v[after] > lif.v_reset)
+
+
+def test_lif_t_ref_zero_and_many_spikes_per_step(lif):
+    """With no refractory period and a huge input a neuron fires several times per step."""
+    p = lif.replace(t_ref=0.0)
+    res = neurosim.simulate_lif(200.0, 10.0, dt=1.0, params=p)
+    v_inf = p.v_rest + p.r_m * 200.0
+    period = p.tau_m * np.log((v_inf - p.v_reset) / (v_inf - p.v_th))
+    assert res.spike_counts == int(10.0 // period)
+    np.testing.assert_allclose(np.diff(res.spike_times), period, atol=1e-9)
+
+
+def test_heterogeneous_population_equals_one_by_one(lif):
+    tau = np.array([5.0, 10.0, 20.0, 15.0])
+    v_th = np.array([-55.0, -50.0, -58.0, -52.0])
+    p = lif.replace(tau_m=tau, v_th=v_th)
+    pop = neurosim.simulate_lif(3.0, 300.0, params=p)
+    assert pop.n_neurons == 4
+    for k in range(4):
+        one = neurosim.simulate_lif(3.0, 300.0, params=lif.replace(tau_m=tau[k], v_th=v_th[k]))
+        np.testing.assert_array_equal(pop.v[:, k], one.v)
+        np.testing.assert_array_equal(pop.spike_times[k], one.spike_times)
+
+
+@pytest.mark.parametrize("func", [neurosim.simulate_lif, neurosim.simulate_izhikevich,
+                                  neurosim.simulate_adex])
+def test_parallel_equals_serial_and_resume(func, monkeypatch):
+    from neurosim import _simulate_point
+
+    n = 3000 if func is neurosim.simulate_lif else 300
+    scale = {neurosim.simulate_lif: 4.0, neurosim.simulate_izhikevich: 20.0,
+             neurosim.simulate_adex: 1.5}[func]
+    currents = np.random.default_rng(5).uniform(0.0, scale, n)
+    serial = func(currents, 200.0, n_threads=1)
+    parallel = func(currents, 200.0, n_threads=2)
+    np.testing.assert_array_equal(serial.v, parallel.v)
+    # a tiny spike buffer forces chunks to stop and resume many times: same result
+    monkeypatch.setattr(_simulate_point, "_MIN_SLOTS", 1)
+    resumed = func(currents, 200.0, n_threads=2)
+    np.testing.assert_array_equal(serial.v, resumed.v)
+    assert serial.spike_times.flat.size > 100
+    for k in range(0, n, 97):
+        np.testing.assert_array_equal(serial.spike_times[k], resumed.spike_times[k])
+
+
+def test_izhikevich_regular_spiking_matches_reference_loop():
+    p = neurosim.load_model("izhikevich_2003", pattern="regular_spiking")
+    res = neurosim.simulate_izhikevich(10.0, 500.0, dt=0.1)
+    ref_spikes, ref_v = izhikevich_reference(10.0, 500.0, 0.1, p.a, p.b, p.c, p.d)
+    assert res.spike_counts == ref_spikes.size >= 10
+    np.testing.assert_allclose(res.spike_times, ref_spikes, atol=1e-9)
+    np.testing.assert_allclose(res.v, ref_v, atol=1e-9)
+    isi = np.diff(res.spike_times)
+    assert isi[-1] > 1.5 * isi[0]  # spike-frequency adaptation
+
+
+def test_izhikevich_patterns_differ_as_published():
+    counts = {}
+    isis = {}
+    for name in ("regular_spiking", "fast_spiking", "chattering"):
+        r = neurosim.simulate_izhikevich(10.0, 300.0, pattern=name)
+        counts[name] = r.spike_counts
+        isis[name] = np.diff(r.spike_times)
+    assert counts["fast_spiking"] > 2 * counts["regular_spiking"]
+    # chattering fires in bursts: some inter-spike intervals are short, some long
+    assert isis["chattering"].min() < 5.0 < 20.0 < isis["chattering"].max()
+
+
+@pytest.mark.parametrize("pattern", ["regular_spiking", "bursting"])
+def test_adex_spike_times_match_solve_ivp(pattern):
+    p = neurosim.load_model("adex_brette_gerstner_2005", pattern=pattern)
+    current = 0.8 if pattern == "regular_spiking" else 0.3
+    res = neurosim.simulate_adex(current, 400.0, pattern=pattern)
+    ref = adex_reference_spikes(current, 400.0, p)
+    assert res.spike_counts == ref.size >= 4
+    np.testing.assert_allclose(res.spike_times, ref, atol=0.01)
+
+
+def test_adex_adapts():
+    res = neurosim.simulate_adex(0.8, 500.0, record="all")
+    isi = np.diff(res.spike_times)
+    assert isi[-1] > 2 * isi[0]
+    assert res.w.max() > 0.1  # nA of adaptation current built up
+
+
+def test_poisson_input_mean_current_and_seed():
+    s = stimulus.poisson(rate_hz=10.0, weight=0.5, n_inputs=100, seed=3)
+    x = s.sample(0.1, 200_000)
+    assert x.mean() == pytest.approx(100 * 10.0 * 0.5 / 1000.0, rel=0.02)  # nA
+    np.testing.assert_array_equal(x, stimulus.poisson(10.0, 0.5, 100, seed=3).sample(0.1, 200_000))
+    pop = stimulus.poisson(10.0, 0.5, 100, seed=3, n_neurons=50)
+    res = neurosim.simulate_lif(pop, 500.0, record=("spikes",))
+    assert res.n_neurons == 50
+    # mean-driven: V_inf = -70 + 10 MOhm x 0.5 nA = -65 mV: below threshold, only noise fires
+    free = neurosim.simulate_lif(stimulus.poisson(10.0, 0.5, 100, seed=4), 500.0)
+    assert abs(free.v[2000:].mean() - (-65.0)) < 1.5
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda: neurosim.simulate_lif(1.0, 10.0, dt=0.0), "dt"),
+    (lambda: neurosim.simulate_lif(1.0, -5.0), "duration"),
+    (lambda: neurosim.simulate_lif(np.array([1.0, np.nan]), 10.0), "stimulus"),
+    (lambda: neurosim.simulate_lif(stimulus.step(1.0, 0.0), 10.0, record=("u",)), "record"),
+    (lambda: neurosim.simulate_lif(np.ones(3), 10.0, params=neurosim.load_model(
+        "lif_lecture").replace(tau_m=np.array([1.0, 2.0]))), "params"),
+    (lambda: neurosim.simulate_lif(1.0, 10.0, params=neurosim.load_model(
+        "hodgkin_huxley_1952")), "params"),
+    (lambda: neurosim.simulate_izhikevich(10.0, 10.0, pattern="bursty"), "pattern"),
+    (lambda: neurosim.simulate_adex(1.0, 10.0, dt=0.5), "dt"),
+    (lambda: neurosim.simulate_lif(1.0, 10.0, v0=[1.0, 2.0]), "v0"),
+])
+def test_point_bad_input(call, name):
+    with pytest.raises((ValueError, TypeError), match=f"The '{name}' parameter of"):
+        call()
+
+
+def test_bad_point_parameters(lif):
+    with pytest.raises(ValueError, match="'tau_m' key"):
+        lif.replace(tau_m=-1.0)
+    with pytest.raises(ValueError, match="'tau_m' key"):
+        lif.replace(tau_m=np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="'v_reset' key"):
+        lif.replace(v_reset=-50.0)
+    with pytest.raises(ValueError, match="a current in nA"):
+        b2 = pytest.importorskip("brian2")
+        neurosim.simulate_lif(stimulus.step(1 * b2.uA / b2.cm**2, 0.0), 10.0)
