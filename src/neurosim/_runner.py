@@ -70,42 +70,47 @@ def segment_steps(n_neurons: int, nsteps: int) -> int:
 
 
 class SpikeCollector:
-    """Gathers (neuron, time) pairs segment by segment; memory O(spikes)."""
+    """Gathers (neuron, time) pairs batch by batch; memory O(spikes), 12 bytes a spike while
+    collecting (int32 neuron, float64 time) and 8 bytes a spike in the result."""
 
     def __init__(self, n_neurons: int):
         self.n = n_neurons
-        self.ids = []
-        self.times = []
+        self.batches = []
+        self.counts = np.zeros(n_neurons, dtype=np.int64)
+
+    def _append(self, ids: np.ndarray, times: np.ndarray) -> None:
+        ids = ids.astype(np.int32, copy=False)
+        self.counts += np.bincount(ids, minlength=self.n)
+        self.batches.append((ids, times))
 
     def add(self, spk_t: np.ndarray, spk_n: np.ndarray) -> None:
-        total = int(spk_n.sum())
-        if total == 0:
+        """Take spikes from per-neuron buffers spk_t[j, :spk_n[j]]."""
+        if int(spk_n.sum()) == 0:
             return
         mask = np.arange(spk_t.shape[1])[None, :] < spk_n[:, None]
-        self.ids.append(np.repeat(np.arange(self.n), spk_n))
-        self.times.append(spk_t[mask])
+        self._append(np.repeat(np.arange(self.n, dtype=np.int32), spk_n), spk_t[mask])
 
     def add_pairs(self, idx: np.ndarray, times: np.ndarray, counts: np.ndarray) -> None:
         """Take spikes from per-chunk buffers idx[c, :counts[c]], times[c, :counts[c]]."""
         if int(counts.sum()) == 0:
             return
         mask = np.arange(idx.shape[1])[None, :] < counts[:, None]
-        self.ids.append(idx[mask])
-        self.times.append(times[mask])
+        self._append(idx[mask], times[mask])
         counts[:] = 0
 
     def finish(self):
-        """(SpikeTrains grouped by neuron, spike counts per neuron)."""
-        from ._kernels._spikes import group_by_neuron
+        """(SpikeTrains grouped by neuron, spike counts per neuron); empties the collector."""
+        from ._kernels._spikes import scatter_by_neuron
         from .result import SpikeTrains
 
-        if not self.ids:
-            return SpikeTrains(np.empty(0), np.zeros(self.n + 1, dtype=np.int64)), np.zeros(
-                self.n, dtype=np.int64)
-        ids = np.concatenate(self.ids).astype(np.int64, copy=False)
-        times = np.concatenate(self.times)
-        flat, offsets = group_by_neuron(ids, times, self.n)
-        return SpikeTrains(flat, offsets), np.diff(offsets)
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(self.counts, out=offsets[1:])
+        out = np.empty(int(offsets[-1]))
+        fill = offsets[:-1].copy()
+        while self.batches:  # free each batch as soon as it is placed
+            ids, times = self.batches.pop(0)
+            scatter_by_neuron(out, fill, ids, times)
+        return SpikeTrains(out, offsets), self.counts.copy()
 
 
 def progress_bar(enabled: bool, total: int, desc: str):

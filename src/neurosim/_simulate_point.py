@@ -198,7 +198,7 @@ def _simulate_point(spec: _Spec, stimulus, duration, dt, params, v0, record, rec
     n_chunks = (n + spec.chunk - 1) // spec.chunk
     max_events = _lif_max_events(p, matrix, step) if spec is _SPECS["lif"] else 1
     cap = max(_MIN_SLOTS, 4 * min(n, spec.chunk) * max_events)
-    bufs = (np.empty((n_chunks, cap), dtype=np.int64), np.empty((n_chunks, cap)),
+    bufs = (np.empty((n_chunks, cap), dtype=np.int32), np.empty((n_chunks, cap)),
             np.zeros(n_chunks, dtype=np.int64), np.full(n_chunks, -1, dtype=np.int64))
     chunk_step = np.zeros(n_chunks, dtype=np.int64)
     collector = _runner.SpikeCollector(n)

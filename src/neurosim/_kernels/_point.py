@@ -23,7 +23,7 @@ V_BOUND = 1.0e4  # |V| beyond this (mV) means an integration blew up
 
 @jit
 def _lif_events(t_step, v_start, ref_start, vinf, tau, vth, vres, tref, dt, idx, spk_idx, spk_t,
-                k):
+                c, k):
     """Advance one neuron through a step that holds an event (refractory end or a spike).
 
     Between events V relaxes exactly towards vinf; a crossing of vth is timed exactly with
@@ -46,8 +46,8 @@ def _lif_events(t_step, v_start, ref_start, vinf, tau, vth, vres, tref, dt, idx,
             return v_end, 0.0, k
         tc = 0.0 if v >= vth else tau * math.log((vinf - v) / (vinf - vth))
         t += tc
-        spk_idx[k] = idx
-        spk_t[k] = t_step + t
+        spk_idx[c, k] = idx
+        spk_t[c, k] = t_step + t
         k += 1
         v = vres
         r = tref
@@ -114,7 +114,7 @@ def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v
                         if flag[j]:
                             v_new[j], ref_new[j], k = _lif_events(
                                 s * dt, v[j], ref[j], vinf[j], tau[lo + j], vth[j], vres[j],
-                                t_ref[lo + j], dt, lo + j, spk_idx[c], spk_t[c], k)
+                                t_ref[lo + j], dt, lo + j, spk_idx, spk_t, c, k)
             v, v_new = v_new, v
             ref, ref_new = ref_new, ref
             s += 1

@@ -1,0 +1,224 @@
+"""LIF populations: neurosim beside Brian2, NEST and a C loop on the same work; and memory.
+
+    python benchmarks/point_population.py
+    python benchmarks/point_population.py --skip-standalone --skip-nest   # quicker
+
+Work: 100,000 LIF neurons (the lecture neuron: tau_m 10 ms, R 10 MOhm, rest -70, threshold
+-55, reset -75 mV, refractory 2 ms), 1 s at dt = 0.1 ms (1e9 neuron-steps), each neuron with its
+own constant current, in two regimes: "firing" (1.4 to 2.0 nA: 0 to 55 Hz, mean 33 Hz) and
+"quiet" (0 to 1.4 nA: below the 1.5-nA rheobase). 2 threads wherever the tool has threads.
+Compilation is excluded (each tool is run once first, or reports its own run time).
+
+neurosim integrates exactly and times each spike inside its step; Brian2 ('exact' method)
+and NEST (iaf_psc_delta) integrate exactly but put spikes on the grid; the C loop does the same
+as Brian2 in a plain loop over neurons per step (gcc -O3 -march=native -fopenmp).
+
+Memory: peak resident memory of a spikes-only neurosim run of 1,000,000 LIF neurons for 1 s, in
+a fresh process (target < 1 GiB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+THREADS = 2
+N = 100_000
+DURATION = 1000.0
+DT = 0.1
+P = {"v_rest": -70.0, "v_th": -55.0, "v_reset": -75.0, "tau_m": 10.0, "r_m": 10.0, "t_ref": 2.0}
+REGIMES = {"firing": (1.4, 2.0), "quiet": (0.0, 1.4)}
+
+
+def bench_neurosim(currents):
+    import numba
+
+    import neurosim
+
+    numba.set_num_threads(THREADS)
+    neurosim.simulate_lif(currents[:5000], 10.0, dt=DT, record=("spikes",))
+    t0 = time.perf_counter()
+    res = neurosim.simulate_lif(currents, DURATION, dt=DT, record=("spikes",))
+    return time.perf_counter() - t0, int(res.spike_counts.sum())
+
+
+def _brian2_group(b2, currents):
+    eqs = "dv/dt = (v_rest - v + r_m*I)/tau_m : volt (unless refractory)\nI : amp (constant)"
+    ns = {"v_rest": P["v_rest"] * b2.mV, "r_m": P["r_m"] * b2.Mohm, "tau_m": P["tau_m"] * b2.ms}
+    g = b2.NeuronGroup(currents.size, eqs, threshold=f"v > {P['v_th']}*mV",
+                       reset=f"v = {P['v_reset']}*mV", refractory=P["t_ref"] * b2.ms,
+                       method="exact", namespace=ns, name="lif")
+    g.v = P["v_rest"] * b2.mV
+    g.I = currents * b2.nA
+    return g
+
+
+def bench_brian2_cython(currents):
+    import brian2 as b2
+
+    b2.prefs.codegen.target = "cython"
+    b2.defaultclock.dt = DT * b2.ms
+    g = _brian2_group(b2, currents)
+    mon = b2.SpikeMonitor(g, name="spikes")
+    net = b2.Network(g, mon)
+    net.run(1 * b2.ms, namespace={})
+    t0 = time.perf_counter()
+    net.run(DURATION * b2.ms, namespace={})
+    return time.perf_counter() - t0, int(mon.num_spikes)
+
+
+def bench_brian2_standalone(currents, threads):
+    import brian2 as b2
+
+    b2.set_device("cpp_standalone", build_on_run=False)
+    b2.device.reinit()
+    b2.device.activate(build_on_run=False)
+    b2.prefs.devices.cpp_standalone.openmp_threads = threads
+    b2.defaultclock.dt = DT * b2.ms
+    g = _brian2_group(b2, currents)
+    mon = b2.SpikeMonitor(g, name="spikes")
+    net = b2.Network(g, mon)
+    net.run(DURATION * b2.ms, namespace={})
+    with tempfile.TemporaryDirectory() as d:
+        b2.device.build(directory=d, compile=True, run=True)
+        elapsed = b2.device._last_run_time
+        spikes = int(mon.num_spikes)
+    b2.device.reinit()
+    b2.set_device("runtime")
+    return elapsed, spikes
+
+
+def bench_nest(currents):
+    import nest
+
+    nest.set_verbosity("M_ERROR")
+    nest.ResetKernel()
+    nest.SetKernelStatus({"local_num_threads": THREADS, "resolution": DT})
+    c_m = P["tau_m"] / P["r_m"] * 1000.0  # pF: tau / R
+    pop = nest.Create("iaf_psc_delta", currents.size,
+                      params={"E_L": P["v_rest"], "V_th": P["v_th"], "V_reset": P["v_reset"],
+                              "tau_m": P["tau_m"], "C_m": c_m, "t_ref": P["t_ref"],
+                              "V_m": P["v_rest"]})
+    pop.set({"I_e": list(currents * 1000.0)})  # pA
+    rec = nest.Create("spike_recorder")
+    nest.Connect(pop, rec)
+    nest.Simulate(1.0)
+    t0 = time.perf_counter()
+    nest.Simulate(DURATION)
+    return time.perf_counter() - t0, int(rec.n_events)
+
+
+C_SOURCE = r"""
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <omp.h>
+int main(int argc, char **argv) {
+    int n = atoi(argv[1]); double lo = atof(argv[2]), hi = atof(argv[3]);
+    double dt = 0.1, tau = 10.0, r = 10.0, vrest = -70.0, vth = -55.0, vreset = -75.0;
+    int nsteps = 10000, nref = 20;
+    double *v = malloc(n * sizeof(double)), *vinf = malloc(n * sizeof(double));
+    int *ref = malloc(n * sizeof(int));
+    long spikes = 0;
+    double dec = exp(-dt / tau);
+    for (int i = 0; i < n; i++) {
+        v[i] = vrest; ref[i] = 0; vinf[i] = vrest + r * (lo + (hi - lo) * i / (n - 1));
+    }
+    double t0 = omp_get_wtime();
+    for (int s = 0; s < nsteps; s++) {
+        #pragma omp parallel for reduction(+:spikes) schedule(static)
+        for (int i = 0; i < n; i++) {
+            if (ref[i] > 0) { ref[i]--; continue; }
+            double vn = vinf[i] + (v[i] - vinf[i]) * dec;
+            if (vn > vth) { vn = vreset; ref[i] = nref; spikes++; }
+            v[i] = vn;
+        }
+    }
+    printf("%f %ld\n", omp_get_wtime() - t0, spikes);
+    return 0;
+}
+"""
+
+
+def bench_c(lo, hi):
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "lif.c"
+        exe = Path(d) / "lif"
+        src.write_text(C_SOURCE)
+        subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", str(src), "-o", str(exe),
+                        "-lm"], check=True)
+        out = subprocess.run([str(exe), str(N), str(lo), str(hi)], capture_output=True,
+                             text=True, check=True, env={**os.environ,
+                                                         "OMP_NUM_THREADS": str(THREADS)})
+    elapsed, spikes = out.stdout.split()
+    return float(elapsed), int(spikes)
+
+
+MEMORY_PROBE = textwrap.dedent("""
+    import resource, numpy as np, neurosim
+    res = neurosim.simulate_lif(np.linspace(1.4, 2.0, 1_000_000), 1000.0, record=("spikes",))
+    print(int(res.spike_counts.sum()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+""")
+
+
+def memory_probe():
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE], capture_output=True, text=True,
+                         check=True)
+    spikes, kib = out.stdout.split()
+    return int(spikes), int(kib) / 1024 / 1024  # GiB
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--skip-brian2", action="store_true")
+    ap.add_argument("--skip-standalone", action="store_true")
+    ap.add_argument("--skip-nest", action="store_true")
+    ap.add_argument("--skip-c", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args(argv)
+    work = N * round(DURATION / DT)
+    print(f"LIF, {N} neurons, {DURATION:g} ms at dt = {DT} ms ({work:.0e} neuron-steps), "
+          f"{THREADS} threads; neuron-steps per second\n")
+    for regime, (lo, hi) in REGIMES.items():
+        currents = np.linspace(lo, hi, N)
+        runs = {"neurosim": lambda c=currents: bench_neurosim(c)}
+        if not args.skip_c:
+            runs["C loop, gcc -O3 (2 OpenMP)"] = lambda lo=lo, hi=hi: bench_c(lo, hi)
+        if not args.skip_brian2:
+            runs["Brian2 cython (1 thread)"] = lambda c=currents: bench_brian2_cython(c)
+            if not args.skip_standalone:
+                runs["Brian2 cpp_standalone (1 thread)"] = (
+                    lambda c=currents: bench_brian2_standalone(c, 0))
+                runs["Brian2 cpp_standalone (2 OpenMP)"] = (
+                    lambda c=currents: bench_brian2_standalone(c, THREADS))
+        if not args.skip_nest:
+            runs["NEST iaf_psc_delta (2 threads)"] = lambda c=currents: bench_nest(c)
+        rates = {}
+        print(f"{regime} ({lo:g} to {hi:g} nA)")
+        for name, fn in runs.items():
+            try:
+                elapsed, spikes = fn()
+            except Exception as exc:  # a missing tool should not hide the others
+                print(f"  {name:36s} failed: {type(exc).__name__}: {exc}")
+                continue
+            rates[name] = work / elapsed
+            ratio = "" if name == "neurosim" else \
+                f"neurosim is {rates['neurosim'] / rates[name]:5.2f}x this"
+            print(f"  {name:36s} {rates[name]:9.3g}  ({spikes} spikes)  {ratio}")
+        print()
+    if not args.skip_memory:
+        spikes, gib = memory_probe()
+        print(f"Memory: 1,000,000 LIF neurons, 1 s, spikes only ({spikes} spikes): peak RSS "
+              f"{gib:.2f} GiB (target < 1 GiB)")
+
+
+if __name__ == "__main__":
+    main()
