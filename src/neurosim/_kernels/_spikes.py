@@ -1,6 +1,5 @@
 """Grouping (neuron, time) spike pairs by neuron."""
 
-import numpy as np
 
 from ._jit import jit
 
