@@ -202,15 +202,19 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
         m, h, n = (g.copy() for g in _steady_gates(v, params))
 
     n_rec = nsteps // record_every + 1
-    recorded = [name for name in HH_VARIABLES if name in names]
-    slots = np.array([recorded.index(q) if q in recorded else -1 for q in HH_VARIABLES],
+    # the kernel records state; currents are computed from it afterwards
+    needs = {"i_na": ("v", "m", "h"), "i_k": ("v", "n"), "i_l": ("v",)}
+    state_names = ("v", "m", "h", "n")
+    wanted = set(names)
+    for cur_name, deps in needs.items():
+        if cur_name in names:
+            wanted.update(deps)
+    recorded = [q for q in state_names if q in wanted]
+    slots = np.array([recorded.index(q) if q in recorded else -1 for q in state_names],
                      dtype=np.int64)
     rec = np.empty((len(recorded), n_rec, n_neurons))
     p = _param_vector(params, phi)
-    initial = {"v": v, "m": m, "h": h, "n": n,
-               "i_na": params.g_na * m**3 * h * (v - params.e_na),
-               "i_k": params.g_k * n**4 * (v - params.e_k),
-               "i_l": params.g_l * (v - params.e_l)}
+    initial = {"v": v, "m": m, "h": h, "n": n}
     for k, name in enumerate(recorded):
         rec[k, 0] = initial[name]
 
@@ -247,8 +251,15 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
     if stim_rec is not None and stim_rec.shape[0] == n_rec - 1:
         # the trace holds one value per step; the last recorded time has the last step's value
         stim_rec = np.concatenate([stim_rec, stim_rec[-1:]], axis=0)
-    traces = {name: rec[recorded.index(name)] for name in recorded if name != "v"}
-    v_out = rec[recorded.index("v")] if "v" in recorded else None
+    state = {q: rec[recorded.index(q)] for q in recorded}
+    if "i_na" in names:
+        state["i_na"] = params.g_na * state["m"] ** 3 * state["h"] * (state["v"] - params.e_na)
+    if "i_k" in names:
+        state["i_k"] = params.g_k * state["n"] ** 4 * (state["v"] - params.e_k)
+    if "i_l" in names:
+        state["i_l"] = params.g_l * (state["v"] - params.e_l)
+    traces = {q: state[q] for q in HH_VARIABLES[1:] if q in names}
+    v_out = state["v"] if "v" in names else None
     if single:
         traces = {k: a[:, 0] for k, a in traces.items()}
         v_out = None if v_out is None else v_out[:, 0]

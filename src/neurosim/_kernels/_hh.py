@@ -108,29 +108,17 @@ def _crossing_time(v0, v1, f0, f1, dt, threshold):
 
 
 @jit
-def _record(row, lo, L, v, m, h, n, p, rec, slots):
-    """Write the chunk's state into row ``row`` of ``rec[slots[q]]`` for each recorded
-    variable q in (v, m, h, n, i_na, i_k, i_l); slots[q] < 0 means not recorded."""
-    for q in range(7):
+def _record(row, lo, L, v, m, h, n, rec, slots):
+    """Write the chunk's state into row ``row`` of ``rec[slots[q]]`` for each recorded state
+    variable q in (v, m, h, n); slots[q] < 0 means not recorded. (Currents are computed from
+    the recorded state afterwards.)"""
+    state = (v, m, h, n)
+    for q in range(4):
         k = slots[q]
-        if k < 0:
-            continue
-        for j in range(L):
-            if q == 0:
-                x = v[j]
-            elif q == 1:
-                x = m[j]
-            elif q == 2:
-                x = h[j]
-            elif q == 3:
-                x = n[j]
-            elif q == 4:
-                x = p[G_NA] * m[j] * m[j] * m[j] * h[j] * (v[j] - p[E_NA])
-            elif q == 5:
-                x = p[G_K] * n[j] * n[j] * n[j] * n[j] * (v[j] - p[E_K])
-            else:
-                x = p[G_L] * (v[j] - p[E_L])
-            rec[k, row, lo + j] = x
+        if k >= 0:
+            x = state[q]
+            for j in range(L):
+                rec[k, row, lo + j] = x[j]
 
 
 @jit_inline
@@ -165,7 +153,7 @@ def _finish_step(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk
             spk_t[lo + j, k] = (g + frac) * dt
             spk_n[lo + j] = k + 1
     if (g + 1) % rec_every == 0:
-        _record((g + 1) // rec_every, lo, L, v, m, h, n, p, rec, slots)
+        _record((g + 1) // rec_every, lo, L, v, m, h, n, rec, slots)
     return False
 
 
@@ -251,7 +239,7 @@ def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km,
 # Each advances chunks c0..c1-1 of CHUNK neurons by ``nsteps`` steps from global step
 # ``step0``, updating (v, m, h, n) in place. ``i_ext`` has shape (S, Ni), S in {1, total
 # steps}, Ni in {1, N}. ``rec`` has shape (n_recorded, rows, N); ``slots[q]`` is the index in
-# it of variable q of (v, m, h, n, i_na, i_k, i_l), -1 if not recorded; row r is global step
+# it of state variable q of (v, m, h, n), -1 if not recorded; row r is global step
 # r * rec_every. Spike times (ms) go to
 # spk_t[j, :spk_n[j]] (counts reset here). err_step[c] is the global step at which chunk c
 # blew up (-1 if it did not); that chunk stops there. They release the GIL, so the caller
