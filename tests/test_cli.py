@@ -66,3 +66,14 @@ def test_simulate_point_models(tmp_path, capsys, model, expected):
     assert main(["simulate", model, "--out", str(out)]) == 0
     assert out.stat().st_size > 5000
     assert expected in capsys.readouterr().out
+
+
+@pytest.mark.brian2
+def test_reflex_command(tmp_path, capsys):
+    out = tmp_path / "reflex.png"
+    assert main(["reflex", "--temperature", "50", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "withdrawal (force onset): 67.5 ms" in text  # the default arc, seeded
+    assert "extensor motor neurons: 30 Hz before, 0 Hz during the reflex" in text
+    assert out.stat().st_size > 20_000
+    assert main(["reflex", "--cut", "spinal", "--out", str(out)]) == 2  # unknown stage

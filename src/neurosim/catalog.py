@@ -31,6 +31,7 @@ __all__ = [
     "HodgkinHuxleyParams",
     "IzhikevichParams",
     "LIFParams",
+    "ReflexArcParams",
     "catalog_dir",
     "list_models",
     "list_patterns",
@@ -197,11 +198,61 @@ class AdExParams(_PointParams):
     citation: str = _meta()
 
 
+@dataclass(frozen=True)
+class ReflexArcParams(_Params):
+    """The withdrawal reflex arc: receptor coding, conduction, synapses, muscle, brain path.
+
+    Every value and its source is in ``models/reflex_arc_withdrawal.toml``."""
+
+    skin_temperature: float = _p("degC", "any", "resting skin temperature")
+    heat_threshold: float = _p("degC", "any", "nociceptor heat threshold")
+    rate_gain: float = _p("Hz/degC", "positive", "receptor rate per degree above threshold")
+    rate_max: float = _p("Hz", "positive", "highest receptor rate")
+    gain_spread: float = _p("1", "nonnegative", "relative spread of receptor gains")
+    v_sensory: float = _p("m/s", "positive", "A-delta conduction velocity")
+    v_motor: float = _p("m/s", "positive", "motor conduction velocity")
+    v_spinothalamic: float = _p("m/s", "positive", "ascending conduction velocity")
+    v_thalamocortical: float = _p("m/s", "positive", "thalamocortical conduction velocity")
+    hand_to_cord: float = _p("m", "positive", "hand to spinal cord")
+    cord_to_muscle: float = _p("m", "positive", "spinal cord to muscle")
+    cord_to_thalamus: float = _p("m", "positive", "spinal cord to thalamus")
+    thalamus_to_cortex: float = _p("m", "positive", "thalamus to cortex")
+    synaptic_delay: float = _p("ms", "positive", "central synaptic delay")
+    nmj_delay: float = _p("ms", "positive", "neuromuscular delay")
+    twitch_time: float = _p("ms", "positive", "twitch contraction time")
+    unit_force: float = _p("1", "positive", "peak twitch force of one motor unit")
+    cortical_processing: float = _p("ms", "nonnegative", "cortex to conscious perception")
+    voluntary_delay: float = _p("ms", "nonnegative", "perception to voluntary command")
+    cortex_to_cord: float = _p("m", "positive", "corticospinal path length")
+    v_corticospinal: float = _p("m/s", "positive", "corticospinal conduction velocity")
+    n_per_stage: int = _p("1", "positive", "neurons in each stage")
+    fan_in: int = _p("1", "positive", "presynaptic neurons per neuron")
+    w_exc: float = _p("mV", "positive", "EPSP size")
+    w_inh: float = _p("mV", "nonnegative", "IPSP size")
+    extensor_drive: float = _p("nA", "any", "tonic drive of extensor motor neurons")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        for key in ("n_per_stage", "fan_in"):
+            value = getattr(self, key)
+            if value != int(value):
+                raise ValueError(f"The '{key}' key of {self.name or 'ReflexArcParams'} must be "
+                                 f"a whole number. Got {value!r} instead.")
+        if self.fan_in > self.n_per_stage:
+            raise ValueError(f"The 'fan_in' key of {self.name or 'ReflexArcParams'} must be at "
+                             f"most n_per_stage = {self.n_per_stage}. Got {self.fan_in!r} "
+                             "instead.")
+
+
 MODEL_KINDS: dict[str, type] = {
     "hodgkin_huxley": HodgkinHuxleyParams,
     "lif": LIFParams,
     "izhikevich": IzhikevichParams,
     "adex": AdExParams,
+    "reflex_arc": ReflexArcParams,
 }
 
 

@@ -69,6 +69,39 @@ def _cmd_simulate(args) -> int:
     return 0
 
 
+def _cmd_reflex(args) -> int:
+    import matplotlib.pyplot as plt
+
+    import neurosim
+    from neurosim import plot
+    from neurosim.figures import save_figure
+    from neurosim.networks import build_reflex_arc
+
+    params = None
+    if args.v_sensory is not None:
+        params = neurosim.load_model("reflex_arc_withdrawal").replace(v_sensory=args.v_sensory)
+    arc = build_reflex_arc(params, lesions=tuple(args.cut), block_inhibition=args.block_inhibition)
+    stim = neurosim.stimulus.heat(args.temperature, args.onset, args.heat_duration)
+    res = arc.run(stim, duration=args.duration)
+    print(f"Heat {args.temperature:g} C from {args.onset:g} ms for {args.heat_duration:g} ms:")
+    for stage, lat in res.latencies.items():
+        shown = "-" if lat != lat else f"{lat:6.1f} ms"
+        print(f"  {stage:16s} first spike after onset {shown}")
+    reflex = "no withdrawal" if not res.withdrew else f"{res.reflex_latency:.1f} ms"
+    ouch = "not felt" if res.perception_latency != res.perception_latency else \
+        f"{res.perception_latency:.1f} ms"
+    print(f"  withdrawal (force onset): {reflex}; conscious 'ouch': {ouch}")
+    print(f"  extensor motor neurons: {res.extensor_rate_before:.0f} Hz before, "
+          f"{res.extensor_rate_during:.0f} Hz during the reflex")
+    with plot.lecture_style():
+        axes = plot.reflex_arc(res)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(axes[0].figure, args.out, transparent=args.transparent)
+    plt.close(axes[0].figure)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _cmd_figures(args) -> int:
     from neurosim.figures import render_figure_set
 
@@ -135,6 +168,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-annotate", action="store_true",
                        help="do not label phases / threshold / reset")
         p.set_defaults(func=_cmd_simulate)
+
+    rx = sub.add_parser("reflex", help="run the withdrawal reflex arc and plot it",
+                        description="Heat on the hand to a withdrawn arm: run the Brian2 reflex "
+                        "arc, print every latency and save the stacked figure.")
+    rx.add_argument("--temperature", type=float, default=50.0,
+                    help="skin temperature during the heat, C (default 50; threshold 43)")
+    rx.add_argument("--onset", type=float, default=20.0, help="heat onset, ms (default 20)")
+    rx.add_argument("--heat-duration", type=float, default=200.0,
+                    help="heat duration, ms (default 200)")
+    rx.add_argument("--duration", type=float, default=400.0, help="simulated ms (default 400)")
+    rx.add_argument("--cut", action="append", default=[], metavar="STAGE",
+                    help="cut a stage out (e.g. --cut interneurons); may repeat")
+    rx.add_argument("--block-inhibition", action="store_true",
+                    help="block the inhibitory interneurons (co-contraction)")
+    rx.add_argument("--v-sensory", type=float, default=None,
+                    help="A-delta conduction velocity, m/s (default 20)")
+    rx.add_argument("--out", type=_out_path, required=True, help="figure: .png, .pdf or .svg")
+    rx.add_argument("--transparent", action="store_true", help="transparent background")
+    rx.set_defaults(func=_cmd_reflex)
 
     figs = sub.add_parser("figures", help="render the whole lecture figure set",
                           description="Render every lecture figure into a folder.")

@@ -25,6 +25,7 @@ __all__ = [
     "fig_gates",
     "fig_izhikevich_gallery",
     "fig_lif_trace",
+    "fig_reflex_arc",
     "fig_refractoriness",
     "pulse_threshold",
     "render_figure_set",
@@ -208,6 +209,17 @@ def fig_izhikevich_gallery(duration=200.0):
     return axes[0].figure
 
 
+def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=400.0):
+    """The withdrawal reflex: every stage's latency, the muscle force, and 'ouch' felt later."""
+    from . import plot
+    from .networks import build_reflex_arc
+
+    res = build_reflex_arc().run(stimulus.heat(temperature, onset, heat_duration), duration)
+    with plot.lecture_style():
+        axes = plot.reflex_arc(res)
+    return axes[0].figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -218,6 +230,7 @@ FIGURE_SET: dict[str, Callable] = {
     "07_lif_trace": fig_lif_trace,
     "08_fi_hh_vs_lif": fig_fi_hh_vs_lif,
     "09_izhikevich_gallery": fig_izhikevich_gallery,
+    "10_reflex_arc": fig_reflex_arc,
 }
 
 FORMATS = ("png", "pdf", "svg")

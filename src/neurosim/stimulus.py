@@ -23,6 +23,7 @@ __all__ = [
     "Stimulus",
     "constant",
     "from_array",
+    "heat",
     "ou_noise",
     "poisson",
     "pulse_train",
@@ -219,6 +220,30 @@ class PoissonInput(Stimulus):
                         "with sample_matrix(dt, nsteps) and pass the array instead.")
 
     __radd__ = __add__
+
+
+@dataclass(frozen=True)
+class Heat(Stimulus):
+    temperature: float
+    onset: float
+    duration: float
+    baseline: float
+    unit: str | None = "degC"
+
+    def _values(self, t):
+        on = (t >= self.onset) & (t < self.onset + self.duration)
+        return np.where(on, self.temperature, self.baseline)
+
+
+def heat(temperature_c, onset, duration, *, baseline=32.0) -> Stimulus:
+    """Skin temperature (degrees C): ``temperature_c`` from ``onset`` for ``duration`` ms,
+    ``baseline`` (resting skin, 32 C) otherwise. Drives the reflex arc's heat receptors."""
+    func = "heat"
+    temp = as_float(temperature_c, func, "temperature_c", low=-20.0, high=100.0)
+    t0 = _time(onset, func, "onset")
+    dur = _time(duration, func, "duration", allow_zero=False)
+    base = as_float(baseline, func, "baseline", low=-20.0, high=100.0)
+    return Heat(temp, t0, dur, base)
 
 
 def constant(amplitude) -> Stimulus:

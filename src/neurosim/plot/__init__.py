@@ -6,6 +6,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
+from ._reflex import reflex_arc
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "lecture_style",
     "membrane",
     "new_figure",
+    "reflex_arc",
     "refractoriness",
 ]

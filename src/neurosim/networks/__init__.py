@@ -1,0 +1,19 @@
+"""Brian2 network builders. The only part of neurosim that imports brian2.
+
+Every builder returns an object holding a self-contained ``brian2.Network`` (explicit
+namespaces, every group and monitor named, no magic ``run()``) and a ``run`` method whose result
+has the same field names as :class:`neurosim.result.SimulationResult`.
+"""
+
+from ._groups import TARGETS, GroupSimulation, build_neuron_group
+from ._reflex import STAGES, ReflexArc, ReflexResult, build_reflex_arc
+
+__all__ = [
+    "STAGES",
+    "TARGETS",
+    "GroupSimulation",
+    "ReflexArc",
+    "ReflexResult",
+    "build_neuron_group",
+    "build_reflex_arc",
+]
