@@ -137,7 +137,7 @@ def test_reflex_bad_parameters(arc_and_result):
         p.replace(v_sensory=-3.0)
     with pytest.raises(ValueError, match="'lesions' parameter of build_reflex_arc"):
         networks.build_reflex_arc(lesions=("spinal_cord",))
-    with pytest.raises(TypeError, match="'stimulus' parameter of ReflexArc.run"):
+    with pytest.raises(TypeError, match=r"'stimulus' parameter of ReflexArc\.run"):
         arc.run(stimulus.step(1.0, 0.0), duration=100.0)
     with pytest.raises(RuntimeError, match="has run already"):
         arc.run(duration=100.0)

@@ -209,7 +209,7 @@ class ReflexArc:
         if self._ran:
             raise RuntimeError("This reflex arc has run already; build a new one for a new run "
                                "(each run starts from rest).")
-        nsteps = int(math.ceil(dur / self.dt - 1e-9))
+        nsteps = math.ceil(dur / self.dt - 1e-9)
         temps = stimulus.sample(self.dt, nsteps)
         self.namespace["temp"] = b2.TimedArray(temps, dt=self.dt * b2.ms)
         with _codegen_target(self.target):
