@@ -24,6 +24,13 @@ EXPECTED = {
         "fires at 43.86, 61.96, 80.05, 98.15 ms",
         "largest difference",
     ],
+    "03_reflex_arc": [
+        "hand -> cord, 0.9 m at 20 m/s (A-delta)                      45.0 ms",
+        "The arm starts to withdraw 67.5 ms after the heat",
+        "0 receptor spikes, withdrawal: False",
+        "interneurons cut: 0 flexor motor spikes, withdrawal: False",
+        "withdrawal at 112.5 ms instead of 67.5 ms",  # + 0.9 m / 10 m/s - 0.9 m / 20 m/s
+    ],
 }
 
 
