@@ -83,7 +83,9 @@ def reflex_arc(result, ax=None):
     i = int(np.argmax(result.flexor_force))
     fa.text(result.t[i] + 5, result.flexor_force[i] + 0.04 * top, "flexor", ha="left",
             color=COLORS["excitatory"], fontsize=15, fontweight="bold", va="bottom")
-    fa.text(result.t[0] + 2, float(result.extensor_force.max()) + 0.1 * top, "extensor",
+    during = result.t <= onset + result.heat_duration  # label the hump the reflex cuts short
+    j = int(np.argmax(np.where(during, result.extensor_force, -np.inf)))
+    fa.text(result.t[j] - 5, result.extensor_force[j] + 0.05 * top, "extensor", ha="right",
             color=COLORS["inhibitory"], fontsize=15, fontweight="bold", va="bottom")
     fa.set_ylabel("Muscle\nforce", rotation=0, ha="right", va="center", fontsize=15)
     fa.set_yticks([])
@@ -92,7 +94,7 @@ def reflex_arc(result, ax=None):
         x = onset + result.reflex_latency
         for a in axes:
             a.axvline(x, color=COLORS["excitatory"], lw=1.5, ls=":")
-        fa.text(x - 3, top * 0.75, f"withdrawal\n{result.reflex_latency:.0f} ms", ha="right",
+        fa.text(x - 3, top * 1.0, f"withdrawal\n{result.reflex_latency:.0f} ms", ha="right",
                 color=COLORS["excitatory"], fontsize=15, va="center")
     if np.isfinite(result.perception_latency):
         x = onset + result.perception_latency
