@@ -14,14 +14,14 @@ import math
 
 import numpy as np
 
-from ._jit import jit, jit_nogil
+from ._jit import jit, jit_inline, jit_nogil
 
 LIF_CHUNK = 1024
 POINT_CHUNK = 64
 V_BOUND = 1.0e4  # |V| beyond this (mV) means an integration blew up
 
 
-@jit
+@jit_inline
 def _lif_events(t_step, v_start, ref_start, vinf, tau, vth, vres, tref, dt, idx, spk_idx, spk_t,
                 c, k):
     """Advance one neuron through a step that holds an event (refractory end or a spike).
