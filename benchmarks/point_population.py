@@ -162,10 +162,13 @@ def bench_c(lo, hi):
     return float(elapsed), int(spikes)
 
 
+# VmHWM (peak resident set of this process image) rather than ru_maxrss, which Linux carries
+# over from the parent at fork and across exec: a big parent would inflate the child's number.
 MEMORY_PROBE = textwrap.dedent("""
-    import resource, numpy as np, neurosim
+    import numpy as np, neurosim
     res = neurosim.simulate_lif(np.linspace(1.4, 2.0, 1_000_000), 1000.0, record=("spikes",))
-    print(int(res.spike_counts.sum()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+    print(int(res.spike_counts.sum()), int(hwm.split()[1]))
 """)
 
 
