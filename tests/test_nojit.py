@@ -1,0 +1,41 @@
+"""The kernels run as plain Python (NUMBA_DISABLE_JIT=1) and give the jitted numbers: the
+kernels' logic is ordinary Python, so coverage tools and debuggers can step through it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import neurosim
+
+PROBE = """
+import json, numpy as np, neurosim
+hh = neurosim.simulate_hh(np.array([0.0, 10.0]), 12.0, record=("v", "spikes"))
+ee = neurosim.simulate_hh(10.0, 12.0, method="exp_euler", dt=0.05)
+lif = neurosim.simulate_lif(np.array([1.0, 3.0, 50.0]), 30.0, dt=0.5)
+izh = neurosim.simulate_izhikevich(10.0, 30.0, dt=0.5)
+adex = neurosim.simulate_adex(0.8, 30.0, dt=0.05)
+print(json.dumps({"hh_v": hh.v[-1].tolist(), "hh_s": hh.spike_times[1].tolist(),
+                  "ee": ee.spike_times.tolist(), "lif": lif.spike_times.times.tolist(),
+                  "izh": izh.spike_times.tolist(), "adex": adex.spike_times.tolist()}))
+"""
+
+
+def _run(env_extra):
+    env = {**os.environ, **env_extra}
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env,
+                         timeout=600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_kernels_without_jit_match_jitted():
+    plain = _run({"NUMBA_DISABLE_JIT": "1"})
+    jitted = _run({})
+    assert jitted["hh_s"] and jitted["lif"] and jitted["izh"] and jitted["adex"]
+    for key in jitted:
+        np.testing.assert_allclose(plain[key], jitted[key], rtol=1e-12, atol=1e-12, err_msg=key)
+    # and the jitted numbers are the ones this process computes
+    assert neurosim.simulate_lif(np.array([1.0, 3.0, 50.0]), 30.0, dt=0.5).spike_times.times \
+        .tolist() == jitted["lif"]
