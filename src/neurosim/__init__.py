@@ -10,7 +10,7 @@ The top level imports neither brian2, torch nor matplotlib: plotting lives in
 ``neurosim.bridge``.
 """
 
-from . import analysis, stimulus
+from . import analysis, plasticity, stimulus
 from ._simulate_hh import hh_resting_state, simulate_hh
 from ._simulate_point import simulate_adex, simulate_izhikevich, simulate_lif
 from ._validation import SimulationError
@@ -39,6 +39,7 @@ __all__ = [
     "list_models",
     "list_patterns",
     "load_model",
+    "plasticity",
     "simulate_adex",
     "simulate_hh",
     "simulate_izhikevich",

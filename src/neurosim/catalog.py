@@ -31,7 +31,9 @@ __all__ = [
     "HodgkinHuxleyParams",
     "IzhikevichParams",
     "LIFParams",
+    "PairSTDPParams",
     "ReflexArcParams",
+    "TripletSTDPParams",
     "catalog_dir",
     "list_models",
     "list_patterns",
@@ -44,11 +46,17 @@ def _p(unit: str, check: str, doc: str):
     return field(metadata={"unit": unit, "check": check, "doc": doc})
 
 
+def _choice(doc: str, *choices: str):
+    """A parameter that names one of several variants (unit "")."""
+    return field(metadata={"unit": "", "check": "any", "doc": doc, "choices": choices})
+
+
 def _meta():
     return field(default="", compare=False, repr=False)
 
 
 _CHECKS = {
+    "negative": (lambda x: x < 0, "< 0"),
     "positive": (lambda x: x > 0, "> 0"),
     "nonnegative": (lambda x: x >= 0, ">= 0"),
     "any": (lambda x: True, ""),
@@ -79,6 +87,12 @@ def validate_params(params, source: str) -> None:
     arrays_ok = getattr(params, "allows_arrays", False)
     for f in params.parameter_fields():
         value = getattr(params, f.name)
+        if "choices" in f.metadata:
+            if value not in f.metadata["choices"]:
+                options = " or ".join(repr(c) for c in f.metadata["choices"])
+                raise ValueError(f"The '{f.name}' key of {source} must be {options}. "
+                                 f"Got {value!r} instead.")
+            continue
         ok, text = _CHECKS[f.metadata["check"]]
         expected = f"a finite number{(' ' + text) if text else ''} in {f.metadata['unit']}"
         if arrays_ok:
@@ -247,12 +261,59 @@ class ReflexArcParams(_Params):
                              "instead.")
 
 
+@dataclass(frozen=True)
+class PairSTDPParams(_Params):
+    """Pair-based STDP with exponential traces (Song, Miller & Abbott 2000; van Rossum et al.
+    2000). With dt = t_post - t_pre, one pair changes the weight by
+    a_plus * exp(-dt / tau_plus) (dt > 0) or a_minus * exp(dt / tau_minus) (dt < 0), times
+    w_max (additive, hard bounds at 0 and w_max) or times (w_max - w) and w (multiplicative,
+    soft bounds). ``pairing`` is "all_to_all" (traces add up) or "nearest" (traces reset).
+    ``a_minus`` is the signed change: negative."""
+
+    tau_plus: float = _p("ms", "positive", "potentiation time constant")
+    tau_minus: float = _p("ms", "positive", "depression time constant")
+    a_plus: float = _p("1", "positive", "potentiation per pair, fraction of w_max")
+    a_minus: float = _p("1", "negative", "depression per pair, fraction of w_max (signed)")
+    w_max: float = _p("1", "positive", "upper weight bound")
+    weight_dependence: str = _choice("additive (hard bounds) or multiplicative (soft bounds)",
+                                     "additive", "multiplicative")
+    pairing: str = _choice("all_to_all or nearest", "all_to_all", "nearest")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True)
+class TripletSTDPParams(_Params):
+    """Triplet STDP (Pfister & Gerstner 2006), all-to-all, additive with hard bounds.
+
+    Traces r1 (tau_plus), r2 (tau_x) of pre spikes and o1 (tau_minus), o2 (tau_y) of post
+    spikes jump by 1 at each spike. At a pre spike w -= w_max o1 (a2_minus + a3_minus r2), at
+    a post spike w += w_max r1 (a2_plus + a3_plus o2), the r2 and o2 taken just before the
+    spike."""
+
+    tau_plus: float = _p("ms", "positive", "pair potentiation time constant")
+    tau_minus: float = _p("ms", "positive", "pair depression time constant")
+    tau_x: float = _p("ms", "positive", "triplet pre trace time constant")
+    tau_y: float = _p("ms", "positive", "triplet post trace time constant")
+    a2_plus: float = _p("1", "nonnegative", "pair potentiation amplitude")
+    a3_plus: float = _p("1", "nonnegative", "triplet potentiation amplitude")
+    a2_minus: float = _p("1", "nonnegative", "pair depression amplitude (magnitude)")
+    a3_minus: float = _p("1", "nonnegative", "triplet depression amplitude (magnitude)")
+    w_max: float = _p("1", "positive", "upper weight bound")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
 MODEL_KINDS: dict[str, type] = {
     "hodgkin_huxley": HodgkinHuxleyParams,
     "lif": LIFParams,
     "izhikevich": IzhikevichParams,
     "adex": AdExParams,
     "reflex_arc": ReflexArcParams,
+    "stdp_pair": PairSTDPParams,
+    "stdp_triplet": TripletSTDPParams,
 }
 
 

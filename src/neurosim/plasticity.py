@@ -1,0 +1,139 @@
+"""Spike-timing-dependent plasticity with the Numba engine: rules applied to spike trains.
+
+The same rule parameters (``models/stdp_*.toml``) drive :func:`neurosim.networks.
+build_stdp_synapses`, the Brian2 engine; the two give the same weights for the same spikes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._kernels import _stdp
+from ._validation import as_finite_array, as_float, as_int, param_error
+from .catalog import PairSTDPParams, TripletSTDPParams, load_model
+
+__all__ = ["STDPWindow", "WeightTrajectory", "apply_stdp", "load_rule", "stdp_window"]
+
+
+def load_rule(rule) -> PairSTDPParams | TripletSTDPParams:
+    """A rule from a catalog name (``"stdp_pair_song_2000"``), a path, or a params object."""
+    if isinstance(rule, (PairSTDPParams, TripletSTDPParams)):
+        return rule
+    if isinstance(rule, str):
+        params = load_model(rule)
+        if isinstance(params, (PairSTDPParams, TripletSTDPParams)):
+            return params
+    raise param_error("load_rule", "rule", "an STDP rule: PairSTDPParams, TripletSTDPParams or "
+                      "a catalog name such as 'stdp_pair_song_2000'", rule, TypeError)
+
+
+@dataclass(frozen=True)
+class WeightTrajectory:
+    """The weight after every spike event: ``t`` (ms), ``w``, ``is_pre`` (bool per event)."""
+
+    t: np.ndarray
+    w: np.ndarray
+    is_pre: np.ndarray
+    w0: float
+
+    @property
+    def final(self) -> float:
+        return float(self.w[-1]) if self.w.size else self.w0
+
+
+def _spike_train(values, name: str) -> np.ndarray:
+    arr = as_finite_array(values, "apply_stdp", name, "ms")
+    if arr.ndim != 1:
+        raise param_error("apply_stdp", name, "a 1-D array of spike times (ms)", arr)
+    if arr.size > 1 and np.any(np.diff(arr) < 0):
+        raise param_error("apply_stdp", name, "sorted in increasing time", arr)
+    return np.ascontiguousarray(arr)
+
+
+def apply_stdp(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5) -> WeightTrajectory:
+    """Apply an STDP rule to one synapse given its pre- and postsynaptic spike times.
+
+    Arguments:
+        pre_times, post_times: sorted spike times (ms).
+        rule: a rule's parameters or catalog name (pair or triplet).
+        w0: starting weight, in [0, w_max].
+
+    Returns:
+        :class:`WeightTrajectory`: the weight after each spike (pre before post at equal times).
+    """
+    func = "apply_stdp"
+    r = load_rule(rule)
+    pre = _spike_train(pre_times, "pre_times")
+    post = _spike_train(post_times, "post_times")
+    w_start = as_float(w0, func, "w0", low=0.0, high=r.w_max, low_open=False)
+    if isinstance(r, PairSTDPParams):
+        t, w, k = _stdp.pair_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.a_plus,
+                                  r.a_minus, r.w_max, r.weight_dependence == "multiplicative",
+                                  r.pairing == "nearest")
+    else:
+        t, w, k = _stdp.triplet_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.tau_x,
+                                     r.tau_y, r.a2_plus, r.a3_plus, r.a2_minus, r.a3_minus,
+                                     r.w_max)
+    return WeightTrajectory(t=t, w=w, is_pre=k.astype(bool), w0=w_start)
+
+
+@dataclass(frozen=True)
+class STDPWindow:
+    """The pairing protocol's result: ``delta_t`` (ms, post minus pre), ``delta_w`` (weight
+    change per pair, in units of w_max) and the exponential fit to each side:
+    ``fit = {"a_plus", "tau_plus", "a_minus", "tau_minus"}``."""
+
+    delta_t: np.ndarray
+    delta_w: np.ndarray
+    fit: dict
+    rule: object
+    n_pairs: int
+
+
+def _fit_side(dt, dw):
+    """Least-squares fit of dw = a exp(-|dt| / tau) on one side (scipy curve_fit)."""
+    from scipy.optimize import curve_fit
+
+    x = np.abs(dt)
+    a0 = dw[np.argmin(x)]
+    (a, tau), _ = curve_fit(lambda x, a, tau: a * np.exp(-x / tau), x, dw, p0=(a0, 20.0),
+                            maxfev=10_000)
+    return float(a), float(tau)
+
+
+def stdp_window(rule="stdp_pair_song_2000", delta_t=range(-100, 101, 5), n_pairs=60,
+                pair_rate_hz=1.0, w0=None) -> STDPWindow:
+    """The STDP window by the pairing protocol: ``n_pairs`` pre-post pairs at ``pair_rate_hz``
+    for each delay ``delta_t`` (ms, post minus pre), from weight ``w0`` (default w_max / 2).
+
+    Returns the mean change per pair (in units of w_max) and an exponential fit to each side,
+    which recovers the rule's own a_plus, tau_plus, a_minus, tau_minus for a pair rule at these
+    rates (pairs 1 s apart do not interact).
+    """
+    func = "stdp_window"
+    r = load_rule(rule)
+    dts = as_finite_array(list(delta_t), func, "delta_t", "ms")
+    if dts.ndim != 1 or dts.size < 4:
+        raise param_error(func, "delta_t", "at least 4 delays (ms)", delta_t)
+    n = as_int(n_pairs, func, "n_pairs", low=1)
+    rate = as_float(pair_rate_hz, func, "pair_rate_hz", "Hz", low=0.0)
+    period = 1000.0 / rate
+    if np.max(np.abs(dts)) >= period / 2:
+        raise param_error(func, "delta_t", f"within +-{period / 2:g} ms (half the pairing "
+                          "period)", delta_t)
+    start = r.w_max / 2 if w0 is None else as_float(w0, func, "w0", low=0.0, high=r.w_max,
+                                                     low_open=False)
+    base = period * np.arange(n) + period / 2
+    dw = np.empty(dts.size)
+    for k, d in enumerate(dts):
+        traj = apply_stdp(base, base + d, r, start)
+        dw[k] = (traj.final - start) / n / r.w_max
+    pos, neg = dts > 0, dts < 0
+    fit = {}
+    if pos.sum() >= 2:
+        fit["a_plus"], fit["tau_plus"] = _fit_side(dts[pos], dw[pos])
+    if neg.sum() >= 2:
+        fit["a_minus"], fit["tau_minus"] = _fit_side(dts[neg], dw[neg])
+    return STDPWindow(delta_t=dts, delta_w=dw, fit=fit, rule=r, n_pairs=n)

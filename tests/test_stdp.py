@@ -1,0 +1,120 @@
+"""STDP: both engines against the rule computed by hand, and against each other."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import neurosim
+from neurosim.plasticity import apply_stdp, stdp_window
+
+SONG = "stdp_pair_song_2000"
+
+
+def _pair_rule(dependence, pairing):
+    return neurosim.load_model(SONG).replace(weight_dependence=dependence, pairing=pairing)
+
+
+def _hand_single_pair(rule, dt, w0):
+    """One pre spike at 0 and one post spike at dt, straight from the rule's formula."""
+    if dt > 0:
+        scale = (rule.w_max - w0) if rule.weight_dependence == "multiplicative" else rule.w_max
+        return w0 + rule.a_plus * scale * math.exp(-dt / rule.tau_plus)
+    scale = w0 if rule.weight_dependence == "multiplicative" else rule.w_max
+    return w0 + rule.a_minus * scale * math.exp(dt / rule.tau_minus)
+
+
+@pytest.mark.parametrize("dependence", ["additive", "multiplicative"])
+@pytest.mark.parametrize("pairing", ["all_to_all", "nearest"])
+@pytest.mark.parametrize("dt", [-60.0, -20.0, -3.0, 2.0, 10.0, 45.0])
+def test_numba_single_pair_equals_hand_computed(dependence, pairing, dt):
+    rule = _pair_rule(dependence, pairing)
+    pre, post = (np.array([100.0]), np.array([100.0 + dt]))
+    traj = apply_stdp(pre, post, rule, w0=0.4)
+    assert traj.final == pytest.approx(_hand_single_pair(rule, dt, 0.4), rel=1e-12)
+
+
+def test_all_to_all_and_nearest_differ_as_defined():
+    pre, post = np.array([0.0, 5.0]), np.array([10.0])
+    tau, a = 20.0, 0.005
+    all_pairs = apply_stdp(pre, post, _pair_rule("additive", "all_to_all"), 0.5).final
+    nearest = apply_stdp(pre, post, _pair_rule("additive", "nearest"), 0.5).final
+    assert all_pairs == pytest.approx(0.5 + a * (math.exp(-10 / tau) + math.exp(-5 / tau)))
+    assert nearest == pytest.approx(0.5 + a * math.exp(-5 / tau))
+
+
+def test_triplet_rule_by_hand():
+    r = neurosim.load_model("stdp_triplet_pfister_2006")
+    pre, post = np.array([0.0]), np.array([10.0, 30.0])
+    w = 0.5
+    # post at 10: r1 = exp(-10/tau+), o2 before = 0
+    w += r.w_max * math.exp(-10 / r.tau_plus) * r.a2_plus
+    # post at 30: r1 = exp(-30/tau+), o2 before = exp(-20/tau_y)
+    w += r.w_max * math.exp(-30 / r.tau_plus) * (r.a2_plus + r.a3_plus * math.exp(-20 / r.tau_y))
+    assert apply_stdp(pre, post, r, 0.5).final == pytest.approx(w, rel=1e-12)
+    # pre after a post: depression o1 (a2- + a3- r2), r2 before the spike
+    w2 = 0.5 - r.w_max * math.exp(-7 / r.tau_minus) * (r.a2_minus + r.a3_minus * 0.0)
+    assert apply_stdp(np.array([7.0]), np.array([0.0]), r, 0.5).final == pytest.approx(w2)
+
+
+@pytest.mark.parametrize("rule", [SONG, "stdp_pair_bi_poo_1998"])
+def test_window_fit_recovers_additive_rule(rule):
+    r = neurosim.load_model(rule).replace(weight_dependence="additive")
+    win = stdp_window(r)
+    assert win.fit["a_plus"] == pytest.approx(r.a_plus, rel=0.05)
+    assert win.fit["tau_plus"] == pytest.approx(r.tau_plus, rel=0.05)
+    assert win.fit["a_minus"] == pytest.approx(r.a_minus, rel=0.05)
+    assert win.fit["tau_minus"] == pytest.approx(r.tau_minus, rel=0.05)
+    assert win.delta_w[win.delta_t == 5.0][0] > 0 > win.delta_w[win.delta_t == -5.0][0]
+
+
+spike_steps = st.lists(st.integers(1, 4000), min_size=1, max_size=40, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spike_steps, spike_steps, st.floats(0.0, 1.0),
+       st.sampled_from(["additive", "multiplicative"]), st.sampled_from(["all_to_all",
+                                                                          "nearest"]))
+def test_bounds_are_never_exceeded(pre, post, w0, dependence, pairing):
+    rule = _pair_rule(dependence, pairing).replace(a_plus=0.5, a_minus=-0.6)
+    traj = apply_stdp(np.sort(pre) * 0.1, np.sort(post) * 0.1, rule, w0)
+    assert np.all(traj.w >= 0.0) and np.all(traj.w <= rule.w_max)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"tau_plus": -20.0}, "'tau_plus' key"),
+    ({"a_minus": 0.005}, "'a_minus' key .* < 0"),
+    ({"weight_dependence": "log"}, "'weight_dependence' key"),
+    ({"pairing": "triplet"}, "'pairing' key"),
+])
+def test_bad_rule_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        neurosim.load_model(SONG).replace(**kwargs)
+
+
+def test_bad_apply_stdp_input():
+    with pytest.raises(ValueError, match="'w0' parameter of apply_stdp"):
+        apply_stdp([1.0], [2.0], SONG, w0=1.5)
+    with pytest.raises(ValueError, match="'pre_times' parameter of apply_stdp"):
+        apply_stdp([5.0, 1.0], [2.0], SONG)
+    with pytest.raises(TypeError, match="'rule' parameter of load_rule"):
+        apply_stdp([1.0], [2.0], "hodgkin_huxley_1952")
+
+
+@pytest.mark.brian2
+@settings(max_examples=8, deadline=None)
+@given(spike_steps, spike_steps, st.sampled_from([SONG, "stdp_pair_bi_poo_1998",
+                                                  "stdp_triplet_pfister_2006"]))
+def test_brian2_and_numba_engines_agree(pre, post, rule):
+    networks = pytest.importorskip("neurosim.networks")
+    pre_t = np.sort(np.array(pre)) * 0.1
+    post_t = np.sort(np.array(post)) * 0.1
+    traj = apply_stdp(pre_t, post_t, rule, 0.5)
+    _, w = networks.run_stdp_pair(pre_t, post_t, rule, 0.5, dt=0.1)
+    steps = np.round(traj.t / 0.1).astype(int)
+    # Brian2's monitor sees the end of each step: compare the last event of every step (a
+    # pre and a post spike in the same step are both applied, pre first, in both engines)
+    last = np.r_[steps[1:] != steps[:-1], True]
+    np.testing.assert_allclose(w[steps[last]], traj.w[last], rtol=0, atol=1e-12)
