@@ -118,3 +118,25 @@ def test_brian2_and_numba_engines_agree(pre, post, rule):
     # pre and a post spike in the same step are both applied, pre first, in both engines)
     last = np.r_[steps[1:] != steps[:-1], True]
     np.testing.assert_allclose(w[steps[last]], traj.w[last], rtol=0, atol=1e-12)
+
+
+def test_a_before_b_strengthens_a_to_b_and_weakens_b_to_a():
+    from neurosim.plasticity import reciprocal_pair
+
+    short = reciprocal_pair(lag=5.0, n_pairings=60)
+    assert np.all(short.spikes_b - short.spikes_a == pytest.approx(5.0))
+    # 60 pairs at +5 ms: w(A->B) gains 60 x 0.005 x exp(-5/20); w(B->A) loses 60 x 0.00525 x
+    # exp(-5/20) (pairs 1 s apart do not interact)
+    assert short.w_ab[-1] == pytest.approx(0.5 + 60 * 0.005 * math.exp(-0.25), rel=1e-6)
+    assert short.w_ba[-1] == pytest.approx(0.5 - 60 * 0.00525 * math.exp(-0.25), rel=1e-6)
+    long = reciprocal_pair(lag=100.0, n_pairings=60)
+    assert abs(long.w_ab[-1] - 0.5) < 0.01 and abs(long.w_ba[-1] - 0.5) < 0.01
+
+
+def test_stdp_cli(tmp_path, capsys):
+    from neurosim.cli import main
+
+    assert main(["stdp", "window", "--out", str(tmp_path / "w.png")]) == 0
+    assert "a_plus = 0.005" in capsys.readouterr().out
+    assert main(["stdp", "pair", "--out", str(tmp_path / "p.png")]) == 0
+    assert "w(A->B) 0.500 -> 0.734, w(B->A) 0.500 -> 0.255" in capsys.readouterr().out

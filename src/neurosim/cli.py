@@ -102,6 +102,33 @@ def _cmd_reflex(args) -> int:
     return 0
 
 
+def _cmd_stdp(args) -> int:
+    import matplotlib.pyplot as plt
+
+    from neurosim import figures
+
+    if args.experiment == "window":
+        from neurosim.plasticity import stdp_window
+
+        win = stdp_window(args.rule)
+        fit = ", ".join(f"{k} = {v:.4g}" for k, v in win.fit.items())
+        print(f"STDP window ({args.rule}, 60 pairs per delay at 1 Hz): fit {fit}")
+        fig = figures.fig_stdp_window(args.rule)
+    else:
+        from neurosim.plasticity import reciprocal_pair
+
+        res = reciprocal_pair(args.lag, args.pairings, rule=args.rule)
+        print(f"A fires {args.lag:g} ms before B, {args.pairings} times: w(A->B) "
+              f"{res.w_ab[0]:.3f} -> {res.w_ab[-1]:.3f}, w(B->A) {res.w_ba[0]:.3f} -> "
+              f"{res.w_ba[-1]:.3f}")
+        fig = figures.fig_stdp_pair(args.lag, args.pairings)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    figures.save_figure(fig, args.out, transparent=args.transparent)
+    plt.close(fig)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _cmd_figures(args) -> int:
     from neurosim.figures import render_figure_set
 
@@ -187,6 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
     rx.add_argument("--out", type=_out_path, required=True, help="figure: .png, .pdf or .svg")
     rx.add_argument("--transparent", action="store_true", help="transparent background")
     rx.set_defaults(func=_cmd_reflex)
+
+    sd = sub.add_parser("stdp", help="STDP experiments: the window, the A/B pair",
+                        description="Spike-timing-dependent plasticity experiments.")
+    sd.add_argument("experiment", choices=("window", "pair"),
+                    help="window: the pairing protocol; pair: A fires before B repeatedly")
+    sd.add_argument("--rule", default="stdp_pair_song_2000",
+                    help="catalog rule (default stdp_pair_song_2000)")
+    sd.add_argument("--lag", type=float, default=5.0, help="pair: A-to-B lag in ms (default 5)")
+    sd.add_argument("--pairings", type=int, default=60, help="pair: pairings (default 60)")
+    sd.add_argument("--out", type=_out_path, required=True, help="figure: .png, .pdf or .svg")
+    sd.add_argument("--transparent", action="store_true", help="transparent background")
+    sd.set_defaults(func=_cmd_stdp)
 
     figs = sub.add_parser("figures", help="render the whole lecture figure set",
                           description="Render every lecture figure into a folder.")

@@ -27,6 +27,8 @@ __all__ = [
     "fig_lif_trace",
     "fig_reflex_arc",
     "fig_refractoriness",
+    "fig_stdp_pair",
+    "fig_stdp_window",
     "pulse_threshold",
     "render_figure_set",
 ]
@@ -220,6 +222,30 @@ def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=4
     return axes[0].figure
 
 
+def fig_stdp_window(rule="stdp_pair_song_2000"):
+    """The STDP window from the pairing protocol, its fit, and Bi & Poo's shape."""
+    from . import plot
+    from .plasticity import stdp_window
+
+    win = stdp_window(rule)
+    with plot.lecture_style():
+        ax = plot.stdp_window(win)
+        ax.set_title("STDP: the order of two spikes decides the sign of the change")
+    return ax.figure
+
+
+def fig_stdp_pair(lag=5.0, n_pairings=60):
+    """A fires just before B, once a second: A->B strengthens, B->A weakens."""
+    from . import plot
+    from .plasticity import reciprocal_pair
+
+    res = reciprocal_pair(lag, n_pairings)
+    with plot.lecture_style():
+        ax = plot.weight_traces(res)
+        ax.set_title(f"A fires {lag:g} ms before B, once a second")
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -231,6 +257,8 @@ FIGURE_SET: dict[str, Callable] = {
     "08_fi_hh_vs_lif": fig_fi_hh_vs_lif,
     "09_izhikevich_gallery": fig_izhikevich_gallery,
     "10_reflex_arc": fig_reflex_arc,
+    "11_stdp_window": fig_stdp_window,
+    "12_stdp_pair": fig_stdp_pair,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -14,7 +14,15 @@ from ._kernels import _stdp
 from ._validation import as_finite_array, as_float, as_int, param_error
 from .catalog import PairSTDPParams, TripletSTDPParams, load_model
 
-__all__ = ["STDPWindow", "WeightTrajectory", "apply_stdp", "load_rule", "stdp_window"]
+__all__ = [
+    "PairExperiment",
+    "STDPWindow",
+    "WeightTrajectory",
+    "apply_stdp",
+    "load_rule",
+    "reciprocal_pair",
+    "stdp_window",
+]
 
 
 def load_rule(rule) -> PairSTDPParams | TripletSTDPParams:
@@ -137,3 +145,65 @@ def stdp_window(rule="stdp_pair_song_2000", delta_t=range(-100, 101, 5), n_pairs
     if neg.sum() >= 2:
         fit["a_minus"], fit["tau_minus"] = _fit_side(dts[neg], dw[neg])
     return STDPWindow(delta_t=dts, delta_w=dw, fit=fit, rule=r, n_pairs=n)
+
+
+@dataclass(frozen=True)
+class PairExperiment:
+    """Two neurons connected both ways. ``t`` (ms) samples the weights ``w_ab`` (A->B) and
+    ``w_ba`` (B->A), in units of w_max; ``spikes_a``, ``spikes_b`` are the neurons' spikes."""
+
+    t: np.ndarray
+    w_ab: np.ndarray
+    w_ba: np.ndarray
+    spikes_a: np.ndarray
+    spikes_b: np.ndarray
+    lag: float
+
+
+def _sample(traj: WeightTrajectory, t: np.ndarray) -> np.ndarray:
+    if traj.t.size == 0:
+        return np.full(t.shape, traj.w0)
+    idx = np.searchsorted(traj.t, t, side="right") - 1
+    return np.where(idx >= 0, traj.w[np.maximum(idx, 0)], traj.w0)
+
+
+def reciprocal_pair(lag=5.0, n_pairings=60, rate_hz=1.0, rule="stdp_pair_song_2000", w0=0.5,
+                    pulse=(40.0, 0.5)) -> PairExperiment:
+    """Fire neuron A, then neuron B ``lag`` ms later, ``n_pairings`` times at ``rate_hz``.
+
+    Both are the lecture LIF neuron; each pairing gives A and B a brief strong pulse
+    (``pulse`` = (amplitude nA, width ms)), so each fires once, A first. The synapses A->B and
+    B->A both follow ``rule``: A->B sees pre-before-post and strengthens, B->A sees
+    post-before-pre and weakens; with a long lag (100 ms) neither changes much. The synapses
+    are too weak to move the spike times the pulses set, so their effect on V is left out.
+
+    Returns:
+        :class:`PairExperiment`.
+    """
+    from ._simulate_point import simulate_lif
+
+    func = "reciprocal_pair"
+    r = load_rule(rule)
+    lag_ = as_float(lag, func, "lag", "ms", low=0.0)
+    n = as_int(n_pairings, func, "n_pairings", low=1)
+    period = 1000.0 / as_float(rate_hz, func, "rate_hz", "Hz", low=0.0)
+    if lag_ >= period / 2:
+        raise param_error(func, "lag", f"shorter than half the pairing period ({period / 2:g} "
+                          "ms)", lag)
+    amp, width = pulse
+    dt = 0.05
+    duration = round(n * period / dt) * dt
+    nsteps = round(duration / dt)
+    t = np.arange(nsteps) * dt
+    onsets = np.arange(n) * period + 10.0
+    drive = np.zeros((nsteps, 2))
+    for k, shift in enumerate((0.0, lag_)):
+        for on in onsets + shift:
+            drive[(t >= on) & (t < on + width), k] = amp
+    res = simulate_lif(drive, duration, dt=dt, record=("spikes",))
+    a, b = res.spike_times[0].copy(), res.spike_times[1].copy()
+    ab = apply_stdp(a, b, r, w0)
+    ba = apply_stdp(b, a, r, w0)
+    grid = np.linspace(0.0, duration, 400)
+    return PairExperiment(t=grid, w_ab=_sample(ab, grid) / r.w_max,
+                          w_ba=_sample(ba, grid) / r.w_max, spikes_a=a, spikes_b=b, lag=lag_)
