@@ -140,3 +140,34 @@ def test_stdp_cli(tmp_path, capsys):
     assert "a_plus = 0.005" in capsys.readouterr().out
     assert main(["stdp", "pair", "--out", str(tmp_path / "p.png")]) == 0
     assert "w(A->B) 0.500 -> 0.734, w(B->A) 0.500 -> 0.255" in capsys.readouterr().out
+
+
+def test_song_abbott_moves_towards_bimodality_and_respects_bounds():
+    from neurosim.plasticity import song_abbott_2000
+
+    res = song_abbott_2000(30.0, n_snapshots=4)
+    # uniform start: about 20 % of weights lie within 10 % of a bound
+    assert 0.15 < res.bimodal_fraction[0] < 0.25
+    # measured here: 40 % after 100 s with this rule (A+ = 0.005); 30 s is proportionately less
+    assert res.bimodal_fraction[-1] > res.bimodal_fraction[0] + 0.05
+    assert np.all(np.diff(res.bimodal_fraction) > -0.02)
+    assert res.weights.min() >= 0.0 and res.weights.max() <= 1.0
+
+
+def test_song_abbott_correlated_group_wins():
+    from neurosim.plasticity import song_abbott_2000
+
+    res = song_abbott_2000(50.0, n_correlated=200, correlation=0.2, n_snapshots=2)
+    group, others = res.weights[-1][:200].mean(), res.weights[-1][200:].mean()
+    assert group > 0.8 > 0.5 > others
+
+
+def test_song_abbott_regulates_the_output_rate():
+    from neurosim.plasticity import song_abbott_2000
+
+    frozen = neurosim.load_model(SONG).replace(a_plus=1e-12, a_minus=-1e-12)
+    learned = [song_abbott_2000(60.0, input_rate=r, n_snapshots=2).output_rate for r in (15, 30)]
+    fixed = [song_abbott_2000(60.0, input_rate=r, n_snapshots=2, rule=frozen).output_rate
+             for r in (15, 30)]
+    assert fixed[1] > 4 * fixed[0]  # without plasticity the output follows the input up
+    assert learned[1] < 1.5 * learned[0]  # with STDP it stays roughly where it was

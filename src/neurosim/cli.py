@@ -107,7 +107,15 @@ def _cmd_stdp(args) -> int:
 
     from neurosim import figures
 
-    if args.experiment == "window":
+    if args.experiment == "song2000":
+        from neurosim.plasticity import song_abbott_2000
+
+        res = song_abbott_2000(args.seconds)
+        print(f"Song, Miller & Abbott (2000), {args.seconds:g} s: weights near a bound "
+              f"{100 * res.bimodal_fraction[0]:.0f} % -> {100 * res.bimodal_fraction[-1]:.0f} %, "
+              f"output rate {res.output_rate:.1f} Hz")
+        fig = figures.fig_song_histogram(args.seconds)
+    elif args.experiment == "window":
         from neurosim.plasticity import stdp_window
 
         win = stdp_window(args.rule)
@@ -217,8 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sd = sub.add_parser("stdp", help="STDP experiments: the window, the A/B pair",
                         description="Spike-timing-dependent plasticity experiments.")
-    sd.add_argument("experiment", choices=("window", "pair"),
-                    help="window: the pairing protocol; pair: A fires before B repeatedly")
+    sd.add_argument("experiment", choices=("window", "pair", "song2000"),
+                    help="window: the pairing protocol; pair: A fires before B repeatedly; "
+                    "song2000: 1,000 inputs competing (Song, Miller & Abbott 2000)")
+    sd.add_argument("--seconds", type=float, default=100.0,
+                    help="song2000: simulated seconds (default 100)")
     sd.add_argument("--rule", default="stdp_pair_song_2000",
                     help="catalog rule (default stdp_pair_song_2000)")
     sd.add_argument("--lag", type=float, default=5.0, help="pair: A-to-B lag in ms (default 5)")

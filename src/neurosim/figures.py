@@ -27,6 +27,8 @@ __all__ = [
     "fig_lif_trace",
     "fig_reflex_arc",
     "fig_refractoriness",
+    "fig_song_histogram",
+    "fig_song_rates",
     "fig_stdp_pair",
     "fig_stdp_window",
     "pulse_threshold",
@@ -246,6 +248,35 @@ def fig_stdp_pair(lag=5.0, n_pairings=60):
     return ax.figure
 
 
+def fig_song_histogram(duration=100.0, seed=0):
+    """Song, Miller & Abbott (2000): competition pushes the weights to 0 and to w_max."""
+    from . import plot
+    from .plasticity import song_abbott_2000
+
+    res = song_abbott_2000(duration, seed=seed)
+    with plot.lecture_style():
+        ax = plot.weight_histogram(res)
+        ax.set_title("1,000 inputs, one neuron, additive STDP: synapses compete")
+    return ax.figure
+
+
+def fig_song_rates(input_rates=(15.0, 20.0, 25.0, 30.0), duration=100.0, seed=0):
+    """After learning, the output rate barely follows the input rate: STDP regulates it."""
+    from . import plot
+    from .catalog import load_model
+    from .plasticity import song_abbott_2000
+
+    out = [song_abbott_2000(duration, input_rate=r, seed=seed, n_snapshots=2).output_rate
+           for r in input_rates]
+    frozen_rule = load_model("stdp_pair_song_2000").replace(a_plus=1e-12, a_minus=-1e-12)
+    frozen = [song_abbott_2000(duration, input_rate=r, seed=seed, n_snapshots=2,
+                               rule=frozen_rule).output_rate for r in input_rates]
+    with plot.lecture_style():
+        ax = plot.rate_regulation(input_rates, out, frozen)
+        ax.set_title("STDP keeps the output rate steady")
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -259,6 +290,8 @@ FIGURE_SET: dict[str, Callable] = {
     "10_reflex_arc": fig_reflex_arc,
     "11_stdp_window": fig_stdp_window,
     "12_stdp_pair": fig_stdp_pair,
+    "13_stdp_song_histogram": fig_song_histogram,
+    "14_stdp_song_rates": fig_song_rates,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -17,10 +17,12 @@ from .catalog import PairSTDPParams, TripletSTDPParams, load_model
 __all__ = [
     "PairExperiment",
     "STDPWindow",
+    "SongResult",
     "WeightTrajectory",
     "apply_stdp",
     "load_rule",
     "reciprocal_pair",
+    "song_abbott_2000",
     "stdp_window",
 ]
 
@@ -207,3 +209,74 @@ def reciprocal_pair(lag=5.0, n_pairings=60, rate_hz=1.0, rule="stdp_pair_song_20
     grid = np.linspace(0.0, duration, 400)
     return PairExperiment(t=grid, w_ab=_sample(ab, grid) / r.w_max,
                           w_ba=_sample(ba, grid) / r.w_max, spikes_a=a, spikes_b=b, lag=lag_)
+
+
+@dataclass(frozen=True)
+class SongResult:
+    """Song, Miller & Abbott (2000): ``t`` (s) of the weight snapshots ``weights`` (snapshots
+    x inputs, in units of w_max), ``bimodal_fraction`` (share of weights within 10 % of either
+    bound at each snapshot), ``output_rate`` (Hz over the last fifth of the run),
+    ``input_rate`` (Hz), ``correlated`` (indices of the correlated group)."""
+
+    t: np.ndarray
+    weights: np.ndarray
+    bimodal_fraction: np.ndarray
+    output_rate: float
+    input_rate: float
+    correlated: np.ndarray
+    post_spikes: np.ndarray
+
+
+def song_abbott_2000(duration=100.0, *, input_rate=15.0, n_inputs=1000, n_correlated=0,
+                     correlation=0.0, rule="stdp_pair_song_2000", seed=0, dt=0.1,
+                     n_snapshots=11) -> SongResult:
+    """One integrate-and-fire neuron, ``n_inputs`` excitatory Poisson inputs, additive STDP.
+
+    The neuron and inputs are those of Brian2's documented version of this experiment
+    (tau_m = 10 ms, E_L = -74 mV, threshold -54 mV, reset -60 mV, E_e = 0 mV, tau_e = 5 ms,
+    g_max = 0.01 of the leak conductance, inputs at 15 Hz, initial weights uniform in
+    [0, w_max]); the rule is the catalog's (additive, hard bounds). Numba path.
+
+    Arguments:
+        duration: simulated time in seconds.
+        input_rate: rate of every input (Hz).
+        n_inputs: number of inputs.
+        n_correlated, correlation: the first ``n_correlated`` inputs share spikes with
+            pairwise correlation ``correlation`` (their rates stay ``input_rate``).
+        rule: a pair rule (additive).
+        seed: seeds the inputs and the initial weights.
+        dt: time step (ms).
+        n_snapshots: weight snapshots, evenly spaced from 0 to the end.
+
+    Returns:
+        :class:`SongResult`.
+    """
+    func = "song_abbott_2000"
+    r = load_rule(rule)
+    if not isinstance(r, PairSTDPParams):
+        raise param_error(func, "rule", "a pair rule", rule, TypeError)
+    dur_s = as_float(duration, func, "duration", low=0.0)
+    rate = as_float(input_rate, func, "input_rate", "Hz", low=0.0)
+    n = as_int(n_inputs, func, "n_inputs", low=1)
+    n_corr = as_int(n_correlated, func, "n_correlated", low=0)
+    if n_corr > n:
+        raise param_error(func, "n_correlated", f"at most n_inputs = {n}", n_correlated)
+    c = as_float(correlation, func, "correlation", low=0.0, high=1.0, low_open=False)
+    step = as_float(dt, func, "dt", "ms", low=0.0, high=1.0)
+    n_snap = as_int(n_snapshots, func, "n_snapshots", low=2)
+    n_steps = round(dur_s * 1000.0 / step)
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.0, r.w_max, n)
+    snap_every = max(1, n_steps // (n_snap - 1))
+    snaps = np.empty((n_snap, n))
+    post = np.empty(int(dur_s * 500) + 16)  # room for 500 Hz
+    count = _stdp.song_abbott(n_steps, step, rate, n, n_corr, c, w, int(seed), 10.0, -74.0,
+                              0.0, -54.0, -60.0, 5.0, 0.01, r.tau_plus, r.tau_minus, r.a_plus,
+                              r.a_minus, r.w_max, snap_every, snaps, post)
+    spikes = post[:min(count, post.size)]
+    t_snap = np.minimum(np.arange(n_snap) * snap_every * step, n_steps * step) / 1000.0
+    near = (snaps < 0.1 * r.w_max) | (snaps > 0.9 * r.w_max)
+    tail = spikes[spikes >= 0.8 * dur_s * 1000.0]
+    return SongResult(t=t_snap, weights=snaps / r.w_max, bimodal_fraction=near.mean(axis=1),
+                      output_rate=tail.size / (0.2 * dur_s), input_rate=rate,
+                      correlated=np.arange(n_corr), post_spikes=spikes)

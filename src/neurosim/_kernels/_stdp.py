@@ -83,3 +83,80 @@ def triplet_stdp(pre, post, w0, tau_p, tau_m, tau_x, tau_y, a2p, a3p, a2m, a3m, 
         weights[k] = w
         kinds[k] = 1 if is_pre else 0
     return times, weights, kinds
+
+
+@jit
+def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_l, e_e, v_th,
+                v_reset, tau_e, g_max, tau_p, tau_m_stdp, a_p, a_m, w_max, snap_every, snaps,
+                post_spikes):
+    """One conductance-based integrate-and-fire neuron driven by ``n_inputs`` Poisson inputs
+    through additive pair STDP (all-to-all traces), as in Song, Miller & Abbott (2000).
+
+    The first ``n_corr`` inputs share a Poisson "mother" train: each copies a mother spike with
+    probability ``corr`` and adds independent spikes at rate (1 - corr) * rate, so every input
+    fires at ``rate_hz`` and the group's pairwise correlation is ``corr``. The neuron:
+    tau_m dV/dt = g (E_e - V) + E_L - V (forward Euler), g decays with tau_e and jumps by
+    w * g_max at each input spike. ``w`` is updated in place; ``snaps[k]`` is w at step
+    k * snap_every. Returns the number of postsynaptic spikes (times in ``post_spikes``).
+    """
+    np.random.seed(seed)  # Numba's jit knows only the legacy np.random API
+    p_free = rate_hz * dt / 1000.0
+    p_indep = (1.0 - corr) * p_free
+    log_free = math.log1p(-p_free)
+    log_indep = math.log1p(-p_indep) if p_indep > 0.0 else -np.inf
+    next_spike = np.empty(n_inputs, dtype=np.int64)
+    for i in range(n_inputs):
+        lg = log_indep if i < n_corr else log_free
+        next_spike[i] = math.floor(math.log(1.0 - np.random.random()) / lg) \
+            if lg > -np.inf else n_steps + 1
+    mother_next = math.floor(math.log(1.0 - np.random.random()) / log_free)
+    x_pre = np.zeros(n_inputs)
+    t_pre = np.zeros(n_inputs)
+    x_post = 0.0
+    t_post = 0.0
+    v = e_l
+    g = 0.0
+    decay_g = math.exp(-dt / tau_e)
+    n_post = 0
+    n_snap = 0
+    for s in range(n_steps):
+        t = s * dt
+        if s % snap_every == 0 and n_snap < snaps.shape[0]:
+            for i in range(n_inputs):
+                snaps[n_snap, i] = w[i]
+            n_snap += 1
+        mother = s == mother_next
+        if mother:
+            mother_next = s + 1 + math.floor(math.log(1.0 - np.random.random()) / log_free)
+        for i in range(n_inputs):
+            fire = next_spike[i] == s
+            if fire:
+                lg = log_indep if i < n_corr else log_free
+                next_spike[i] = s + 1 + math.floor(math.log(1.0 - np.random.random()) / lg)
+            if mother and i < n_corr and not fire:
+                fire = np.random.random() < corr
+            if fire:
+                g += w[i] * g_max
+                xp = x_post * math.exp(-(t - t_post) / tau_m_stdp)
+                wi = w[i] + a_m * w_max * xp
+                w[i] = min(max(wi, 0.0), w_max)
+                x_pre[i] = x_pre[i] * math.exp(-(t - t_pre[i]) / tau_p) + 1.0
+                t_pre[i] = t
+        v += dt * (g * (e_e - v) + e_l - v) / tau_m
+        g *= decay_g
+        if v > v_th:
+            v = v_reset
+            if n_post < post_spikes.size:
+                post_spikes[n_post] = t
+            n_post += 1
+            x_post = x_post * math.exp(-(t - t_post) / tau_m_stdp) + 1.0
+            t_post = t
+            for i in range(n_inputs):
+                xi = x_pre[i] * math.exp(-(t - t_pre[i]) / tau_p)
+                wi = w[i] + a_p * w_max * xi
+                w[i] = min(max(wi, 0.0), w_max)
+    while n_snap < snaps.shape[0]:
+        for i in range(n_inputs):
+            snaps[n_snap, i] = w[i]
+        n_snap += 1
+    return n_post

@@ -7,7 +7,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
 from ._reflex import reflex_arc
-from ._stdp import stdp_window, weight_traces
+from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
 __all__ = [
@@ -21,8 +21,10 @@ __all__ = [
     "lecture_style",
     "membrane",
     "new_figure",
+    "rate_regulation",
     "reflex_arc",
     "refractoriness",
     "stdp_window",
+    "weight_histogram",
     "weight_traces",
 ]

@@ -84,3 +84,48 @@ def weight_traces(result, ax=None):
     ax.set_ylabel("Synaptic weight (w / w_max)")
     ax.set_ylim(0, 1)
     return ax
+
+
+@styled
+def weight_histogram(result, ax=None):
+    """Weights at the start (grey) and the end (colour) of a Song-Abbott run: pushed apart."""
+    if ax is None:
+        _, axes = new_figure()
+        ax = axes[0, 0]
+    bins = np.linspace(0, 1, 21)
+    ax.hist(result.weights[0], bins=bins, color="#BBBBBB", label="start")
+    ax.hist(result.weights[-1], bins=bins, histtype="step", lw=3, color=COLORS["excitatory"])
+    ax.text(0.5, 0.93, f"start: uniform ({100 * result.bimodal_fraction[0]:.0f} % near a bound)",
+            transform=ax.transAxes, ha="center", va="top", color="#777777", fontsize=15)
+    ax.text(0.5, 0.82, f"after {result.t[-1]:g} s: {100 * result.bimodal_fraction[-1]:.0f} % "
+            "near 0 or w_max", transform=ax.transAxes, ha="center", va="top",
+            color=COLORS["excitatory"], fontsize=15)
+    ax.set_xlabel("Synaptic weight (w / w_max)")
+    ax.set_ylabel("Number of synapses")
+    return ax
+
+
+@styled
+def rate_regulation(input_rates, output_rates, frozen_rates=None, ax=None):
+    """Output rate after learning against input rate: STDP holds the output roughly steady,
+    where frozen weights (grey, if given) let it climb with the input."""
+    if ax is None:
+        _, axes = new_figure()
+        ax = axes[0, 0]
+    x = np.asarray(input_rates, dtype=float)
+    y = np.asarray(output_rates, dtype=float)
+    ax.plot(x, y, "o-", color=COLORS["excitatory"], ms=9)
+    ax.text(x[-1], y[-1], "  with STDP", color=COLORS["excitatory"], fontsize=16,
+            fontweight="bold", va="center")
+    top = float(y.max())
+    if frozen_rates is not None:
+        f = np.asarray(frozen_rates, dtype=float)
+        ax.plot(x, f, "o--", color="#888888", ms=7)
+        ax.text(x[-1], f[-1], "  weights frozen", color="#777777", fontsize=16, va="center")
+        top = max(top, float(f.max()))
+    ax.set_xlabel("Input rate, each of the inputs (Hz)")
+    ax.set_ylabel("Output rate (Hz)")
+    ax.set_ylim(0, top * 1.15)
+    ax.set_xlim(float(x.min()) * 0.9, float(x.max()) * 1.35)
+    ax.set_xticks(x)
+    return ax
