@@ -31,6 +31,13 @@ EXPECTED = {
         "interneurons cut: 0 flexor motor spikes, withdrawal: False",
         "withdrawal at 112.5 ms instead of 67.5 ms",  # + 0.9 m / 10 m/s - 0.9 m / 20 m/s
     ],
+    "04_stdp_hebbian": [
+        "dt =   +5.0 ms: w 0.5 -> 0.50389",  # 0.5 + 0.005 exp(-5/20)
+        "dt =   -5.0 ms: w 0.5 -> 0.49591",  # 0.5 - 0.00525 exp(-5/20)
+        "fit: A+ = 0.0050, tau+ = 20.0 ms, A- = -0.00525, tau- = 20.0 ms",
+        "w(A->B) 0.500 -> 0.734",
+        "the correlated group wins",
+    ],
 }
 
 

@@ -7,7 +7,7 @@ has the same field names as :class:`neurosim.result.SimulationResult`.
 
 from ._groups import TARGETS, GroupSimulation, build_neuron_group
 from ._reflex import STAGES, ReflexArc, ReflexResult, build_reflex_arc
-from ._stdp import build_stdp_synapses, run_stdp_pair
+from ._stdp import build_song_abbott_2000, build_stdp_synapses, run_stdp_pair
 
 __all__ = [
     "STAGES",
@@ -17,6 +17,7 @@ __all__ = [
     "ReflexResult",
     "build_neuron_group",
     "build_reflex_arc",
+    "build_song_abbott_2000",
     "build_stdp_synapses",
     "run_stdp_pair",
 ]

@@ -9,7 +9,7 @@ from .._validation import param_error
 from ..catalog import PairSTDPParams
 from ..plasticity import load_rule
 
-__all__ = ["build_stdp_synapses", "run_stdp_pair"]
+__all__ = ["build_song_abbott_2000", "build_stdp_synapses", "run_stdp_pair"]
 
 
 def _pair_code(r: PairSTDPParams):
@@ -50,7 +50,7 @@ def _triplet_code(r):
 
 
 def build_stdp_synapses(pre, post, rule="stdp_pair_song_2000", *, w0=0.5, effect="",
-                        connect=True, name="stdp", dt=None):
+                        connect=True, name="stdp", dt=None, namespace=None):
     """Plastic ``brian2.Synapses`` from ``pre`` to ``post`` following a catalog STDP rule.
 
     Arguments:
@@ -62,6 +62,7 @@ def build_stdp_synapses(pre, post, rule="stdp_pair_song_2000", *, w0=0.5, effect
             ``"g_e_post += w*g_max"`` or ``"v_post += w*mV"`` (default: none).
         connect: passed to ``Synapses.connect`` (True: all to all; or a dict of its keywords).
         name: the object's name.
+        namespace: extra names the ``effect`` uses (e.g. ``{"g_max": 0.01}``).
 
     Returns:
         The ``brian2.Synapses`` (add it to your Network).
@@ -73,6 +74,7 @@ def build_stdp_synapses(pre, post, rule="stdp_pair_song_2000", *, w0=0.5, effect
                                   else _triplet_code(r))
     if effect:
         on_pre = f"{effect}\n{on_pre}"
+    ns = {**ns, **(namespace or {})}
     kwargs = {} if dt is None else {"dt": dt * b2.ms}
     syn = b2.Synapses(pre, post, model=model, on_pre=on_pre, on_post=on_post, namespace=ns,
                       method="exact", name=name, **kwargs)
@@ -106,3 +108,52 @@ def run_stdp_pair(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5, dt=
         net = b2.Network(pre, post, syn, mon)
         net.run(end * b2.ms, namespace={})
     return np.asarray(mon.t[:] / b2.ms), np.asarray(mon.w[0])
+
+
+class SongAbbottNetwork:
+    """Brian2 version of :func:`neurosim.plasticity.song_abbott_2000` (same neuron, inputs
+    and rule); ``run(seconds)`` returns the final weights (in units of w_max) and the output
+    spike times (ms)."""
+
+    def __init__(self, input_rate, n_inputs, rule, seed, target, dt):
+        from ._groups import _codegen_target
+
+        self.target = target
+        r = load_rule(rule)
+        with _codegen_target(target):
+            b2.seed(seed)
+            self.inputs = b2.PoissonGroup(n_inputs, rates=input_rate * b2.Hz, dt=dt * b2.ms,
+                                          name="inputs")
+            eqs = """
+            dv/dt = (g*(e_e - v) + e_l - v)/tau_m : volt
+            dg/dt = -g/tau_e : 1
+            """
+            ns = {"e_e": 0 * b2.mV, "e_l": -74 * b2.mV, "tau_m": 10 * b2.ms,
+                  "tau_e": 5 * b2.ms}
+            self.neuron = b2.NeuronGroup(1, eqs, threshold="v > -54*mV", reset="v = -60*mV",
+                                         method="euler", namespace=ns, dt=dt * b2.ms,
+                                         name="neuron")
+            self.neuron.v = -74 * b2.mV
+            self.synapses = build_stdp_synapses(self.inputs, self.neuron, r, w0=0.0,
+                                                effect="g_post += w*g_max", name="stdp",
+                                                dt=dt, namespace={"g_max": 0.01})
+            self.synapses.w = np.random.default_rng(seed).uniform(0, r.w_max, n_inputs)
+            self.spikes = b2.SpikeMonitor(self.neuron, name="output_spikes")
+            self.network = b2.Network(self.inputs, self.neuron, self.synapses, self.spikes)
+        self.w_max = r.w_max
+
+    def run(self, seconds):
+        from ._groups import _codegen_target
+
+        with _codegen_target(self.target):
+            self.network.run(seconds * b2.second, namespace={})
+        return (np.asarray(self.synapses.w[:]) / self.w_max,
+                np.asarray(self.spikes.t[:] / b2.ms))
+
+
+def build_song_abbott_2000(*, input_rate=15.0, n_inputs=1000, rule="stdp_pair_song_2000",
+                           seed=0, target="numpy", dt=0.1) -> SongAbbottNetwork:
+    """The Song, Miller & Abbott (2000) experiment as a Brian2 network (see
+    :func:`neurosim.plasticity.song_abbott_2000` for the model; this one draws its Poisson
+    inputs from Brian2's generator, seeded with ``brian2.seed(seed)``)."""
+    return SongAbbottNetwork(input_rate, n_inputs, rule, seed, target, dt)
