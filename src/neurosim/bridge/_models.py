@@ -1,0 +1,105 @@
+"""Twins: a spiking network of snntorch Leaky layers and a ReLU network of the same shape."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import snntorch as snn
+import torch
+from snntorch import surrogate
+from torch import nn
+
+from .._validation import as_choice, as_float, as_int, param_error
+
+_SURROGATES = {"fast_sigmoid": lambda: surrogate.fast_sigmoid(slope=25),
+               "atan": lambda: surrogate.atan(), "sigmoid": lambda: surrogate.sigmoid()}
+
+
+def beta_from_tau(tau_m, dt) -> float:
+    """The decay per step of a discrete LIF: beta = exp(-dt / tau_m) (both in ms)."""
+    tau = as_float(tau_m, "beta_from_tau", "tau_m", "ms", low=0.0)
+    step = as_float(dt, "beta_from_tau", "dt", "ms", low=0.0)
+    return math.exp(-step / tau)
+
+
+def tau_from_beta(beta, dt) -> float:
+    """The membrane time constant (ms) of a decay per step: tau_m = -dt / ln(beta)."""
+    b = as_float(beta, "tau_from_beta", "beta", low=0.0, high=1.0, high_open=True)
+    step = as_float(dt, "tau_from_beta", "dt", "ms", low=0.0)
+    return -step / math.log(b)
+
+
+def _check_sizes(layer_sizes, func):
+    sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
+    if not sizes or len(sizes) < 2 or any(not isinstance(s, int) or s < 1 for s in sizes):
+        raise param_error(func, "layer_sizes", "a sequence of at least two positive ints "
+                          "(input, hidden..., output)", layer_sizes, TypeError)
+    return sizes
+
+
+class SpikingNet(nn.Module):
+    """Linear layers, each followed by an snntorch ``Leaky`` neuron; the input is injected as a
+    constant current every step. ``forward(x)`` returns (output spikes, output membrane) of
+    shape (num_steps, batch, classes); class scores are the output spike counts."""
+
+    def __init__(self, sizes, beta, threshold, surrogate_name, reset, num_steps):
+        super().__init__()
+        self.sizes, self.beta, self.threshold = sizes, beta, threshold
+        self.reset, self.num_steps = reset, num_steps
+        self.fcs = nn.ModuleList(nn.Linear(a, b) for a, b in itertools.pairwise(sizes))
+        self.lifs = nn.ModuleList(
+            snn.Leaky(beta=beta, threshold=threshold, spike_grad=_SURROGATES[surrogate_name](),
+                      reset_mechanism=reset) for _ in self.fcs)
+
+    def forward(self, x, record_hidden=False):
+        mems = [lif.init_leaky() for lif in self.lifs]
+        out_spk, out_mem, hidden = [], [], [[] for _ in self.fcs]
+        for _ in range(self.num_steps):
+            h = x
+            for k, (fc, lif) in enumerate(zip(self.fcs, self.lifs, strict=True)):
+                h, mems[k] = lif(fc(h), mems[k])
+                if record_hidden:
+                    hidden[k].append(h)
+            out_spk.append(h)
+            out_mem.append(mems[-1])
+        spk, mem = torch.stack(out_spk), torch.stack(out_mem)
+        if record_hidden:
+            return spk, mem, [torch.stack(hs) for hs in hidden]
+        return spk, mem
+
+
+def build_snn(layer_sizes, *, beta=None, tau_m=None, dt=None, threshold=1.0,
+              surrogate="fast_sigmoid", reset="subtract", num_steps=25, seed=0) -> SpikingNet:
+    """A feed-forward spiking network: ``nn.Linear`` + snntorch ``Leaky`` per layer.
+
+    Give ``beta`` directly, or ``tau_m`` and ``dt`` (ms) and beta = exp(-dt / tau_m)
+    (:func:`beta_from_tau`; back with :func:`tau_from_beta`). The initial weights come from
+    ``seed`` and equal those of :func:`build_ann` with the same sizes and seed.
+    """
+    func = "build_snn"
+    sizes = _check_sizes(layer_sizes, func)
+    if beta is None:
+        if tau_m is None or dt is None:
+            raise param_error(func, "beta", "given, or tau_m and dt given", beta, TypeError)
+        beta = beta_from_tau(tau_m, dt)
+    b = as_float(beta, func, "beta", low=0.0, high=1.0)
+    thr = as_float(threshold, func, "threshold", low=0.0)
+    name = as_choice(surrogate, func, "surrogate", tuple(_SURROGATES))
+    rst = as_choice(reset, func, "reset", ("subtract", "zero"))
+    steps = as_int(num_steps, func, "num_steps", low=1)
+    torch.manual_seed(as_int(seed, func, "seed", low=0))
+    return SpikingNet(sizes, b, thr, name, rst, steps)
+
+
+def build_ann(layer_sizes, *, seed=0) -> nn.Sequential:
+    """The ANN twin: the same ``nn.Linear`` layers (same initial weights for the same seed)
+    with ReLU between them."""
+    sizes = _check_sizes(layer_sizes, "build_ann")
+    torch.manual_seed(as_int(seed, "build_ann", "seed", low=0))
+    layers = []
+    for k, (a, b) in enumerate(itertools.pairwise(sizes)):
+        layers.append(nn.Linear(a, b))
+        if k < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)

@@ -1,0 +1,88 @@
+"""The snntorch bridge (needs the 'snn' extra)."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.torch
+torch = pytest.importorskip("torch")
+pytest.importorskip("snntorch")
+bridge = pytest.importorskip("neurosim.bridge")
+
+
+def test_beta_tau_mapping_both_ways():
+    assert bridge.beta_from_tau(10.0, 1.0) == pytest.approx(math.exp(-0.1))
+    assert bridge.tau_from_beta(math.exp(-0.1), 1.0) == pytest.approx(10.0)
+    for beta in (0.5, 0.9, 0.99):
+        assert bridge.beta_from_tau(bridge.tau_from_beta(beta, 0.5), 0.5) == pytest.approx(beta)
+    snn = bridge.build_snn([4, 3], tau_m=20.0, dt=1.0)
+    assert snn.beta == pytest.approx(math.exp(-1 / 20))
+    with pytest.raises(ValueError, match="'beta' parameter of tau_from_beta"):
+        bridge.tau_from_beta(1.5, 1.0)
+
+
+def test_twins_share_shape_and_initial_weights():
+    snn = bridge.build_snn([64, 32, 10], beta=0.9, seed=3)
+    ann = bridge.build_ann([64, 32, 10], seed=3)
+    assert sum(p.numel() for p in snn.parameters()) == sum(p.numel() for p in ann.parameters())
+    assert torch.equal(snn.fcs[0].weight, ann[0].weight)
+    assert torch.equal(snn.fcs[1].bias, ann[2].bias)
+
+
+def test_surrogate_gradient_is_nonzero_where_the_step_is_flat():
+    snn = bridge.build_snn([2, 1], beta=0.9, num_steps=1)
+    with torch.no_grad():
+        snn.fcs[0].weight.fill_(0.2)
+        snn.fcs[0].bias.zero_()
+    x = torch.tensor([[1.0, 1.0]])  # membrane 0.4: below threshold, the step's slope is 0
+    spk, _ = snn(x)
+    spk.sum().backward()
+    assert float(spk.detach().sum()) == 0.0
+    assert float(snn.fcs[0].weight.grad.abs().sum()) > 0.0
+
+
+@pytest.fixture(scope="module")
+def trained():
+    torch.set_num_threads(2)
+    train, test = bridge.load_digits(seed=0)
+    snn = bridge.build_snn([64, 128, 10], beta=0.9, num_steps=25, seed=0)
+    history = bridge.train(snn, train, epochs=6, seed=0, test=test, progress=False)
+    return snn, history, test
+
+
+def test_short_training_reaches_accuracy(trained):
+    _, history, _ = trained
+    # 6 epochs (20 reach ~97.5 %); the loss falls every epoch or nearly
+    assert history["test_accuracy"][-1] > 0.93
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_training_is_deterministic():
+    train, _ = bridge.load_digits(seed=0)
+    runs = []
+    for _ in range(2):
+        ann = bridge.build_ann([64, 16, 10], seed=1)
+        runs.append(bridge.train(ann, train, epochs=2, seed=1, progress=False)["loss"])
+    assert runs[0] == runs[1]
+
+
+def test_neurosim_export_matches_snntorch_spike_for_spike(trained):
+    snn, _, test = trained
+    x = test.tensors[0]
+    with torch.no_grad():
+        spk, _, hidden = snn(x, record_hidden=True)
+    exported = bridge.to_neurosim(snn).run(x.numpy())
+    np.testing.assert_array_equal(exported[-1].argmax(1), spk.sum(0).numpy().argmax(1))
+    for ours, theirs in zip(exported, [h.sum(0).numpy() for h in hidden], strict=True):
+        assert (ours == theirs).mean() >= 0.999
+
+
+def test_missing_torch_names_the_extra():
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "try:\n    import neurosim.bridge\nexcept ImportError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert 'pip install "neurosim[snn]"' in out.stdout
