@@ -86,3 +86,19 @@ def test_missing_torch_names_the_extra():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert 'pip install "neurosim[snn]"' in out.stdout
+
+
+def test_compare_counts_operations_by_the_stated_formula():
+    data = bridge.load_digits(seed=0)
+    rep = bridge.compare([64, 8, 10], data, seeds=(0,), epochs=1, num_steps=5,
+                         steps_sweep=(5,), progress=False)
+    assert rep.parameters == 64 * 8 + 8 + 8 * 10 + 10
+    assert rep.ann_macs == 64 * 8 + 8 * 10
+    # analog input: 64 x 8 MACs every step; each hidden spike: 10 accumulates
+    assert rep.snn_synops == pytest.approx(64 * 8 * 5 + rep.spikes_per_sample[0] * 10)
+    assert rep.snn_energy_nj == pytest.approx((rep.spikes_per_sample[0] * 10 * 0.9
+                                               + 64 * 8 * 5 * 4.6) / 1000)
+    assert rep.ann_energy_nj == pytest.approx((64 * 8 + 8 * 10) * 4.6 / 1000)
+    assert 0.0 <= rep.sparsity[0] <= 1.0
+    assert "| parameters | 610 | 610 |" in rep.to_markdown()
+    assert '"num_steps": 5' in rep.to_json()

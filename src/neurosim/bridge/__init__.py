@@ -14,10 +14,21 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install \"neurosim[snn]\" (install torch==2.13.0 first for the CPU build). "
         f"Import failed with: {exc}") from exc
 
+from ._compare import ComparisonReport, compare
 from ._data import encode, load_digits
 from ._export import to_neurosim
 from ._models import beta_from_tau, build_ann, build_snn, tau_from_beta
 from ._train import train
 
-__all__ = ["beta_from_tau", "build_ann", "build_snn", "encode", "load_digits", "tau_from_beta",
-           "to_neurosim", "train"]
+__all__ = [
+    "ComparisonReport",
+    "beta_from_tau",
+    "build_ann",
+    "build_snn",
+    "compare",
+    "encode",
+    "load_digits",
+    "tau_from_beta",
+    "to_neurosim",
+    "train",
+]
