@@ -102,3 +102,33 @@ def test_compare_counts_operations_by_the_stated_formula():
     assert 0.0 <= rep.sparsity[0] <= 1.0
     assert "| parameters | 610 | 610 |" in rep.to_markdown()
     assert '"num_steps": 5' in rep.to_json()
+
+
+def test_saved_model_reproduces_its_report_and_renders_without_torch(tmp_path):
+    """The figure set's SNN figures come from models/ and need no torch."""
+    from neurosim.snn_report import load_saved_comparison, run_discrete_lif
+
+    saved = load_saved_comparison()
+    spikes = run_discrete_lif(saved.weights, saved.biases, saved.beta, saved.threshold,
+                              saved.num_steps, saved.test_x)
+    accuracy = (spikes[-1].sum(axis=0).argmax(axis=1) == saved.test_y).mean()
+    assert accuracy >= 0.9  # 50 saved test digits
+    assert np.mean(saved.report["snn_accuracy"]) >= 0.97
+    code = ("import sys; sys.modules['torch'] = None; sys.modules['snntorch'] = None\n"
+            "from neurosim.figures import render_figure_set\n"
+            f"render_figure_set({str(tmp_path)!r}, ['png'], only=['15_snn_vs_ann', "
+            "'16_snn_hidden_raster'], progress=False)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    assert (tmp_path / "15_snn_vs_ann.png").stat().st_size > 20_000
+    assert (tmp_path / "16_snn_hidden_raster.png").stat().st_size > 10_000
+
+
+def test_snn_compare_command(tmp_path, capsys):
+    from neurosim.cli import main
+
+    assert main(["snn", "compare", "--epochs", "1", "--seeds", "1", "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert "| parameters | 9610 | 9610 |" in capsys.readouterr().out
+    for name in ("snn_digits_report.json", "snn_digits_weights.npz", "snn_vs_ann.png",
+                 "hidden_raster.png"):
+        assert (tmp_path / name).stat().st_size > 1000

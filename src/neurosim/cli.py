@@ -137,6 +137,42 @@ def _cmd_stdp(args) -> int:
     return 0
 
 
+def _cmd_snn(args) -> int:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from neurosim import bridge, plot
+    from neurosim.figures import save_figure
+
+    data = bridge.load_digits()
+    report = bridge.compare([64, 128, 10], data, seeds=tuple(range(args.seeds)),
+                            epochs=args.epochs, progress=not args.no_progress)
+    print(report.to_markdown())
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "snn_digits_report.json").write_text(report.to_json())
+    snn = bridge.build_snn([64, 128, 10], beta=0.9, num_steps=25, seed=0)
+    bridge.train(snn, data[0], epochs=args.epochs, seed=0, progress=False)
+    ns = bridge.to_neurosim(snn)
+    x, y = data[1].tensors[0].numpy(), data[1].tensors[1].numpy()
+    arrays = {f"w{k}": w.astype(np.float32) for k, w in enumerate(ns.weights)}
+    arrays.update({f"b{k}": b.astype(np.float32) for k, b in enumerate(ns.biases)})
+    np.savez_compressed(out / "snn_digits_weights.npz", n_layers=len(ns.weights),
+                        beta=ns.beta, threshold=ns.threshold, num_steps=ns.num_steps,
+                        test_x=x[:50].astype(np.float32), test_y=y[:50], **arrays)
+    with plot.lecture_style():
+        axes = plot.comparison(report)
+        save_figure(axes[0].figure, out / "snn_vs_ann.png")
+        plt.close(axes[0].figure)
+        hidden = ns.spikes(x[:1])[0][:, 0, :]
+        ax = plot.hidden_raster(hidden, label=f"Hidden layer, one digit ({int(y[0])})")
+        save_figure(ax.figure, out / "hidden_raster.png")
+        plt.close(ax.figure)
+    print(f"wrote {out}/snn_digits_report.json, snn_digits_weights.npz, snn_vs_ann.png, "
+          "hidden_raster.png")
+    return 0
+
+
 def _cmd_figures(args) -> int:
     from neurosim.figures import render_figure_set
 
@@ -237,6 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--out", type=_out_path, required=True, help="figure: .png, .pdf or .svg")
     sd.add_argument("--transparent", action="store_true", help="transparent background")
     sd.set_defaults(func=_cmd_stdp)
+
+    sn = sub.add_parser("snn", help="SNN vs ANN on the digits (needs the 'snn' extra)",
+                        description="Train a spiking network and its ANN twin on scikit-learn's "
+                        "digits, print the comparison and write the report and figures.")
+    sn.add_argument("action", choices=("compare",))
+    sn.add_argument("--epochs", type=int, default=20, help="epochs (default 20)")
+    sn.add_argument("--seeds", type=int, default=3, help="seeds 0..K-1 (default 3)")
+    sn.add_argument("--out", type=Path, required=True, help="output folder")
+    sn.add_argument("--no-progress", action="store_true", help="no progress bars")
+    sn.set_defaults(func=_cmd_snn)
 
     figs = sub.add_parser("figures", help="render the whole lecture figure set",
                           description="Render every lecture figure into a folder.")

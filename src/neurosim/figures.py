@@ -27,6 +27,8 @@ __all__ = [
     "fig_lif_trace",
     "fig_reflex_arc",
     "fig_refractoriness",
+    "fig_snn_hidden_raster",
+    "fig_snn_vs_ann",
     "fig_song_histogram",
     "fig_song_rates",
     "fig_stdp_pair",
@@ -277,6 +279,36 @@ def fig_song_rates(input_rates=(15.0, 20.0, 25.0, 30.0), duration=100.0, seed=0)
     return ax.figure
 
 
+def fig_snn_vs_ann():
+    """SNN against its ANN twin on the digits, from the saved report (no torch, no training):
+    accuracy per epoch, accuracy against time steps, energy per sample."""
+    from . import plot
+    from .snn_report import load_saved_comparison
+
+    saved = load_saved_comparison()
+    with plot.lecture_style():
+        axes = plot.comparison(saved.report)
+        axes[0].figure.suptitle("Spiking network vs ReLU twin (64-128-10, digits)", fontsize=18)
+    return axes[0].figure
+
+
+def fig_snn_hidden_raster(sample=0):
+    """The trained SNN's hidden layer answering one test digit, run in neurosim's own numpy
+    LIF from the saved weights."""
+    from . import plot
+    from .snn_report import load_saved_comparison, run_discrete_lif
+
+    saved = load_saved_comparison()
+    x = saved.test_x[sample:sample + 1]
+    spikes = run_discrete_lif(saved.weights, saved.biases, saved.beta, saved.threshold,
+                              saved.num_steps, x)
+    guess = int(spikes[-1].sum(axis=0)[0].argmax())
+    with plot.lecture_style():
+        ax = plot.hidden_raster(spikes[0][:, 0, :], label=f"Hidden layer for a "
+                                f"{int(saved.test_y[sample])}: the network answers {guess}")
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -292,6 +324,8 @@ FIGURE_SET: dict[str, Callable] = {
     "12_stdp_pair": fig_stdp_pair,
     "13_stdp_song_histogram": fig_song_histogram,
     "14_stdp_song_rates": fig_song_rates,
+    "15_snn_vs_ann": fig_snn_vs_ann,
+    "16_snn_hidden_raster": fig_snn_hidden_raster,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -85,6 +85,17 @@ class ComparisonReport:
         d["accuracy_vs_steps"] = {str(k): v for k, v in self.accuracy_vs_steps.items()}
         return json.dumps(d, indent=2)
 
+    @classmethod
+    def from_json(cls, text: str) -> ComparisonReport:
+        return report_from_json(text, cls)
+
+
+def report_from_json(text, cls=None):
+    """A report back from ``to_json`` (torch is not needed for this)."""
+    d = json.loads(text)
+    d["accuracy_vs_steps"] = {int(k): v for k, v in d["accuracy_vs_steps"].items()}
+    return (cls or ComparisonReport)(**d)
+
 
 def _time_per_sample(fn, x, repeats=3):
     best = np.inf

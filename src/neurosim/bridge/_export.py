@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..snn_report import run_discrete_lif
 from ._models import SpikingNet
 
 
@@ -22,24 +23,12 @@ class NeurosimSNN:
     def run(self, x) -> list[np.ndarray]:
         """Spike counts of every layer for inputs ``x`` (batch, features): a list of
         (batch, neurons) arrays; the last one gives the prediction."""
-        x = np.asarray(x, dtype=np.float64)
-        mems = [np.zeros((x.shape[0], w.shape[0])) for w in self.weights]
-        spikes = [np.zeros_like(m) for m in mems]
-        counts = [np.zeros_like(m) for m in mems]
-        thr = self.threshold
-        for _ in range(self.num_steps):
-            h = x
-            for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-                cur = h @ w.T + b
-                reset = (mems[k] - thr > 0).astype(np.float64)
-                if self.reset == "subtract":
-                    mems[k] = self.beta * mems[k] + cur - reset * thr
-                else:
-                    mems[k] = (self.beta * mems[k] + cur) * (1.0 - reset)
-                spikes[k] = (mems[k] - thr > 0).astype(np.float64)
-                counts[k] += spikes[k]
-                h = spikes[k]
-        return counts
+        return [s.sum(axis=0) for s in self.spikes(x)]
+
+    def spikes(self, x) -> list[np.ndarray]:
+        """Per-step spikes of every layer, each (num_steps, batch, neurons)."""
+        return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
+                                self.num_steps, x, self.reset)
 
     def predict(self, x) -> np.ndarray:
         return self.run(x)[-1].argmax(axis=1)

@@ -7,6 +7,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
 from ._reflex import reflex_arc
+from ._snn import comparison, hidden_raster
 from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
@@ -14,10 +15,12 @@ __all__ = [
     "COLORS",
     "OKABE_ITO",
     "all_or_nothing",
+    "comparison",
     "currents",
     "fi_curve",
     "firing_patterns",
     "gates",
+    "hidden_raster",
     "lecture_style",
     "membrane",
     "new_figure",
