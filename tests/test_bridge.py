@@ -132,3 +132,15 @@ def test_snn_compare_command(tmp_path, capsys):
     for name in ("snn_digits_report.json", "snn_digits_weights.npz", "snn_vs_ann.png",
                  "hidden_raster.png"):
         assert (tmp_path / name).stat().st_size > 1000
+
+
+@pytest.mark.brian2
+def test_brian2_export_matches_snntorch_spike_for_spike(trained):
+    snn, _, test = trained
+    x = test.tensors[0]
+    with torch.no_grad():
+        spk, _, hidden = snn(x, record_hidden=True)
+    counts = bridge.to_brian2(snn, x.numpy()).run()
+    np.testing.assert_array_equal(counts[-1].argmax(1), spk.sum(0).numpy().argmax(1))
+    for ours, theirs in zip(counts, [h.sum(0).numpy() for h in hidden], strict=True):
+        assert (ours == theirs).mean() >= 0.999

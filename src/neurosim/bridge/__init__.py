@@ -16,7 +16,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._compare import ComparisonReport, compare
 from ._data import encode, load_digits
-from ._export import to_neurosim
+from ._export import to_brian2, to_neurosim
 from ._models import beta_from_tau, build_ann, build_snn, tau_from_beta
 from ._train import train
 

@@ -39,3 +39,16 @@ def to_neurosim(snn: SpikingNet) -> NeurosimSNN:
     the same predictions, and the same spike counts except where float32 and float64 round a
     membrane that sits within ~1e-6 of threshold differently."""
     return NeurosimSNN(snn)
+
+
+def to_brian2(snn: SpikingNet, x, *, target="numpy"):
+    """The trained network as a Brian2 network (``neurosim.networks``) for inputs ``x``
+    (batch, features): one discrete LIF neuron per unit and sample, one clock tick per time
+    step, beta, threshold and the reset rule taken from the model. Call ``.run()`` for every
+    layer's spike counts."""
+    from ..networks import build_discrete_lif_network
+
+    ns = NeurosimSNN(snn)
+    return build_discrete_lif_network(ns.weights, ns.biases, ns.beta, ns.threshold,
+                                      np.asarray(x, dtype=np.float64), ns.num_steps,
+                                      reset=ns.reset, target=target)

@@ -5,6 +5,7 @@ namespaces, every group and monitor named, no magic ``run()``) and a ``run`` met
 has the same field names as :class:`neurosim.result.SimulationResult`.
 """
 
+from ._discrete import DiscreteLIFNetwork, build_discrete_lif_network
 from ._groups import TARGETS, GroupSimulation, build_neuron_group
 from ._reflex import STAGES, ReflexArc, ReflexResult, build_reflex_arc
 from ._stdp import build_song_abbott_2000, build_stdp_synapses, run_stdp_pair
@@ -12,9 +13,11 @@ from ._stdp import build_song_abbott_2000, build_stdp_synapses, run_stdp_pair
 __all__ = [
     "STAGES",
     "TARGETS",
+    "DiscreteLIFNetwork",
     "GroupSimulation",
     "ReflexArc",
     "ReflexResult",
+    "build_discrete_lif_network",
     "build_neuron_group",
     "build_reflex_arc",
     "build_song_abbott_2000",
