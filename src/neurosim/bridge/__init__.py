@@ -29,6 +29,7 @@ __all__ = [
     "encode",
     "load_digits",
     "tau_from_beta",
+    "to_brian2",
     "to_neurosim",
     "train",
 ]
