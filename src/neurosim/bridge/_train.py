@@ -37,7 +37,8 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
 
     Arguments:
         model: from :func:`build_snn` or :func:`build_ann`.
-        data: a torch Dataset of (features, label), e.g. ``load_digits()[0]``.
+        data: a torch Dataset of (features, label), e.g. ``load_digits()[0]``, or an
+            (x, y) pair of tensors.
         epochs, lr, batch_size: the usual.
         seed: shuffling and dropout-free training are deterministic given the seed.
         device: "auto" (CUDA if present, else CPU), "cpu" or "cuda".
@@ -47,6 +48,8 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
     Returns:
         ``{"loss": [...], "train_accuracy": [...], "test_accuracy": [...], "seconds": t}``.
     """
+    if isinstance(data, (tuple, list)) and len(data) == 2 and torch.is_tensor(data[0]):
+        data = torch.utils.data.TensorDataset(data[0], data[1])  # plain (x, y) tensors
     n_epochs = as_int(epochs, "train", "epochs", low=1)
     rate = as_float(lr, "train", "lr", low=0.0)
     bs = as_int(batch_size, "train", "batch_size", low=1)
