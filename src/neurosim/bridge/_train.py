@@ -68,7 +68,10 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
     t0 = time.perf_counter()
     for _ in epochs_iter:
         model.train()
-        total = count = correct = 0
+        # running sums stay tensors: no host synchronisation inside the batch loop
+        total = torch.zeros((), device=dev)
+        correct = torch.zeros((), device=dev, dtype=torch.long)
+        count = 0
         for x, y in loader:
             x, y = x.to(dev), y.to(dev)
             scores = _scores(model, x)
@@ -76,11 +79,12 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss.detach()) * int(y.numel())
-            count += int(y.numel())
-            correct += int((scores.argmax(dim=1) == y).sum())
-        history["loss"].append(total / count)
-        history["train_accuracy"].append(correct / count)
+            with torch.no_grad():
+                total += loss.detach() * y.numel()
+                correct += (scores.argmax(dim=1) == y).sum()
+            count += y.numel()
+        history["loss"].append(float(total) / count)
+        history["train_accuracy"].append(int(correct) / count)
         if test is not None:
             history["test_accuracy"].append(evaluate(model.cpu(), test))
             model.to(dev)
