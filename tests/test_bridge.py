@@ -130,7 +130,7 @@ def test_snn_compare_command(tmp_path, capsys):
                  "--no-progress"]) == 0
     assert "| parameters | 9610 | 9610 |" in capsys.readouterr().out
     for name in ("snn_digits_report.json", "snn_digits_weights.npz", "snn_vs_ann.png",
-                 "hidden_raster.png"):
+                 "training_loss.png", "spikes_per_layer.png", "hidden_raster.png"):
         assert (tmp_path / name).stat().st_size > 1000
 
 
@@ -144,3 +144,16 @@ def test_brian2_export_matches_snntorch_spike_for_spike(trained):
     np.testing.assert_array_equal(counts[-1].argmax(1), spk.sum(0).numpy().argmax(1))
     for ours, theirs in zip(counts, [h.sum(0).numpy() for h in hidden], strict=True):
         assert (ours == theirs).mean() >= 0.999
+
+
+def test_encoders():
+    x = torch.tensor([[0.0, 0.25, 1.0]])
+    rate = bridge.encode(x, 2000, method="rate", seed=1)
+    assert rate.shape == (2000, 1, 3)
+    np.testing.assert_allclose(rate.mean(0).numpy()[0], [0.0, 0.25, 1.0], atol=0.03)
+    latency = bridge.encode(x, 20, method="latency")
+    assert latency.sum(0).numpy()[0].tolist() == [1.0, 1.0, 1.0]  # one spike per feature
+    first = latency.argmax(0).numpy()[0]
+    assert first[2] < first[1] < first[0]  # brighter pixels fire earlier
+    with pytest.raises(ValueError, match="'method' parameter of encode"):
+        bridge.encode(x, 5, method="phase")

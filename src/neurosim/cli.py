@@ -164,12 +164,17 @@ def _cmd_snn(args) -> int:
         axes = plot.comparison(report)
         save_figure(axes[0].figure, out / "snn_vs_ann.png")
         plt.close(axes[0].figure)
+        for name, draw in (("training_loss.png", plot.training_curves),
+                           ("spikes_per_layer.png", plot.spikes_per_layer)):
+            ax = draw(report)
+            save_figure(ax.figure, out / name)
+            plt.close(ax.figure)
         hidden = ns.spikes(x[:1])[0][:, 0, :]
         ax = plot.hidden_raster(hidden, label=f"Hidden layer, one digit ({int(y[0])})")
         save_figure(ax.figure, out / "hidden_raster.png")
         plt.close(ax.figure)
     print(f"wrote {out}/snn_digits_report.json, snn_digits_weights.npz, snn_vs_ann.png, "
-          "hidden_raster.png")
+          "training_loss.png, spikes_per_layer.png, hidden_raster.png")
     return 0
 
 

@@ -7,7 +7,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
 from ._reflex import reflex_arc
-from ._snn import comparison, hidden_raster
+from ._snn import comparison, hidden_raster, spikes_per_layer, training_curves
 from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
@@ -27,7 +27,9 @@ __all__ = [
     "rate_regulation",
     "reflex_arc",
     "refractoriness",
+    "spikes_per_layer",
     "stdp_window",
+    "training_curves",
     "weight_histogram",
     "weight_traces",
 ]

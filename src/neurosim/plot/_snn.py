@@ -7,7 +7,7 @@ import numpy as np
 from ._common import styled
 from ._style import COLORS, new_figure
 
-__all__ = ["comparison", "hidden_raster"]
+__all__ = ["comparison", "hidden_raster", "spikes_per_layer", "training_curves"]
 
 _SNN, _ANN = COLORS["excitatory"], COLORS["k"]
 
@@ -79,4 +79,42 @@ def hidden_raster(spikes, ax=None, *, label=None):
     ax.set_ylabel("Hidden neuron")
     if label is not None:
         ax.set_title(label)
+    return ax
+
+
+@styled
+def training_curves(report, ax=None):
+    """Training loss per epoch of both twins (first seed)."""
+    if ax is None:
+        _, axes = new_figure()
+        ax = axes[0, 0]
+    hist = next(iter(_get(report, "histories").values()))
+    for key, color, label in (("snn", _SNN, "SNN"), ("ann", _ANN, "ANN")):
+        loss = np.asarray(hist[key]["loss"])
+        ax.plot(np.arange(1, loss.size + 1), loss, color=color)
+        ax.text(loss.size, loss[-1], f"  {label}", color=color, fontsize=16,
+                fontweight="bold", va="center")
+    ax.set_xlabel("Epoch")
+    ax.set_ylabel("Training loss (cross-entropy)")
+    ax.set_yscale("log")
+    return ax
+
+
+@styled
+def spikes_per_layer(report, ax=None):
+    """Spikes per sample in each layer of the SNN, with the share of silent (neuron, step)
+    slots written on each bar."""
+    if ax is None:
+        _, axes = new_figure()
+        ax = axes[0, 0]
+    spikes = np.asarray(_get(report, "spikes_per_sample"))
+    sparsity = np.asarray(_get(report, "sparsity"))
+    names = [f"hidden {k + 1}" for k in range(spikes.size - 1)] + ["output"]
+    ax.bar(np.arange(spikes.size), spikes, color=_SNN, width=0.6)
+    for k, (s, q) in enumerate(zip(spikes, sparsity, strict=True)):
+        ax.text(k, s, f"{s:.0f}\n({100 * q:.0f} % silent)", ha="center", va="bottom",
+                fontsize=14)
+    ax.set_xticks(np.arange(spikes.size), names)
+    ax.set_ylabel("Spikes per sample")
+    ax.set_ylim(0, spikes.max() * 1.3)
     return ax
