@@ -9,8 +9,6 @@ It covers the resting potential, the phases of the action potential, the Na+ and
 that make them, all-or-nothing firing and refractoriness, and saves a figure for each step.
 """
 
-import argparse
-from pathlib import Path
 
 import numpy as np
 
@@ -19,19 +17,7 @@ from neurosim import analysis, figures, plot, stimulus
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
-    parser.add_argument("--out", type=Path, default=Path("tutorial-output/01"),
-                        help="folder for the figures")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    def save(fig, name):
-        path = figures.save_figure(fig, args.out / f"{name}.png")
-        print(f"   -> saved {path}")
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
+    args, save = figures.tutorial_session(__doc__, "01", argv)
 
     # 1. The model. Every number comes from the catalog file, with its unit and citation.
     params = neurosim.load_model("hodgkin_huxley_1952")

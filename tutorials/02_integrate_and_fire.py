@@ -8,8 +8,6 @@ refractory period, the f-I curve against the analytic formula, type I against ty
 Izhikevich "zoo" of firing patterns from one equation.
 """
 
-import argparse
-from pathlib import Path
 
 import numpy as np
 
@@ -18,19 +16,7 @@ from neurosim import analysis, figures, plot, stimulus
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
-    parser.add_argument("--out", type=Path, default=Path("tutorial-output/02"),
-                        help="folder for the figures")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    def save(fig, name):
-        import matplotlib.pyplot as plt
-
-        path = figures.save_figure(fig, args.out / f"{name}.png")
-        print(f"   -> saved {path}")
-        plt.close(fig)
+    args, save = figures.tutorial_session(__doc__, "02", argv)
 
     p = neurosim.load_model("lif_lecture")
     print("1. The lecture LIF neuron:")

@@ -7,8 +7,6 @@ The circuit stage by stage, where each millisecond goes, and four experiments do
 a parameter: heat below threshold, cutting the interneurons, blocking inhibition, slower fibres.
 """
 
-import argparse
-from pathlib import Path
 
 import neurosim
 from neurosim import figures, plot, stimulus
@@ -16,20 +14,8 @@ from neurosim.networks import build_reflex_arc
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
-    parser.add_argument("--out", type=Path, default=Path("tutorial-output/03"),
-                        help="folder for the figures")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args, save = figures.tutorial_session(__doc__, "03", argv)
     duration = 300.0 if args.quick else 400.0
-
-    def save(fig, name):
-        import matplotlib.pyplot as plt
-
-        path = figures.save_figure(fig, args.out / f"{name}.png")
-        print(f"   -> saved {path}")
-        plt.close(fig)
 
     p = neurosim.load_model("reflex_arc_withdrawal")
     print("1. The circuit: heat receptors -> A-delta sensory neurons -> spinal relay "

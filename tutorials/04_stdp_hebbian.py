@@ -9,28 +9,14 @@ the spikes are close in time. This tutorial shows the rule, the window it makes,
 wiring up, and a thousand synapses competing.
 """
 
-import argparse
 import math
-from pathlib import Path
 
 import neurosim
 from neurosim import figures, plasticity
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
-    parser.add_argument("--out", type=Path, default=Path("tutorial-output/04"),
-                        help="folder for the figures")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    def save(fig, name):
-        import matplotlib.pyplot as plt
-
-        path = figures.save_figure(fig, args.out / f"{name}.png")
-        print(f"   -> saved {path}")
-        plt.close(fig)
+    args, save = figures.tutorial_session(__doc__, "04", argv)
 
     rule = neurosim.load_model("stdp_pair_song_2000")
     print("1. The rule (Song, Miller & Abbott 2000): one pre spike and one post spike dt ms "

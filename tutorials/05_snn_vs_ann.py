@@ -6,8 +6,6 @@
 Needs the 'snn' extra (torch, snntorch, scikit-learn).
 """
 
-import argparse
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -16,22 +14,10 @@ from neurosim import bridge, figures, plot
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="short training, for the tests")
-    parser.add_argument("--out", type=Path, default=Path("tutorial-output/05"),
-                        help="folder for the figures")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args, save = figures.tutorial_session(__doc__, "05", argv)
     torch.set_num_threads(2)
     epochs = 3 if args.quick else 20
     seeds = (0,) if args.quick else (0, 1, 2)
-
-    def save(fig, name):
-        import matplotlib.pyplot as plt
-
-        path = figures.save_figure(fig, args.out / f"{name}.png")
-        print(f"   -> saved {path}")
-        plt.close(fig)
 
     print("1. A LIF neuron in discrete time is a recurrent unit: mem[t] = beta mem[t-1] + I[t],")
     print("   a spike when mem > threshold, then the threshold is subtracted.")

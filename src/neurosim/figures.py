@@ -331,6 +331,29 @@ FIGURE_SET: dict[str, Callable] = {
 FORMATS = ("png", "pdf", "svg")
 
 
+def tutorial_session(doc: str, number: str, argv=None):
+    """The command line every tutorial shares: ``--quick`` and ``--out`` (default
+    ``tutorial-output/NN``). Returns (args, save) where ``save(fig, name)`` writes
+    ``name.png`` into the folder, says so and closes the figure."""
+    import argparse
+
+    import matplotlib.pyplot as plt
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
+    parser.add_argument("--out", type=Path, default=Path(f"tutorial-output/{number}"),
+                        help="folder for the figures")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def save(fig, name):
+        path = save_figure(fig, args.out / f"{name}.png")
+        print(f"   -> saved {path}")
+        plt.close(fig)
+
+    return args, save
+
+
 def save_figure(fig, path: Path, *, transparent=False) -> Path:
     """Save reproducibly: no timestamps in PDF/SVG, 200 dpi PNG."""
     fmt = path.suffix.lstrip(".")
