@@ -63,6 +63,27 @@ def stimulus_matrix(stimulus, nsteps: int, dt: float, func: str, unit: str):
                       "2-D array (steps x neurons)", arr)
 
 
+def check_record_every(value, nsteps: int, func: str) -> int:
+    """``record_every``: an int in [1, nsteps]."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or \
+            not 1 <= value <= nsteps:
+        raise param_error(func, "record_every", f"an int in [1, {nsteps}]", value)
+    return int(value)
+
+
+def recorded_axis(nsteps: int, record_every: int, step: float, trace):
+    """The recorded times (ms) and the input at those times.
+
+    ``trace`` holds one value per step (or is None); the last recorded time, the end of the
+    run, gets the last step's value."""
+    n_rec = nsteps // record_every + 1
+    t = np.arange(n_rec) * (record_every * step)
+    stim = None if trace is None else trace[::record_every]
+    if stim is not None and stim.shape[0] == n_rec - 1:
+        stim = np.concatenate([stim, stim[-1:]], axis=0)
+    return t, stim
+
+
 def segment_steps(n_neurons: int, nsteps: int) -> int:
     """Steps per kernel call, so that spike buffers (steps/2 + 1 per neuron) stay bounded."""
     per_neuron = max(2, SPIKE_BUFFER_SLOTS // max(n_neurons, 1))

@@ -175,10 +175,7 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
         dt_max = _DT_MAX_EXP_EULER
         hint = "beyond it exponential Euler no longer resolves the spike"
     dur, step, nsteps = _runner.time_grid(duration, dt, func, dt_max, hint)
-    record_every = int(record_every) if isinstance(record_every, (int, np.integer)) and not \
-        isinstance(record_every, bool) else record_every
-    if not isinstance(record_every, int) or record_every < 1 or record_every > nsteps:
-        raise param_error(func, "record_every", f"an int in [1, {nsteps}]", record_every)
+    record_every = _runner.check_record_every(record_every, nsteps, func)
     threshold = as_float(spike_threshold, func, "spike_threshold", "mV")
     names = _record_set(record, func)
     threads = _runner.thread_count(n_threads, func)
@@ -246,11 +243,7 @@ def simulate_hh(stimulus, duration, *, dt=0.025, params=None, method="rk4", temp
                 bar.close()
     spike_times, counts = collector.finish()
     rates = counts / (dur / 1000.0)
-    t = np.arange(n_rec) * (record_every * step)
-    stim_rec = None if trace is None else trace[::record_every]
-    if stim_rec is not None and stim_rec.shape[0] == n_rec - 1:
-        # the trace holds one value per step; the last recorded time has the last step's value
-        stim_rec = np.concatenate([stim_rec, stim_rec[-1:]], axis=0)
+    t, stim_rec = _runner.recorded_axis(nsteps, record_every, step, trace)
     state = {q: rec[recorded.index(q)] for q in recorded}
     if "i_na" in names:
         state["i_na"] = params.g_na * state["m"] ** 3 * state["h"] * (state["v"] - params.e_na)

@@ -61,6 +61,7 @@ def _initial(v0, n: int, default: np.ndarray, func: str) -> np.ndarray:
 class _Spec:
     """What differs between the point models; the run loop is shared."""
 
+    model: str
     func: str
     params_cls: type
     catalog: str
@@ -81,6 +82,7 @@ class _Spec:
 
 
 class _LIF(_Spec):
+    model = "lif"
     func = "simulate_lif"
     params_cls = LIFParams
     catalog = "lif_lecture"
@@ -104,6 +106,7 @@ class _LIF(_Spec):
 
 
 class _Izhikevich(_Spec):
+    model = "izhikevich"
     func = "simulate_izhikevich"
     params_cls = IzhikevichParams
     catalog = "izhikevich_2003"
@@ -128,6 +131,7 @@ class _Izhikevich(_Spec):
 
 
 class _AdEx(_Spec):
+    model = "adex"
     func = "simulate_adex"
     params_cls = AdExParams
     catalog = "adex_brette_gerstner_2005"
@@ -173,10 +177,7 @@ def _simulate_point(spec: _Spec, stimulus, duration, dt, params, v0, record, rec
                           f"'{spec.catalog}'))", params, TypeError)
     dur, step, nsteps = _runner.time_grid(duration, dt, func, spec.dt_max,
                                           "the largest step this integrator is set up for")
-    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or \
-            not 1 <= record_every <= nsteps:
-        raise param_error(func, "record_every", f"an int in [1, {nsteps}]", record_every)
-    record_every = int(record_every)
+    record_every = _runner.check_record_every(record_every, nsteps, func)
     names = _record_names(record, func, spec.variables)
     threads = _runner.thread_count(n_threads, func)
     matrix, n, single, trace = _runner.stimulus_matrix(stimulus, nsteps, step, func, "nA")
@@ -196,7 +197,7 @@ def _simulate_point(spec: _Spec, stimulus, duration, dt, params, v0, record, rec
         if name in names:
             recs[name][0] = state[k] / (1000.0 if name == "w" else 1.0)
     n_chunks = (n + spec.chunk - 1) // spec.chunk
-    max_events = _lif_max_events(p, matrix, step) if spec is _SPECS["lif"] else 1
+    max_events = _lif_max_events(p, matrix, step) if spec.model == "lif" else 1
     cap = max(_MIN_SLOTS, 4 * min(n, spec.chunk) * max_events)
     bufs = (np.empty((n_chunks, cap), dtype=np.int32), np.empty((n_chunks, cap)),
             np.zeros(n_chunks, dtype=np.int64), np.full(n_chunks, -1, dtype=np.int64))
@@ -229,19 +230,13 @@ def _simulate_point(spec: _Spec, stimulus, duration, dt, params, v0, record, rec
             bar.close()
     spike_times, counts = collector.finish()
     rates = counts / (dur / 1000.0)
-    t = np.arange(n_rec) * (record_every * step)
-    stim_rec = None if trace is None else trace[::record_every]
-    if stim_rec is not None and stim_rec.shape[0] == n_rec - 1:
-        stim_rec = np.concatenate([stim_rec, stim_rec[-1:]], axis=0)
+    t, stim_rec = _runner.recorded_axis(nsteps, record_every, step, trace)
     traces = {k: recs[k] for k in names if k != "v"}
     v_out = recs["v"] if "v" in names else None
     threshold = spec.threshold(p)
     th = float(threshold[0]) if np.all(threshold == threshold[0]) else float("nan")
-    common = {"model": spec.params_cls.__name__.replace("Params", "").lower(),
-              "method": spec.method, "dt": step, "duration": dur, "params": params,
-              "spike_threshold": th}
-    common["model"] = {"lif": "lif", "izhikevich": "izhikevich", "adex": "adex"}[
-        common["model"]]
+    common = {"model": spec.model, "method": spec.method, "dt": step, "duration": dur,
+              "params": params, "spike_threshold": th}
     if single:
         return SimulationResult(
             t=t, v=None if v_out is None else v_out[:, 0], spike_times=spike_times[0],

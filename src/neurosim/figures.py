@@ -54,26 +54,27 @@ def fig_action_potential(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
     return ax.figure
 
 
-def fig_gates(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
-    """The gates behind the spike: m opens fast, h closes and n opens slowly."""
+def _ap_panel_figure(draw: str, title: str, amplitude, start, width, duration):
+    """The single action potential drawn by ``plot.<draw>`` under V, titled on top."""
     from . import plot
 
     res = _single_ap(amplitude, start, width, duration)
     with plot.lecture_style():
-        ax = plot.gates(res)
-        ax.figure.axes[0].set_title("Gates: m opens fast, h closes and n opens slowly")
+        ax = getattr(plot, draw)(res)
+        ax.figure.axes[0].set_title(title)
     return ax.figure
+
+
+def fig_gates(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
+    """The gates behind the spike: m opens fast, h closes and n opens slowly."""
+    return _ap_panel_figure("gates", "Gates: m opens fast, h closes and n opens slowly",
+                            amplitude, start, width, duration)
 
 
 def fig_currents(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
     """Na⁺ flows in first (depolarisation), K⁺ flows out later (repolarisation)."""
-    from . import plot
-
-    res = _single_ap(amplitude, start, width, duration)
-    with plot.lecture_style():
-        ax = plot.currents(res)
-        ax.figure.axes[0].set_title("Currents: Na⁺ in first, then K⁺ out")
-    return ax.figure
+    return _ap_panel_figure("currents", "Currents: Na⁺ in first, then K⁺ out", amplitude,
+                            start, width, duration)
 
 
 def _pulse_drive(duration, dt, onsets, width, amplitudes) -> np.ndarray:

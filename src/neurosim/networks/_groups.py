@@ -96,6 +96,15 @@ _INPUT_UNIT = {"hodgkin_huxley": ("uA/cm^2", b2.uA / b2.cm**2), "lif": ("nA", b2
                "izhikevich": ("nA", b2.mV / b2.ms), "adex": ("nA", b2.nA)}
 
 
+def spike_trains(monitor, n: int):
+    """(SpikeTrains, counts) from a Brian2 SpikeMonitor of a group of ``n`` neurons, in ms."""
+    ids = np.asarray(monitor.i[:], dtype=np.int64)
+    times = np.asarray(monitor.t[:] / b2.ms)
+    counts = np.bincount(ids, minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    return SpikeTrains(times[np.argsort(ids, kind="stable")], offsets), counts
+
+
 def resolve_model(model, func: str) -> str:
     if isinstance(model, str):
         model = _ALIASES.get(model, model)
@@ -217,13 +226,7 @@ class GroupSimulation:
         return result
 
     def _result(self, duration) -> SimulationResult:
-        mon = self.spike_monitor
-        ids = np.asarray(mon.i[:], dtype=np.int64)
-        times = np.asarray(mon.t[:] / b2.ms)
-        order = np.argsort(ids, kind="stable")
-        counts = np.bincount(ids, minlength=self.n)
-        offsets = np.concatenate([[0], np.cumsum(counts)])
-        trains = SpikeTrains(times[order], offsets)
+        trains, counts = spike_trains(self.spike_monitor, self.n)
         traces = {}
         t = np.empty(0)
         if self.state_monitor is not None:

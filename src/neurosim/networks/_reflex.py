@@ -24,9 +24,9 @@ import numpy as np
 
 from .._validation import as_choice, as_float, as_int, param_error
 from ..catalog import ReflexArcParams, load_model
-from ..result import SimulationResult, SpikeTrains
+from ..result import SimulationResult
 from ..stimulus import Heat, heat
-from ._groups import TARGETS, _codegen_target
+from ._groups import TARGETS, _codegen_target, spike_trains
 
 _TRACE_DT = 0.2  # ms between samples of the representative membrane traces
 _FORCE_DT = 0.5  # ms between samples of muscle force (a twitch takes tens of ms)
@@ -222,12 +222,8 @@ class ReflexArc:
         t = np.asarray(self.force_monitors["flexor"].t[:] / b2.ms)
         stages, latencies = {}, {}
         for name in STAGES:
-            mon = self.spike_monitors[name]
-            ids = np.asarray(mon.i[:], dtype=np.int64)
-            times = np.asarray(mon.t[:] / b2.ms)
-            order = np.argsort(ids, kind="stable")
-            counts = np.bincount(ids, minlength=self.n)
-            trains = SpikeTrains(times[order], np.concatenate([[0], np.cumsum(counts)]))
+            trains, counts = spike_trains(self.spike_monitors[name], self.n)
+            times = trains.times
             trace_mon = self.state_monitors[name]
             traces = {}
             if name == "receptors":
@@ -250,8 +246,9 @@ class ReflexArc:
         reflex = float(t[above[0]] - onset) if above.size else float("nan")
         cortex = latencies["cortex"]
         perception = cortex + p.cortical_processing if np.isfinite(cortex) else float("nan")
+        # command leaves cortex, runs down to the cord, then the motor path (conduction + NMJ)
         voluntary = (perception + p.voluntary_delay + p.cortex_to_cord / p.v_corticospinal
-                     * 1000.0 + self.delays["muscle"] + p.cord_to_muscle / p.v_motor * 0.0)
+                     * 1000.0 + self.delays["muscle"])
         ext_times = np.asarray(self.spike_monitors["extensor_motor"].t[:] / b2.ms)
         before = ext_times[ext_times < onset]
         rate_before = before.size / self.n / (onset / 1000.0) if onset > 0 else float("nan")

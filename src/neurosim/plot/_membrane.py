@@ -166,6 +166,15 @@ def _draw_point_neuron(ax, res, annotate, **kwargs):
     ax.set_ylim(min(v_reset if v_reset is not None else v.min(), v.min()) - 12, top + 6)
 
 
+def _panel_under_voltage(ax, res):
+    """``ax`` if given; else a new figure with V on top and return its lower axes."""
+    if ax is not None:
+        return ax
+    _, axes = new_figure(2, 1, height_ratios=[1.3, 2])
+    _voltage_panel(axes[0, 0], res)
+    return axes[1, 0]
+
+
 def _voltage_panel(ax, res):
     ax.plot(res.t, res.v, color=COLORS["v"])
     ax.set_ylabel("V (mV)")
@@ -185,10 +194,7 @@ def gates(result, ax=None, *, neuron=None):
     """
     res = single(result, "gates", neuron)
     need(res, ["m", "h", "n"], "gates")
-    if ax is None:
-        _, axes = new_figure(2, 1, height_ratios=[1.3, 2])
-        _voltage_panel(axes[0, 0], res)
-        ax = axes[1, 0]
+    ax = _panel_under_voltage(ax, res)
     t = res.t
     specs = [("m", COLORS["na"], "m  (Na⁺ activation)"),
              ("h", COLORS["h"], "h  (Na⁺ inactivation)"),
@@ -234,10 +240,7 @@ def currents(result, ax=None, *, neuron=None):
     """
     res = single(result, "currents", neuron)
     need(res, ["i_na", "i_k", "i_l"], "currents")
-    if ax is None:
-        _, axes = new_figure(2, 1, height_ratios=[1.3, 2])
-        _voltage_panel(axes[0, 0], res)
-        ax = axes[1, 0]
+    ax = _panel_under_voltage(ax, res)
     t = res.t
     ax.axhline(0.0, color="#BBBBBB", lw=1, zorder=0)
     ax.plot(t, res.i_na, color=COLORS["na"])
