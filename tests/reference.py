@@ -50,29 +50,50 @@ def hh_spike_times_reference(current, duration, params, v0, threshold=0.0, phi=1
     return np.asarray(sol.t_events[0])
 
 
-def izhikevich_reference(current, duration, dt, a, b, c, d, v_peak=30.0, v0=-65.0):
-    """Izhikevich (2003) by forward Euler, one neuron, a plain Python loop.
+def izhikevich_paper(current, n_steps, dt, a, b, c, d, v0=-65.0):
+    """The program printed in Izhikevich (2003), Fig. 3, vectorised over neurons as there
+    (without its random synapses), with its 1-ms step generalised to ``dt``::
 
-    Returns (spike times with linear interpolation inside the step, v at every step).
-    """
-    v, u = v0, b * v0
-    spikes, trace = [], [v]
-    for s in range(round(duration / dt)):
-        dv = 0.04 * v * v + 5.0 * v + 140.0 - u + current
-        du = a * (b * v - u)
-        vn = v + dt * dv
-        u = u + dt * du
-        if vn >= v_peak:
-            spikes.append((s + (v_peak - v) / (vn - v)) * dt)
-            vn = c
-            u = u + d
-        v = vn
-        trace.append(v)
-    return np.array(spikes), np.array(trace)
+        fired = find(v >= 30); v(fired) = c(fired); u(fired) = u(fired) + d(fired);
+        v = v + 0.5*dt*(0.04*v.^2 + 5*v + 140 - u + I);   % twice: two half steps
+        u = u + dt*a.*(b.*v - u);
+
+    Spikes are found and reset at the start of the next step, so v >= 30 is kept for one
+    recorded step. Returns (fired: a list of (step at which v >= 30 was recorded, neuron),
+    v after every step, shape (n_steps + 1, n))."""
+    current, a, b, c, d = (np.broadcast_to(np.asarray(x, dtype=float), np.shape(current))
+                           for x in (current, a, b, c, d))
+    v = np.full(current.shape, float(v0))
+    u = b * v
+    trace, fired = [v.copy()], []
+    for step in range(n_steps):
+        hit = np.flatnonzero(v >= 30.0)
+        fired += [(step, int(i)) for i in hit]
+        v[hit] = c[hit]
+        u[hit] = u[hit] + d[hit]
+        v = v + 0.5 * dt * (0.04 * v**2 + 5 * v + 140 - u + current)
+        v = v + 0.5 * dt * (0.04 * v**2 + 5 * v + 140 - u + current)
+        u = u + dt * a * (b * v - u)
+        trace.append(v.copy())
+    return fired, np.array(trace)
+
+
+def adex_rest(p):
+    """The AdEx resting state at zero input, by brentq on the steady-state current below V_T:
+    -(g_L + a)(V - E_L) + g_L Delta_T exp((V - V_T) / Delta_T) = 0, w = a (V - E_L)."""
+    from scipy.optimize import brentq
+
+    def f(v):
+        return (-(p.g_l + p.a) * (v - p.e_l)
+                + p.g_l * p.delta_t * math.exp((v - p.v_t) / p.delta_t))
+
+    v = brentq(f, p.e_l - 30.0, p.v_t, xtol=1e-14)
+    return v, p.a * (v - p.e_l)
 
 
 def adex_reference_spikes(current_na, duration, p):
-    """AdEx spike times by scipy's DOP853 with an event at v_peak, reset and restart."""
+    """AdEx spike times by scipy's DOP853 with an event at v_peak, reset and restart, from the
+    resting state."""
 
     def rhs(t, y):
         v, w = y
@@ -86,7 +107,7 @@ def adex_reference_spikes(current_na, duration, p):
 
     peak.terminal = True
     peak.direction = 1.0
-    t0, y0, spikes = 0.0, [p.e_l, 0.0], []
+    t0, y0, spikes = 0.0, list(adex_rest(p)), []
     while t0 < duration:
         sol = solve_ivp(rhs, (t0, duration), y0, method="DOP853", rtol=1e-10, atol=1e-10,
                         events=peak)

@@ -18,9 +18,9 @@ def test_detect_spikes_interpolates_linearly():
 
 def test_detect_spikes_agrees_with_simulator():
     res = neurosim.simulate_hh(10.0, 100.0, dt=0.01)
-    lin = analysis.detect_spikes(res.t, res.v)
+    lin = analysis.detect_spikes(res.t, res.trace("v"))
     # the simulator interpolates with a cubic; the straight line is within dt^2-sized error
-    np.testing.assert_allclose(lin, res.spike_times, atol=0.005)
+    np.testing.assert_allclose(lin, res.spikes(), atol=0.005)
 
 
 def test_firing_rate_counts_the_window():
@@ -28,6 +28,11 @@ def test_firing_rate_counts_the_window():
     assert analysis.firing_rate(spikes, 1000.0) == pytest.approx(4.0)
     assert analysis.firing_rate(spikes, 1000.0, start=200.0) == pytest.approx(3 / 0.8)
     np.testing.assert_allclose(analysis.firing_rate([spikes, spikes[:1]], 1000.0), [4.0, 1.0])
+    # a list of numbers is one neuron's spike times, like an array
+    assert analysis.firing_rate([1.0, 2.0], 100.0) == analysis.firing_rate(np.array([1.0, 2.0]),
+                                                                           100.0) == 20.0
+    with pytest.raises(TypeError, match="'spike_times' parameter of firing_rate"):
+        analysis.firing_rate(["1", "2"], 100.0)
 
 
 def _reference_trace(hh_params, t_end=25.0):
@@ -78,10 +83,11 @@ def test_threshold_criterion_on_a_synthetic_trace():
     dvdt = np.where(t < 5, 2.0, 2.0 + 20.0 * (t - 5))
     v = -65 + np.concatenate([[0], np.cumsum(0.5 * (dvdt[1:] + dvdt[:-1]) * np.diff(t))])
     v = np.where(t < 8, v, np.maximum(v[t < 8][-1] - 80 * (t - 8), -70.0))  # fall back down
+    spikes = analysis.detect_spikes(t, v, threshold=-30.0)
     res = neurosim.SimulationResult(
-        t=t, v=v, spike_times=analysis.detect_spikes(t, v, threshold=-30.0), spike_counts=1,
-        firing_rates=100.0, stimulus=None, model="synthetic", method="", dt=0.001,
-        duration=10.0, params=None, n_neurons=1, spike_threshold=-30.0)
+        t=t, v=v[:, None], spike_times=neurosim.SpikeTrains(spikes, [0, spikes.size]),
+        stimulus=None, model="synthetic", method="", dt=0.001, duration=10.0, params=None,
+        spike_threshold=-30.0)
     ph = analysis.action_potential_phases(res)
     assert ph.threshold_t == pytest.approx(5.4, abs=2e-3)
 

@@ -20,7 +20,7 @@ SIM = "simulate_hh"
     ({"dt": 0.05, "temperature": 30.0}, "dt", ValueError),  # warm rates need smaller steps
     ({"dt": "0.01"}, "dt", TypeError),
     ({"method": "euler"}, "method", ValueError),
-    ({"method": None}, "method", TypeError),
+    ({"method": 3}, "method", TypeError),
     ({"stimulus": float("nan")}, "stimulus", ValueError),
     ({"stimulus": np.array([1.0, np.inf])}, "stimulus", ValueError),
     ({"stimulus": np.zeros((7, 3))}, "stimulus", ValueError),  # wrong number of steps
@@ -53,7 +53,7 @@ def test_error_message_names_expected_and_given():
 
 def test_stimulus_unit_mismatch():
     b2 = pytest.importorskip("brian2")
-    with pytest.raises(ValueError, match="a current in uA/cm\\^2"):
+    with pytest.raises(ValueError, match="an input in uA/cm\\^2"):
         neurosim.simulate_hh(neurosim.stimulus.step(1 * b2.nA, 1.0), 10.0)
 
 

@@ -37,8 +37,8 @@ def test_default_method_within_0_01_ms(reference_spikes):
     for current in CURRENTS:
         res = neurosim.simulate_hh(current, 100.0)
         ref = reference_spikes[current]
-        assert res.spike_times.size == ref.size
-        assert np.max(np.abs(res.spike_times - ref)) < 0.01
+        assert res.spikes().size == ref.size
+        assert np.max(np.abs(res.spikes() - ref)) < 0.01
 
 
 def test_exp_euler_converges_first_order(reference_spikes):
@@ -46,7 +46,7 @@ def test_exp_euler_converges_first_order(reference_spikes):
     errs = []
     for dt in (0.01, 0.005):
         res = neurosim.simulate_hh(10.0, 100.0, method="exp_euler", dt=dt)
-        errs.append(np.max(np.abs(res.spike_times - ref)))
+        errs.append(np.max(np.abs(res.spikes() - ref)))
     # halving dt roughly halves the error of a first-order method
     assert errs[0] / errs[1] == pytest.approx(2.0, abs=0.45)
 
@@ -58,12 +58,13 @@ def test_resting_potential(hh_params):
     assert (m, h, n) == pytest.approx((m_ref, h_ref, n_ref), rel=1e-12)
     res = neurosim.simulate_hh(0.0, 200.0, record="all")
     assert np.max(np.abs(res.v - v)) < 1e-9
-    assert res.spike_counts == 0
+    assert res.spike_counts.tolist() == [0]
 
 
 def _kernel_rates(v):
     out = np.empty(6)
-    _hh.rates(np.array([v]), 1, -65.0, 1.0, out, np.empty(6), np.empty(6))
+    _hh.rates(np.array([v]), 1, np.array([-65.0]), np.array([1.0]), out, np.empty(6),
+              np.empty(6))
     return out
 
 
@@ -75,7 +76,8 @@ def test_rates_match_formulas_and_removable_singularities(hh_params):
     for v in grid:
         want = hh_rates(float(v))
         assert np.allclose(_kernel_rates(v), want, rtol=1e-13, atol=0), v
-        assert np.allclose(np.ravel(hh_rate_functions(v, hh_params)), want, rtol=1e-13), v
+        assert np.allclose(np.ravel(hh_rate_functions(v, hh_params.v_offset)), want,
+                           rtol=1e-13), v
     # exactly on the singular points: alpha_m(-40) = 1, alpha_n(-55) = 0.1
     assert _kernel_rates(-40.0)[0] == pytest.approx(1.0, rel=1e-15)
     assert _kernel_rates(-55.0)[4] == pytest.approx(0.1, rel=1e-15)
@@ -85,9 +87,9 @@ def test_rates_match_formulas_and_removable_singularities(hh_params):
 def test_starting_on_a_singularity_has_no_nan(v0):
     for method in ("rk4", "exp_euler"):
         res = neurosim.simulate_hh(0.0, 20.0, v0=v0, method=method, record="all")
-        for arr in (res.v, res.m, res.h, res.n):
-            assert np.all(np.isfinite(arr))
-        assert res.v[0] == v0
+        for name in ("v", "m", "h", "n"):
+            assert np.all(np.isfinite(res.trace(name)))
+        assert res.trace("v")[0] == v0
 
 
 def test_all_or_nothing():
@@ -98,7 +100,7 @@ def test_all_or_nothing():
     drive[round(2 / dt):round(3 / dt)] = amps
     res = neurosim.simulate_hh(drive, duration)
     peaks = res.v.max(axis=0)
-    fired = np.asarray(res.spike_counts) == 1
+    fired = res.spike_counts == 1
     assert fired.any() and (~fired).any()
     assert np.all(peaks[fired] > 30.0)
     assert np.all(peaks[~fired] < -40.0)
@@ -125,9 +127,9 @@ def test_population_equals_one_by_one():
     pop = neurosim.simulate_hh(currents, 60.0, record="all")
     for k, c in enumerate(currents):
         one = neurosim.simulate_hh(float(c), 60.0, record="all")
-        np.testing.assert_array_equal(pop.v[:, k], one.v)
-        np.testing.assert_array_equal(pop.n[:, k], one.n)
-        np.testing.assert_array_equal(pop.spike_times[k], one.spike_times)
+        np.testing.assert_array_equal(pop.v[:, k], one.trace("v"))
+        np.testing.assert_array_equal(pop.traces["n"][:, k], one.trace("n"))
+        np.testing.assert_array_equal(pop.spike_times[k], one.spikes())
 
 
 @pytest.mark.parametrize("method", ["rk4", "exp_euler"])
@@ -153,7 +155,7 @@ def test_time_varying_2d_stimulus_equals_stimulus_object():
     drive = stim.sample(0.025, 1600)[:, None].repeat(3, axis=1)
     pop = neurosim.simulate_hh(drive, 40.0)
     for k in range(3):
-        np.testing.assert_array_equal(pop.v[:, k], one.v)
+        np.testing.assert_array_equal(pop.v[:, k], one.trace("v"))
 
 
 def test_record_every_and_spikes_only():
@@ -161,13 +163,13 @@ def test_record_every_and_spikes_only():
     sub = neurosim.simulate_hh(10.0, 50.0, record="all", record_every=4)
     np.testing.assert_array_equal(sub.t, full.t[::4])
     np.testing.assert_array_equal(sub.v, full.v[::4])
-    np.testing.assert_array_equal(sub.i_na, full.i_na[::4])
-    np.testing.assert_array_equal(sub.spike_times, full.spike_times)
+    np.testing.assert_array_equal(sub.traces["i_na"], full.traces["i_na"][::4])
+    np.testing.assert_array_equal(sub.spikes(), full.spikes())
     sparse = neurosim.simulate_hh(np.full(2000, 10.0), 50.0, record=("spikes",))
-    assert sparse.v is None
-    assert all(np.array_equal(s, full.spike_times) for s in sparse.spike_times)
-    with pytest.raises(AttributeError, match="'m' was not recorded"):
-        _ = sparse.m
+    assert sparse.v is None and sparse.stimulus is None and sparse.traces == {}
+    assert all(np.array_equal(s, full.spikes()) for s in sparse.spike_times)
+    with pytest.raises(ValueError, match="'name' parameter of trace must be a recorded"):
+        sparse.trace("m", neuron=0)
 
 
 def test_spike_times_across_segments(monkeypatch):
@@ -186,8 +188,8 @@ def test_currents_are_consistent_with_dvdt():
     """C dV/dt = I_ext - I_Na - I_K - I_L along the recorded trace (central differences)."""
     res = neurosim.simulate_hh(neurosim.stimulus.step(15.0, 2.0, 3.0), 20.0, dt=0.005,
                                record="all")
-    dvdt = np.gradient(res.v, res.t)[1:-1]
-    rhs = (res.stimulus - res.i_na - res.i_k - res.i_l)[1:-1]
+    dvdt = np.gradient(res.trace("v"), res.t)[1:-1]
+    rhs = (res.trace("stimulus") - res.trace("i_na") - res.trace("i_k") - res.trace("i_l"))[1:-1]
     smooth = np.abs(res.t[1:-1] - 2.0) > 0.02
     smooth &= np.abs(res.t[1:-1] - 3.0) > 0.02
     assert np.max(np.abs(dvdt - rhs)[smooth]) < 0.5  # mV/ms, against peaks of ~400
@@ -199,9 +201,9 @@ def test_temperature_speeds_up_the_spike(hh_params):
     phi = 3.0
     v_rest = neurosim.hh_resting_state(hh_params)[0]
     ref = hh_spike_times_reference(10.0, 100.0, hh_params, v_rest, phi=phi)
-    assert warm.spike_times.size == ref.size
-    assert np.max(np.abs(warm.spike_times - ref)) < 0.01
-    assert warm.spike_counts > cold.spike_counts
+    assert warm.spikes().size == ref.size
+    assert np.max(np.abs(warm.spikes() - ref)) < 0.01
+    assert warm.spike_counts[0] > cold.spike_counts[0]
 
 
 def test_brian2_quantities_are_converted():

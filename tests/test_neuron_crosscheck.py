@@ -43,6 +43,6 @@ def _neuron_spike_times(current, duration):
 @pytest.mark.parametrize("current", [7.0, 20.0])
 def test_spike_times_agree_with_neuron_cvode(current):
     ref = _neuron_spike_times(current, 100.0)
-    ours = neurosim.simulate_hh(current, 100.0).spike_times
+    ours = neurosim.simulate_hh(current, 100.0).spikes()
     assert ref.size == ours.size >= 5
     assert np.max(np.abs(ref - ours)) < 0.01

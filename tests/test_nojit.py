@@ -13,13 +13,14 @@ import neurosim
 PROBE = """
 import json, numpy as np, neurosim
 hh = neurosim.simulate_hh(np.array([0.0, 10.0]), 12.0, record=("v", "spikes"))
-ee = neurosim.simulate_hh(10.0, 12.0, method="exp_euler", dt=0.05)
+p = neurosim.load_model("hodgkin_huxley_1952").replace(g_k=np.array([36.0, 30.0]))
+ee = neurosim.simulate_hh(10.0, 12.0, method="exp_euler", dt=0.05, params=p)
 lif = neurosim.simulate_lif(np.array([1.0, 3.0, 50.0]), 30.0, dt=0.5)
 izh = neurosim.simulate_izhikevich(10.0, 30.0, dt=0.5)
 adex = neurosim.simulate_adex(0.8, 30.0, dt=0.05)
 print(json.dumps({"hh_v": hh.v[-1].tolist(), "hh_s": hh.spike_times[1].tolist(),
-                  "ee": ee.spike_times.tolist(), "lif": lif.spike_times.times.tolist(),
-                  "izh": izh.spike_times.tolist(), "adex": adex.spike_times.tolist()}))
+                  "ee": ee.spike_times.times.tolist(), "lif": lif.spike_times.times.tolist(),
+                  "izh": izh.spikes().tolist(), "adex": adex.spikes().tolist()}))
 """
 
 

@@ -2,44 +2,54 @@
 
     >>> import neurosim
     >>> result = neurosim.simulate_hh(10.0, duration=50.0)
-    >>> result.spike_times
+    >>> result.spike_times[0]          # neuron 0's spike times (ms)
     array([...])
 
-The top level imports neither brian2, torch nor matplotlib: plotting lives in
-``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snntorch bridge in
+Every neuron model is described once, in :mod:`neurosim.registry`; ``neurosim.simulate(model,
+...)`` runs any of them. The top level imports neither brian2, torch nor matplotlib: plotting
+lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snntorch bridge in
 ``neurosim.bridge``.
 """
 
-from . import analysis, plasticity, stimulus
-from ._simulate_hh import hh_resting_state, simulate_hh
-from ._simulate_point import simulate_adex, simulate_izhikevich, simulate_lif
-from ._validation import SimulationError
-from .catalog import (
-    AdExParams,
-    HodgkinHuxleyParams,
-    IzhikevichParams,
-    LIFParams,
-    list_models,
-    list_patterns,
-    load_model,
-)
-from .result import SimulationResult
-
 __version__ = "0.1.0"
+
+from . import analysis, plasticity, registry, stimulus
+from ._resources import limits
+from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
+from ._simulate_hh import hh_resting_state
+from ._validation import (
+    InvalidInput,
+    ParameterError,
+    ParameterTypeError,
+    ResourceError,
+    SimulationError,
+)
+from .catalog import list_models, list_patterns, load_model
+from .registry import AdExParams, HodgkinHuxleyParams, IzhikevichParams, LIFParams
+from .result import SimulationResult, SpikeTrains, load_result
 
 __all__ = [
     "AdExParams",
     "HodgkinHuxleyParams",
+    "InvalidInput",
     "IzhikevichParams",
     "LIFParams",
+    "ParameterError",
+    "ParameterTypeError",
+    "ResourceError",
     "SimulationError",
     "SimulationResult",
+    "SpikeTrains",
     "analysis",
     "hh_resting_state",
+    "limits",
     "list_models",
     "list_patterns",
     "load_model",
+    "load_result",
     "plasticity",
+    "registry",
+    "simulate",
     "simulate_adex",
     "simulate_hh",
     "simulate_izhikevich",

@@ -1,13 +1,26 @@
-"""Shared plumbing for the simulate functions: time grid, stimulus shapes, segments, spikes."""
+"""Shared plumbing for the simulate drivers: argument checks, time grid, input matrix,
+resource estimate, spike collection, threads, and the result."""
 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, as_int, got, param_error
+from . import _resources
+from ._validation import (
+    as_choice,
+    as_finite_array,
+    as_float,
+    as_int,
+    check_v0,
+    got,
+    param_error,
+)
+from .result import SimulationResult, SpikeTrains, provenance
 from .stimulus import Stimulus
 
 # Spike buffers hold at most this many float64 slots per segment (32 MiB).
@@ -27,40 +40,50 @@ def time_grid(duration, dt, func: str, dt_max: float, dt_hint: str) -> tuple[flo
     return dur, step, nsteps
 
 
-def stimulus_matrix(stimulus, nsteps: int, dt: float, func: str, unit: str):
-    """Turn what the user gave into an (S, Ni) float64 array the kernels index.
+def _stimulus_expected(unit: str) -> str:
+    return (f"a number ({unit}), a Stimulus, a 1-D array (one constant per neuron) or a 2-D "
+            "array (steps x neurons)")
 
-    Returns (matrix, n_neurons, single, trace) where ``single`` says the result is one neuron
-    and ``trace`` is the current per step (None when it is one constant per neuron).
-    """
+
+def peek_stimulus(stimulus, nsteps: int, func: str, unit: str) -> tuple[int, int]:
+    """(columns, rows) of the input matrix ``stimulus`` will make, read from its shape alone
+    (nothing is copied), so a run can be refused before anything is allocated."""
+    if isinstance(stimulus, Stimulus):
+        return stimulus.n_neurons, nsteps
+    if isinstance(stimulus, (str, bytes)) or stimulus is None or isinstance(stimulus, bool):
+        raise param_error(func, "stimulus", _stimulus_expected(unit), stimulus, TypeError)
+    shape = np.shape(stimulus)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1 and shape[0] >= 1:
+        return shape[0], 1
+    if len(shape) == 2 and shape[1] >= 1:
+        if shape[0] != nsteps:
+            raise param_error(func, "stimulus", f"a 2-D array with one row per step "
+                              f"(duration / dt = {nsteps} rows)", got(f"shape {shape}"))
+        return shape[1], nsteps
+    raise param_error(func, "stimulus", "a non-empty 1-D array (one constant per neuron) or a "
+                      "2-D array (steps x neurons)", got(f"an array of shape {shape}"))
+
+
+def stimulus_matrix(stimulus, nsteps: int, dt: float, func: str, unit: str) -> np.ndarray:
+    """Turn what the user gave into an (S, Ni) float64 array the kernels index: S is 1 (one
+    constant) or ``nsteps``, Ni is 1 (shared by every neuron) or the number of neurons."""
+    peek_stimulus(stimulus, nsteps, func, unit)
     if isinstance(stimulus, Stimulus):
         if stimulus.unit is not None and stimulus.unit != unit:
-            raise param_error(func, "stimulus", f"a current in {unit}",
+            raise param_error(func, "stimulus", f"an input in {unit}",
                               got(f"a stimulus in {stimulus.unit}"))
         if stimulus.n_neurons > 1:
-            matrix = np.ascontiguousarray(stimulus.sample_matrix(dt, nsteps), dtype=np.float64)
-            return matrix, stimulus.n_neurons, False, matrix
+            return np.ascontiguousarray(stimulus.sample_matrix(dt, nsteps), dtype=np.float64)
         values = stimulus.sample(dt, nsteps)
         if not np.all(np.isfinite(values)):
             raise param_error(func, "stimulus", "finite at every step (no NaN or inf)", stimulus)
-        return values[:, None].copy(), 1, True, values
-    if isinstance(stimulus, numbers.Real) or (hasattr(stimulus, "dim") and np.ndim(stimulus) == 0):
-        value = as_float(stimulus, func, "stimulus", unit)
-        return np.array([[value]]), 1, True, np.full(nsteps, value)
-    if isinstance(stimulus, (str, bytes)) or stimulus is None:
-        raise param_error(func, "stimulus", f"a number ({unit}), a Stimulus, a 1-D array (one "
-                          "constant per neuron) or a 2-D array (steps x neurons)", stimulus,
-                          TypeError)
+        return values[:, None].copy()
+    if isinstance(stimulus, numbers.Real) or np.ndim(stimulus) == 0:
+        return np.array([[as_float(stimulus, func, "stimulus", unit)]])
     arr = as_finite_array(stimulus, func, "stimulus", unit)
-    if arr.ndim == 1 and arr.size >= 1:
-        return arr[None, :].copy(), arr.size, False, None
-    if arr.ndim == 2 and arr.shape[1] >= 1:
-        if arr.shape[0] != nsteps:
-            raise param_error(func, "stimulus", f"a 2-D array with one row per step "
-                              f"(duration / dt = {nsteps} rows)", arr)
-        return np.ascontiguousarray(arr), arr.shape[1], False, arr
-    raise param_error(func, "stimulus", "a non-empty 1-D array (one constant per neuron) or a "
-                      "2-D array (steps x neurons)", arr)
+    return arr[None, :].copy() if arr.ndim == 1 else np.ascontiguousarray(arr)
 
 
 def check_record_every(value, nsteps: int, func: str) -> int:
@@ -71,17 +94,167 @@ def check_record_every(value, nsteps: int, func: str) -> int:
     return int(value)
 
 
-def recorded_axis(nsteps: int, record_every: int, step: float, trace):
-    """The recorded times (ms) and the input at those times.
+def record_names(record, func: str, recordable) -> list[str]:
+    """The variables to record: names from ``recordable``, ``"all"``; ``"spikes"`` (always
+    recorded) is accepted and dropped."""
+    if isinstance(record, str):
+        record = tuple(recordable) if record == "all" else (record,)
+    if not isinstance(record, Sequence):
+        raise param_error(func, "record", f"'all' or a sequence of names from "
+                          f"{', '.join((*recordable, 'spikes'))}", record, TypeError)
+    names = []
+    for name in record:
+        if name == "all":
+            names.extend(v for v in recordable if v not in names)
+        elif name != "spikes":
+            as_choice(name, func, "record", (*recordable, "spikes", "all"))
+            if name not in names:
+                names.append(name)
+    return names
 
-    ``trace`` holds one value per step (or is None); the last recorded time, the end of the
-    run, gets the last step's value."""
+
+def recorded_stimulus(matrix: np.ndarray, nsteps: int, record_every: int, n: int) -> np.ndarray:
+    """The input at the recorded times, (n_rec, n); the end of the run gets the last step's."""
     n_rec = nsteps // record_every + 1
-    t = np.arange(n_rec) * (record_every * step)
-    stim = None if trace is None else trace[::record_every]
-    if stim is not None and stim.shape[0] == n_rec - 1:
-        stim = np.concatenate([stim, stim[-1:]], axis=0)
-    return t, stim
+    if matrix.shape[0] == 1:
+        rows = matrix
+    else:
+        rows = matrix[::record_every]
+        if rows.shape[0] == n_rec - 1:
+            rows = np.concatenate([rows, rows[-1:]], axis=0)
+    return np.broadcast_to(rows, (n_rec, n))
+
+
+@dataclass
+class Prepared:
+    """A checked run: everything a driver needs, in the kernels' units."""
+
+    spec: object
+    func: str
+    params: object
+    p: dict
+    n: int
+    matrix: np.ndarray
+    duration: float
+    dt: float
+    nsteps: int
+    record: list
+    kernel_record: list
+    record_every: int
+    threads: int
+    method: str
+    temperature: float | None
+    init: dict
+    progress: bool
+    call: str
+
+    @property
+    def n_rec(self) -> int:
+        return self.nsteps // self.record_every + 1
+
+
+def prepare(spec, stimulus, duration, *, func, call, dt=None, params=None, pattern=None,
+            method=None, temperature=None, v0=None, record=("v", "spikes"), record_every=1,
+            n_threads=None, progress=None, dt_max=None, dt_hint=None) -> Prepared:
+    """Check every argument of a simulate call, refuse runs that cannot fit or finish, then
+    build the input matrix and the initial state."""
+    params = spec.resolve_params(params, pattern, func)
+    method = spec.methods[0] if method is None else as_choice(method, func, "method",
+                                                               spec.methods)
+    if temperature is not None:
+        if not spec.temperature:
+            raise param_error(func, "temperature", f"None ({spec.label} has no temperature "
+                              "dependence)", temperature)
+        temperature = as_float(temperature, func, "temperature", low=-20.0, high=60.0,
+                               low_open=False)
+    dur, step, nsteps = time_grid(duration, spec.dt if dt is None else dt, func,
+                                  spec.dt_max if dt_max is None else dt_max,
+                                  dt_hint or "the largest step this integrator is set up for")
+    record_every = check_record_every(record_every, nsteps, func)
+    names = record_names(record, func, spec.recordable)
+    kernel_record = [q for q in spec.state if q in names or
+                     any(d in names for d in spec.derived)]
+    threads = thread_count(n_threads, func)
+    n_cols, rows = peek_stimulus(stimulus, nsteps, func, spec.input_unit)
+    n_params = params.n_values()
+    n = max(n_cols, n_params)
+    if n_params > 1 and n_cols > 1 and n_params != n_cols:
+        raise param_error(func, "params", f"one value per neuron of the stimulus ({n_cols})",
+                          got(f"arrays of length {n_params}"))
+    n_rec = nsteps // record_every + 1
+    traces = len(kernel_record) + len([d for d in names if d in spec.derived])
+    memory = 8.0 * (n_rec * n * traces + rows * n_cols + 40 * n)
+    if traces:
+        memory += 8.0 * n_rec * n  # the recorded input
+    # a chunk costs about as much as 32 neurons however few it holds, and threads share out
+    # whole chunks of about 128 neurons
+    seconds = max(n, 32) * nsteps / (spec.speed[method] * min(threads, max(1, n // 128)))
+    _resources.check(
+        func, memory=memory, seconds=seconds,
+        what=f"{n:,} neurons x {nsteps:,} steps, {traces} recorded variable(s) at {n_rec:,} "
+             "times",
+        fix="record fewer variables (record=('spikes',)), record every k-th step "
+            "(record_every=k), or run fewer neurons or a shorter duration")
+    matrix = stimulus_matrix(stimulus, nsteps, step, func, spec.input_unit)
+    p = params.per_neuron(n, func)
+    if v0 is not None:
+        v0 = as_finite_array(v0, func, "v0", "mV")
+        if v0.ndim > 1 or (v0.ndim == 1 and v0.shape != (n,)):
+            raise param_error(func, "v0", f"a number or an array of shape ({n},)", v0)
+        check_v0(v0, func)
+    init = spec.initial_state(p, n, v0, temperature)
+    if progress is None:
+        progress = seconds > 20.0
+    return Prepared(spec=spec, func=func, params=params, p=p, n=n, matrix=matrix, duration=dur,
+                    dt=step, nsteps=nsteps, record=names, kernel_record=kernel_record,
+                    record_every=record_every, threads=threads, method=method,
+                    temperature=temperature, init=init, progress=bool(progress), call=call)
+
+
+def finish(prep: Prepared, recs: dict, trains, threshold: float) -> SimulationResult:
+    """Wrap what a driver recorded (state variables, (n_rec, n) each) into the result."""
+    spec = prep.spec
+    state = {q: recs[q] for q in prep.kernel_record}
+    traces = dict(state)
+    wanted_derived = [d for d in prep.record if d in spec.derived]
+    if wanted_derived:
+        derived = spec.derive(prep.p, state)
+        traces.update({d: derived[d] for d in wanted_derived})
+    traces = {q: traces[q] for q in prep.record}
+    v = traces.pop("v", None)
+    t = np.arange(prep.n_rec) * (prep.record_every * prep.dt)
+    stim = (recorded_stimulus(prep.matrix, prep.nsteps, prep.record_every, prep.n)
+            if prep.record else None)
+    units = {"t": "ms", "v": "mV", "stimulus": spec.input_unit,
+             **{q: spec.recordable[q] for q in traces}}
+    return SimulationResult(
+        t=t, v=v, spike_times=trains, stimulus=stim, model=spec.name, method=prep.method,
+        dt=prep.dt, duration=prep.duration, params=prep.params, spike_threshold=threshold,
+        traces=traces, units=units, provenance=provenance(prep.call))
+
+
+def call_repr(func: str, args: dict, defaults: dict) -> str:
+    """``func(name=value, ...)`` with the arguments that differ from their defaults."""
+    parts = []
+    for key, value in args.items():
+        if key in defaults and _same(value, defaults[key]):
+            continue
+        parts.append(f"{key}={_short(value)}")
+    return f"{func}({', '.join(parts)})"
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a is b or (type(a) is type(b) and a == b))
+    except (ValueError, TypeError):
+        return False
+
+
+def _short(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array(shape={value.shape})"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def segment_steps(n_neurons: int, nsteps: int) -> int:
@@ -122,7 +295,6 @@ class SpikeCollector:
     def finish(self):
         """(SpikeTrains grouped by neuron, spike counts per neuron); empties the collector."""
         from ._kernels._spikes import scatter_by_neuron
-        from .result import SpikeTrains
 
         offsets = np.zeros(self.n + 1, dtype=np.int64)
         np.cumsum(self.counts, out=offsets[1:])

@@ -2,8 +2,12 @@
 
 Every error says which parameter of which function, what was expected and what was given:
 "The 'dt' parameter of simulate_hh must be a float in (0, 0.06] ms. Got -0.05 instead."
+The errors carry those parts as attributes (``func``, ``name``, ``expected``, ``given``) so the
+command line can say the same thing in its own words (``--dt``).
+
 Brian2 quantities are accepted wherever a plain number in a documented unit is, and converted
 here; brian2 is never imported unless the caller already passed one of its quantities.
+:data:`UNITS` is the one table of the units neurosim's parameters and inputs are given in.
 """
 
 from __future__ import annotations
@@ -19,17 +23,62 @@ class SimulationError(RuntimeError):
     """A simulation left the range where its numbers mean anything (NaN or |V| too large)."""
 
 
-# The brian2 unit that each documented unit stands for, built only when a quantity arrives.
-_BRIAN2_UNITS = {
-    "ms": lambda b: b.ms,
-    "mV": lambda b: b.mV,
-    "uA/cm^2": lambda b: b.uA / b.cm**2,
-    "nA": lambda b: b.nA,
-    "Hz": lambda b: b.Hz,
-    "uF/cm^2": lambda b: b.uF / b.cm**2,
-    "mS/cm^2": lambda b: b.msiemens / b.cm**2,
-    "MOhm": lambda b: b.Mohm,
+class InvalidInput(Exception):
+    """Base of every bad-input error neurosim raises: names the function, the parameter, what
+    was expected and what was given (also as the attributes of the same names)."""
+
+    func: str | None = None
+    name: str | None = None
+    expected: str | None = None
+    given: str | None = None
+
+
+class ParameterError(InvalidInput, ValueError):
+    """A parameter has the right type but a wrong value."""
+
+
+class ParameterTypeError(InvalidInput, TypeError):
+    """A parameter has the wrong type (or a quantity the wrong dimensions)."""
+
+
+class ResourceError(MemoryError):
+    """A run would not fit in memory or would not finish in reasonable time; raised before
+    anything is allocated, with the estimate and what to change."""
+
+
+# unit -> (the brian2 unit, the dimension Brian2 equations declare)
+UNITS = {
+    "ms": (lambda b: b.ms, "second"),
+    "mV": (lambda b: b.mV, "volt"),
+    "uA/cm^2": (lambda b: b.uA / b.cm**2, "amp/meter**2"),
+    "nA": (lambda b: b.nA, "amp"),
+    "pA": (lambda b: b.pA, "amp"),
+    "Hz": (lambda b: b.Hz, "hertz"),
+    "uF/cm^2": (lambda b: b.uF / b.cm**2, "farad/meter**2"),
+    "mS/cm^2": (lambda b: b.msiemens / b.cm**2, "siemens/meter**2"),
+    "MOhm": (lambda b: b.Mohm, "ohm"),
+    "pF": (lambda b: b.pF, "farad"),
+    "nS": (lambda b: b.nS, "siemens"),
+    "1/ms": (lambda b: 1 / b.ms, "1/second"),
+    "mV/ms": (lambda b: b.mV / b.ms, "volt/second"),
+    "1": (lambda b: 1.0, "1"),
 }
+
+# Starting voltages outside this range (mV) are not a neuron's.
+V0_RANGE = (-150.0, 100.0)
+
+
+def brian2_unit(unit: str):
+    """The brian2 unit object for one of :data:`UNITS` (imports brian2)."""
+    import brian2
+
+    return UNITS[unit][0](brian2)
+
+
+def pretty_unit(unit: str) -> str:
+    """A unit as a slide shows it: uA/cm^2 -> µA/cm², 1 -> '' ."""
+    return {"uA/cm^2": "µA/cm²", "uF/cm^2": "µF/cm²", "mS/cm^2": "mS/cm²", "MOhm": "MΩ",
+            "1": ""}.get(unit, unit)
 
 
 def _is_quantity(value) -> bool:
@@ -53,10 +102,21 @@ def _describe(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def param_error(func: str, name: str, expected: str, value, cls=ValueError) -> Exception:
+def param_error(func: str | None, name: str, expected: str, value, cls=ValueError) -> Exception:
     """Build the one-form error: The 'name' parameter of func must be expected. Got X."""
-    return cls(f"The '{name}' parameter of {func} must be {expected}. Got {_describe(value)} "
-               "instead.")
+    given = _describe(value)
+    where = f"The '{name}' parameter of {func}" if func else f"'{name}'"
+    err = (ParameterTypeError if issubclass(cls, TypeError) else ParameterError)(
+        f"{where} must be {expected}. Got {given} instead.")
+    err.func, err.name, err.expected, err.given = func, name, expected, given
+    return err
+
+
+def key_error(source: str, key: str, expected: str, value, cls=ValueError) -> Exception:
+    """The same form for a key of a catalog file or a parameter object."""
+    err = param_error(None, key, expected, value, cls)
+    err.args = (f"The '{key}' key of {source} must be {expected}. Got {err.given} instead.",)
+    return err
 
 
 def got(text: str) -> _Got:
@@ -69,7 +129,7 @@ def strip_unit(value, unit: str, func: str, name: str):
     if not _is_quantity(value):
         return value
     brian2 = sys.modules["brian2"]
-    target = _BRIAN2_UNITS[unit](brian2)
+    target = UNITS[unit][0](brian2)
     if not brian2.have_same_dimensions(value, target):
         raise param_error(func, name, f"a number in {unit} or a brian2 quantity with the "
                           f"dimensions of {unit}", value, TypeError)
@@ -102,13 +162,22 @@ def as_float(value, func: str, name: str, unit: str | None = None, *, low=None, 
     return x
 
 
-def as_int(value, func: str, name: str, *, low: int | None = None) -> int:
-    expected = "an int" + (f" >= {low}" if low is not None else "")
+def as_int(value, func: str, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    expected = "an int" + (f" >= {low}" if low is not None and high is None else "")
+    if high is not None:
+        expected = f"an int in [{low}, {high}]"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise param_error(func, name, expected, value, TypeError)
-    if low is not None and value < low:
+    if (low is not None and value < low) or (high is not None and value > high):
         raise param_error(func, name, expected, value)
     return int(value)
+
+
+def as_seed(value, func: str, name: str = "seed") -> int:
+    """An explicit random seed: an int >= 0."""
+    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise param_error(func, name, "an int >= 0 (runs are always seeded)", value, TypeError)
+    return as_int(value, func, name, low=0)
 
 
 def as_choice(value, func: str, name: str, choices) -> str:
@@ -119,15 +188,40 @@ def as_choice(value, func: str, name: str, choices) -> str:
     return value
 
 
+def as_bool(value, func: str, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise param_error(func, name, "True or False", value, TypeError)
+    return bool(value)
+
+
 def as_finite_array(value, func: str, name: str, unit: str | None = None) -> np.ndarray:
+    """A float64 array of finite real numbers; strings, None and other objects are refused
+    (numpy would quietly turn "2" into 2.0)."""
     if unit is not None:
         value = strip_unit(value, unit, func, name)
+    expected = "a number or an array of real numbers" + (f" ({unit})" if unit else "")
+    if isinstance(value, (str, bytes)) or _is_quantity(value):
+        raise param_error(func, name, expected, value, TypeError)
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise param_error(func, name, "an array of real numbers", value, TypeError) from None
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise param_error(func, name, expected, got(f"{type(value).__name__} that is not a "
+                          "rectangular array"), TypeError) from None
+    if raw.dtype.kind not in "iuf":
+        raise param_error(func, name, expected, got(f"values of type {raw.dtype}"
+                          if raw.ndim else repr(value)), TypeError)
+    arr = np.asarray(raw, dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr.ravel()))[0]
         raise param_error(func, name, "finite everywhere (no NaN or inf)",
                           got(f"a non-finite value at flat index {bad}"))
     return arr
+
+
+def check_v0(v0: np.ndarray, func: str, name: str = "v0") -> None:
+    """Starting voltages must be physiological (:data:`V0_RANGE`)."""
+    lo, hi = V0_RANGE
+    bad = (v0 < lo) | (v0 > hi)
+    if np.any(bad):
+        value = float(np.asarray(v0).ravel()[np.flatnonzero(np.ravel(bad))[0]])
+        raise param_error(func, name, f"a membrane potential in [{lo:g}, {hi:g}] mV", value)

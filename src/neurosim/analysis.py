@@ -12,11 +12,14 @@ from .result import SimulationResult, SpikeTrains
 __all__ = [
     "ActionPotentialPhases",
     "FICurve",
+    "RefractoryPeriods",
     "action_potential_phases",
     "detect_spikes",
     "fi_curve",
     "firing_rate",
     "lif_rate",
+    "pulse_threshold",
+    "refractory_periods",
 ]
 
 
@@ -47,17 +50,26 @@ def detect_spikes(t, v, threshold=0.0) -> np.ndarray:
 def firing_rate(spike_times, duration, *, start=0.0) -> float | np.ndarray:
     """Spikes per second (Hz) in the window [start, duration) ms.
 
-    ``spike_times`` is an array (one neuron) or a list of arrays (a population).
+    ``spike_times`` is one neuron's spike times (an array or a list of numbers: a float comes
+    back) or a population's (a :class:`~neurosim.result.SpikeTrains` or a list of arrays: an
+    array of rates comes back).
     """
-    dur = as_float(duration, "firing_rate", "duration", "ms", low=0.0)
-    t0 = as_float(start, "firing_rate", "start", "ms", low=0.0, low_open=False)
+    func = "firing_rate"
+    dur = as_float(duration, func, "duration", "ms", low=0.0)
+    t0 = as_float(start, func, "start", "ms", low=0.0, low_open=False)
     if t0 >= dur:
-        raise param_error("firing_rate", "start", f"earlier than duration = {dur:g} ms", start)
+        raise param_error(func, "start", f"earlier than duration = {dur:g} ms", start)
     window_s = (dur - t0) / 1000.0
-    if isinstance(spike_times, (list, SpikeTrains)):
-        return np.array([np.count_nonzero((np.asarray(s) >= t0) & (np.asarray(s) < dur))
-                         for s in spike_times]) / window_s
-    s = np.asarray(spike_times, dtype=float)
+    population = isinstance(spike_times, SpikeTrains) or (
+        isinstance(spike_times, (list, tuple)) and len(spike_times) > 0
+        and all(np.ndim(s) == 1 for s in spike_times))
+    if population:
+        trains = [as_finite_array(s, func, "spike_times", "ms") for s in spike_times]
+        return np.array([np.count_nonzero((s >= t0) & (s < dur)) for s in trains]) / window_s
+    s = as_finite_array(spike_times, func, "spike_times", "ms")
+    if s.ndim > 1:
+        raise param_error(func, "spike_times", "one neuron's spike times (1-D) or a list of "
+                          "them", s)
     return np.count_nonzero((s >= t0) & (s < dur)) / window_s
 
 
@@ -87,43 +99,48 @@ class ActionPotentialPhases:
     dvdt_criterion: float
 
 
-def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion=10.0,
-                            rest_window=None) -> ActionPotentialPhases:
+def action_potential_phases(result: SimulationResult, spike=0, *, neuron=None,
+                            dvdt_criterion=10.0, rest_window=None) -> ActionPotentialPhases:
     """Find the resting potential, threshold, peak, repolarisation, AHP and half-width.
 
     Arguments:
-        result: a single-neuron result with ``v`` recorded and at least one spike.
+        result: a result with ``v`` recorded and at least one spike.
         spike: which spike (0 = first).
-        dvdt_criterion: the threshold is where dV/dt (mV/ms), less the part the injected
-            current drives by itself (I_stim / C_m, for models with a capacitance), last rises
-            through this value before the steepest point of the upstroke (10 mV/ms is a common
-            criterion in slice work).
+        neuron: which neuron of a population (may be left out for one neuron).
+        dvdt_criterion: the threshold is where dV/dt (mV/ms), less the part the injected input
+            drives by itself, last rises through this value before the steepest point of the
+            upstroke (10 mV/ms is a common criterion in slice work). The input's own drive is
+            the model's (``registry.get(model).input_drive``: I / C_m for Hodgkin-Huxley, in
+            uA/cm^2 over uF/cm^2; 1000 I / C for AdEx, nA over pF; R I / tau_m for LIF; I
+            itself for Izhikevich), all in mV/ms.
         rest_window: (start, stop) ms over which V is the resting potential; default the time
             before the stimulus first departs from its starting value (else the first 1 ms).
 
     Returns:
         :class:`ActionPotentialPhases`.
     """
+    from . import registry
+
     func = "action_potential_phases"
     if not isinstance(result, SimulationResult):
         raise param_error(func, "result", "a SimulationResult", result, TypeError)
-    if result.is_population:
-        raise param_error(func, "result", "a single-neuron result (use result.neuron(i))",
-                          f"a population of {result.n_neurons}")
     if result.v is None:
         raise param_error(func, "result", "a result with 'v' recorded", "a result without v")
-    spikes = np.asarray(result.spike_times)
-    if not isinstance(spike, int) or not 0 <= spike < spikes.size:
+    k = result._index(neuron, func)
+    spikes = result.spike_times[k]
+    if isinstance(spike, bool) or not isinstance(spike, int) or not 0 <= spike < spikes.size:
         raise param_error(func, "spike", f"an int in [0, {spikes.size})", spike)
     crit = as_float(dvdt_criterion, func, "dvdt_criterion", low=0.0)
-    t, v = result.t, result.v
+    t, v = result.t, result.v[:, k]
+    stim = None if result.stimulus is None else result.stimulus[:, k]
     dvdt = np.gradient(v, t)
-    # the membrane's own drive: take away what the injected current does by itself (I / C),
-    # so a strong stimulus pulse is not mistaken for the start of the spike
+    # the membrane's own drive: take away what the injected input does by itself, in the
+    # model's units, so a strong stimulus pulse is not mistaken for the start of the spike
     intrinsic = dvdt
-    c_m = getattr(result.params, "c_m", None)
-    if result.stimulus is not None and c_m:
-        intrinsic = dvdt - np.asarray(result.stimulus) / c_m
+    if stim is not None and result.model in registry.names():
+        spec = registry.get(result.model)
+        p = result.params.neuron(k) if result.n_neurons > 1 else result.params
+        intrinsic = dvdt - spec.input_drive(p.per_neuron(1, func), stim)
     ts = spikes[spike]
     # window of this spike: from the previous spike (or start) to the next (or end)
     t_prev = spikes[spike - 1] if spike > 0 else t[0]
@@ -152,13 +169,13 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
     # repolarisation: steepest fall and where V comes back down through threshold voltage
     later = idx[t[idx] > t[i_peak]]
     if later.size < 3:
-        raise ValueError("action_potential_phases needs the trace to continue after the peak; "
-                         "run longer.")
+        raise param_error(func, "result", "a trace that continues after the peak (run longer)",
+                          f"a trace ending {t[-1] - t[i_peak]:.3g} ms after the peak")
     i_down = later[np.argmin(dvdt[later])]
     below = later[v[later] < th_v]
     if below.size == 0:
-        raise ValueError("The membrane does not repolarise below threshold within the trace; "
-                         "run longer.")
+        raise param_error(func, "result", "a trace in which the membrane repolarises below "
+                          "threshold after the spike (run longer)", "a trace that stays above")
     i_rep = below[0]
     f = (th_v - v[i_rep - 1]) / (v[i_rep] - v[i_rep - 1])
     rep_t = t[i_rep - 1] + f * (t[i_rep] - t[i_rep - 1])
@@ -175,7 +192,6 @@ def action_potential_phases(result: SimulationResult, spike=0, *, dvdt_criterion
     t_dn = t[k1 - 1] + (half - v[k1 - 1]) / (v[k1] - v[k1 - 1]) * (t[k1] - t[k1 - 1])
     # resting potential
     if rest_window is None:
-        stim = result.stimulus
         if stim is not None and np.any(stim != stim[0]):
             t_on = t[np.flatnonzero(stim != stim[0])[0]]
             rest_mask = t < max(t_on, t[1])
@@ -201,11 +217,12 @@ class FICurve:
     """Firing rate against input current.
 
     Attributes:
-        currents: input currents (uA/cm^2 for HH, nA for point neurons).
+        currents: inputs (in ``unit``: uA/cm^2 for HH, nA for LIF and AdEx, mV/ms for
+            Izhikevich).
         rates: steady firing rate at each current (Hz), counted after ``transient`` ms.
         rheobase: the smallest current in ``currents`` with sustained firing (NaN if none
             fires); its resolution is the spacing of ``currents``.
-        model: the model's name; ``unit``: the unit of ``currents``.
+        model: the model's registry name; ``unit``: the unit of ``currents``.
     """
 
     currents: np.ndarray
@@ -215,10 +232,6 @@ class FICurve:
     unit: str
     duration: float
     transient: float
-
-
-_FI_MODELS = ("hodgkin_huxley", "lif", "izhikevich", "adex")
-_FI_ALIASES = {"hh": "hodgkin_huxley"}
 
 
 def _steady_rates(spike_times, duration: float, transient: float) -> np.ndarray:
@@ -232,7 +245,7 @@ def _steady_rates(spike_times, duration: float, transient: float) -> np.ndarray:
     return out
 
 
-def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None,
+def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None, pattern=None,
              dt=None) -> FICurve:
     """The f-I curve of a model: all currents run as one population call.
 
@@ -241,44 +254,37 @@ def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None,
     when fewer than two spikes fall in it.
 
     Arguments:
-        model: ``"hodgkin_huxley"`` (alias ``"hh"``), ``"lif"``, ``"izhikevich"`` or
-            ``"adex"``.
-        currents: constant input currents to try (uA/cm^2 for HH, nA for LIF and AdEx, the
-            model's units for Izhikevich).
+        model: any registered model, by short name (``"hh"``, ``"lif"``, ``"izhikevich"``,
+            ``"adex"``) or catalog name (``"hodgkin_huxley_1952"``, ``"lif_lecture"``, ...).
+        currents: constant inputs to try, in the model's input unit (uA/cm^2 for HH, nA for
+            LIF and AdEx, mV/ms for Izhikevich); brian2 quantities accepted.
         duration: run length per current (ms).
         transient: spikes before this time (ms) are not counted (onset transients).
-        params: model parameters (default the catalog's).
-        dt: time step (ms; default the simulator's).
+        params: model parameters (default the catalog's); ``pattern``: a named set instead.
+        dt: time step (ms; default the model's).
 
     Returns:
         :class:`FICurve`.
     """
+    from . import registry
+    from ._simulate import simulate
+
     func = "fi_curve"
-    if isinstance(model, str):
-        model = _FI_ALIASES.get(model, model)
-    if model not in _FI_MODELS:
-        raise param_error(func, "model", f"one of {', '.join(_FI_MODELS)} (or 'hh')", model)
-    unit = "uA/cm^2" if model == "hodgkin_huxley" else "nA"
-    cur = as_finite_array(currents, func, "currents", unit)
+    spec = registry.get(model, func)
+    cur = as_finite_array(currents, func, "currents", spec.input_unit)
     if cur.ndim != 1 or cur.size == 0:
         raise param_error(func, "currents", "a non-empty 1-D array", cur)
     dur = as_float(duration, func, "duration", "ms", low=0.0)
     tr = as_float(transient, func, "transient", "ms", low=0.0, low_open=False)
     if tr >= dur:
         raise param_error(func, "transient", f"shorter than duration = {dur:g} ms", transient)
-    from . import _simulate_hh, _simulate_point
-
-    simulate = {"hodgkin_huxley": _simulate_hh.simulate_hh,
-                "lif": _simulate_point.simulate_lif,
-                "izhikevich": _simulate_point.simulate_izhikevich,
-                "adex": _simulate_point.simulate_adex}[model]
-    kwargs = {} if dt is None else {"dt": dt}
-    res = simulate(cur, dur, params=params, record=("spikes",), **kwargs)
+    res = simulate(spec.name, cur, dur, params=params, pattern=pattern, dt=dt,
+                   record=("spikes",))
     rates = _steady_rates(res.spike_times, dur, tr)
     firing = np.flatnonzero(rates > 0)
     rheobase = float(np.min(cur[firing])) if firing.size else float("nan")
-    return FICurve(currents=cur, rates=rates, rheobase=rheobase, model=model, unit=unit,
-                   duration=dur, transient=tr)
+    return FICurve(currents=cur, rates=rates, rheobase=rheobase, model=spec.name,
+                   unit=spec.input_unit, duration=dur, transient=tr)
 
 
 def lif_rate(current, params=None) -> np.ndarray | float:
@@ -287,12 +293,9 @@ def lif_rate(current, params=None) -> np.ndarray | float:
     1 / (t_ref + tau_m ln((R I + V_rest - V_reset) / (R I + V_rest - V_th))) above the
     rheobase (V_th - V_rest) / R, and 0 below it.
     """
-    from .catalog import LIFParams, load_model
+    from . import registry
 
-    if params is None:
-        params = load_model("lif_lecture")
-    elif not isinstance(params, LIFParams):
-        raise param_error("lif_rate", "params", "a LIFParams", params, TypeError)
+    params = registry.get("lif").resolve_params(params, None, "lif_rate")
     cur = as_finite_array(current, "lif_rate", "current", "nA")
     vinf = params.v_rest + params.r_m * cur
     above = vinf > params.v_th
@@ -301,3 +304,143 @@ def lif_rate(current, params=None) -> np.ndarray | float:
                                                        / (vinf - params.v_th))
         rate = np.where(above, 1000.0 / period, 0.0)
     return float(rate) if rate.ndim == 0 else rate
+
+
+def _pulse_drive(nsteps: int, dt: float, onsets, width: float) -> np.ndarray:
+    """(steps, len(onsets)) unit pulses: column k is 1 during [onsets[k], onsets[k] + width)."""
+    t = np.arange(nsteps) * dt
+    on = np.asarray(onsets, dtype=float)[None, :]
+    return ((t[:, None] >= on - 1e-9) & (t[:, None] < on + width - 1e-9)).astype(float)
+
+
+def _bisect_thresholds(shapes, base, spikes_needed, lo, hi, tol, duration, dt, params,
+                       rounds=12, per_round=16):
+    """For each column k of ``shapes`` (a unit test pulse), the smallest amplitude a in
+    [lo, hi] for which ``base[:, k] + a * shapes[:, k]`` fires ``spikes_needed`` spikes in the
+    Hodgkin-Huxley model; inf where even ``hi`` does not. All columns and ``per_round``
+    amplitudes each run as one population per round."""
+    from ._simulate import simulate_hh
+
+    cases = shapes.shape[1]
+    lo_k, hi_k = np.full(cases, float(lo)), np.full(cases, float(hi))
+    top = simulate_hh(base + hi * shapes, duration, dt=dt, params=params, record=("spikes",))
+    never = top.spike_counts < spikes_needed
+    for _ in range(rounds):
+        if np.all((hi_k - lo_k < tol) | never):
+            break
+        frac = np.linspace(0.0, 1.0, per_round + 2)[1:-1]
+        amps = lo_k[:, None] + (hi_k - lo_k)[:, None] * frac[None, :]  # (cases, per_round)
+        drive = (np.repeat(base, per_round, axis=1)
+                 + np.repeat(shapes, per_round, axis=1) * amps.ravel()[None, :])
+        res = simulate_hh(drive, duration, dt=dt, params=params, record=("spikes",))
+        fired = (res.spike_counts >= spikes_needed).reshape(cases, per_round)
+        for k in range(cases):
+            if never[k]:
+                continue
+            j = np.flatnonzero(fired[k])
+            if j.size == 0:
+                lo_k[k] = amps[k, -1]
+            elif j[0] == 0:
+                hi_k[k] = amps[k, 0]
+            else:
+                lo_k[k], hi_k[k] = amps[k, j[0] - 1], amps[k, j[0]]
+    out = 0.5 * (lo_k + hi_k)
+    out[never] = np.inf
+    return out
+
+
+def pulse_threshold(width=1.0, *, start=2.0, duration=15.0, params=None, hi=200.0, tol=1e-3,
+                    dt=0.025) -> float:
+    """The smallest amplitude (uA/cm^2) of a ``width``-ms current pulse that fires a
+    Hodgkin-Huxley spike, by bisection to ``tol`` (sixteen amplitudes run as one population
+    per round).
+
+    Raises:
+        ParameterError: no pulse up to ``hi`` fires (raise ``hi``).
+    """
+    func = "pulse_threshold"
+    w = as_float(width, func, "width", "ms", low=0.0)
+    t0 = as_float(start, func, "start", "ms", low=0.0, low_open=False)
+    dur = as_float(duration, func, "duration", "ms", low=t0 + w)
+    top = as_float(hi, func, "hi", "uA/cm^2", low=0.0)
+    eps = as_float(tol, func, "tol", "uA/cm^2", low=0.0)
+    nsteps = round(dur / dt)
+    shape = _pulse_drive(nsteps, dt, [t0], w)
+    th = _bisect_thresholds(shape, np.zeros_like(shape), 1, 0.0, top, eps, dur, dt, params)[0]
+    if not np.isfinite(th):
+        raise param_error(func, "hi", f"large enough for a {w:g}-ms pulse to fire (no pulse up "
+                          "to it did; raise hi)", top)
+    return float(th)
+
+
+@dataclass(frozen=True)
+class RefractoryPeriods:
+    """After a spike: the threshold of a second pulse against the interval between the pulses.
+
+    Attributes:
+        intervals: pulse-onset intervals tried (ms).
+        thresholds: the second pulse's threshold at each (uA/cm^2; inf where no amplitude up to
+            ``max_amplitude`` fires a second spike).
+        baseline: the threshold of a single pulse (uA/cm^2).
+        absolute: the absolute refractory period (ms): up to this interval no second pulse up
+            to ``max_amplitude`` fires (the first interval that can fire).
+        relative: the end of the relative refractory period (ms): from this interval on the
+            threshold is back within ``tolerance`` of the baseline; in between, only a
+            stronger-than-normal pulse fires.
+        width, max_amplitude, tolerance: how it was measured.
+    """
+
+    intervals: np.ndarray
+    thresholds: np.ndarray
+    baseline: float
+    absolute: float
+    relative: float
+    width: float
+    max_amplitude: float
+    tolerance: float
+
+
+def refractory_periods(*, width=0.5, intervals=None, max_factor=20.0, tolerance=0.05,
+                       params=None, dt=0.025) -> RefractoryPeriods:
+    """Measure the absolute and relative refractory periods of the Hodgkin-Huxley model: a
+    conditioning pulse (twice threshold) fires a spike, and the threshold of a second pulse of
+    the same width is found by bisection at each interval.
+
+    Arguments:
+        width: pulse width (ms).
+        intervals: pulse-onset intervals to try (ms; default 0.75 to 25 in 0.25-ms steps).
+        max_factor: the strongest second pulse tried, in units of the single-pulse threshold.
+        tolerance: how close to the single-pulse threshold counts as recovered (relative).
+        params: Hodgkin-Huxley parameters (default the catalog's).
+        dt: time step (ms).
+    """
+    func = "refractory_periods"
+    w = as_float(width, func, "width", "ms", low=0.0)
+    ivs = (np.arange(0.75, 25.001, 0.25) if intervals is None
+           else as_finite_array(intervals, func, "intervals", "ms"))
+    if ivs.ndim != 1 or ivs.size < 2 or np.any(ivs <= w) or np.any(np.diff(ivs) <= 0):
+        raise param_error(func, "intervals", f"at least two increasing intervals longer than "
+                          f"the pulse ({w:g} ms)", ivs)
+    factor = as_float(max_factor, func, "max_factor", low=1.0)
+    tol = as_float(tolerance, func, "tolerance", low=0.0)
+    baseline = pulse_threshold(w, params=params, dt=dt)
+    first = 2.0
+    duration = round((first + float(ivs.max()) + 12.0) / dt) * dt
+    nsteps = round(duration / dt)
+    cond = 2.0 * baseline * _pulse_drive(nsteps, dt, [first] * ivs.size, w)
+    test = _pulse_drive(nsteps, dt, first + ivs, w)
+    top = factor * baseline
+    th = _bisect_thresholds(test, cond, 2, 0.0, top, 1e-3 * baseline, duration, dt, params)
+    can = np.flatnonzero(np.isfinite(th))
+    if can.size == 0:
+        raise param_error(func, "intervals", "long enough for a second spike (none fired; try "
+                          "longer intervals)", f"intervals up to {ivs.max():g} ms")
+    recovered = th <= (1.0 + tol) * baseline
+    late = np.flatnonzero(~recovered)
+    if late.size and late[-1] + 1 >= ivs.size:
+        raise param_error(func, "intervals", "long enough for the threshold to recover (try "
+                          "longer intervals)", f"intervals up to {ivs.max():g} ms")
+    relative = float(ivs[late[-1] + 1]) if late.size else float(ivs[0])
+    return RefractoryPeriods(intervals=ivs, thresholds=th, baseline=baseline,
+                             absolute=float(ivs[can[0]]), relative=relative, width=w,
+                             max_amplitude=top, tolerance=tol)

@@ -13,6 +13,10 @@ kind, and every parameter carries its value and unit::
 
 Unknown keys, missing keys, wrong units, non-finite and non-physical values are errors that name
 the file and the key.
+
+Each parameter class names its ``kind`` (``class LIFParams(NeuronParams, kind="lif")``) and is
+found by it; the neuron models' classes live with their registry entries
+(:mod:`neurosim.registry`), the circuits' and rules' here.
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import ParameterError, key_error, param_error
+
 __all__ = [
-    "AdExParams",
-    "HodgkinHuxleyParams",
-    "IzhikevichParams",
-    "LIFParams",
+    "MODEL_KINDS",
+    "NeuronParams",
     "PairSTDPParams",
     "ReflexArcParams",
+    "SongAbbottParams",
     "TripletSTDPParams",
     "catalog_dir",
     "list_models",
@@ -63,8 +68,21 @@ _CHECKS = {
 }
 
 
+# kind (the TOML file's ``model`` key) -> parameter class; filled as the classes are defined
+MODEL_KINDS: dict[str, type] = {}
+
+
 class _Params:
     """Validation shared by every parameter dataclass."""
+
+    kind: str = ""
+    allows_arrays = False
+
+    def __init_subclass__(cls, kind: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if kind is not None:
+            cls.kind = kind
+            MODEL_KINDS[kind] = cls
 
     def __post_init__(self):
         validate_params(self, source=f"{type(self).__name__}")
@@ -75,70 +93,23 @@ class _Params:
 
     def replace(self, **changes):
         """A copy with some parameters changed (validated like a loaded file)."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            names = ", ".join(f.name for f in self.parameter_fields())
+            raise param_error("replace", unknown[0], f"one of the parameters of "
+                              f"{type(self).__name__} ({names})", changes[unknown[0]], TypeError)
         return dataclasses.replace(self, **changes)
 
     def units(self) -> dict[str, str]:
         return {f.name: f.metadata["unit"] for f in self.parameter_fields()}
 
-
-def validate_params(params, source: str) -> None:
-    """Check every parameter field: a finite real number (or, where ``allows_arrays``, a 1-D
-    array with one value per neuron) that meets its physical constraint."""
-    arrays_ok = getattr(params, "allows_arrays", False)
-    for f in params.parameter_fields():
-        value = getattr(params, f.name)
-        if "choices" in f.metadata:
-            if value not in f.metadata["choices"]:
-                options = " or ".join(repr(c) for c in f.metadata["choices"])
-                raise ValueError(f"The '{f.name}' key of {source} must be {options}. "
-                                 f"Got {value!r} instead.")
-            continue
-        ok, text = _CHECKS[f.metadata["check"]]
-        expected = f"a finite number{(' ' + text) if text else ''} in {f.metadata['unit']}"
-        if arrays_ok:
-            expected += " (or a 1-D array of them, one per neuron)"
-        if arrays_ok and isinstance(value, np.ndarray):
-            if value.ndim != 1 or value.size == 0 or not np.issubdtype(value.dtype, np.number):
-                raise TypeError(f"The '{f.name}' key of {source} must be {expected}. "
-                                f"Got an array of shape {value.shape} instead.")
-            if not np.all(np.isfinite(value)) or not np.all(ok(value)):
-                bad = value[~(np.isfinite(value) & ok(value))][0]
-                raise ValueError(f"The '{f.name}' key of {source} must be {expected}. "
-                                 f"Got an array containing {bad!r} instead.")
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"The '{f.name}' key of {source} must be {expected}. "
-                            f"Got {value!r} instead.")
-        if not math.isfinite(value) or not ok(value):
-            raise ValueError(f"The '{f.name}' key of {source} must be {expected}. "
-                             f"Got {value!r} instead.")
+    def values(self) -> dict:
+        """Every parameter by name (numbers, strings or per-neuron arrays)."""
+        return {f.name: getattr(self, f.name) for f in self.parameter_fields()}
 
 
-@dataclass(frozen=True)
-class HodgkinHuxleyParams(_Params):
-    """Hodgkin-Huxley membrane: capacitance, three conductances, reversal potentials, rates.
-
-    ``v_offset`` shifts the 1952 rate functions (whose V = 0 was rest) onto the modern scale;
-    rates are multiplied by ``q10 ** ((T - temperature_ref) / 10)`` at temperature T.
-    """
-
-    c_m: float = _p("uF/cm^2", "positive", "membrane capacitance")
-    g_na: float = _p("mS/cm^2", "nonnegative", "maximal sodium conductance")
-    g_k: float = _p("mS/cm^2", "nonnegative", "maximal potassium conductance")
-    g_l: float = _p("mS/cm^2", "nonnegative", "leak conductance")
-    e_na: float = _p("mV", "any", "sodium reversal potential")
-    e_k: float = _p("mV", "any", "potassium reversal potential")
-    e_l: float = _p("mV", "any", "leak reversal potential")
-    v_offset: float = _p("mV", "any", "shift of the 1952 rate functions")
-    temperature_ref: float = _p("degC", "any", "temperature at which the rates hold")
-    q10: float = _p("1", "positive", "rate factor per 10 C")
-    name: str = _meta()
-    description: str = _meta()
-    citation: str = _meta()
-
-
-class _PointParams(_Params):
-    """Point-neuron parameters: any of them may be a 1-D array, one value per neuron."""
+class NeuronParams(_Params):
+    """Parameters of a neuron model: any of them may be a 1-D array, one value per neuron."""
 
     allows_arrays = True
 
@@ -147,74 +118,61 @@ class _PointParams(_Params):
         sizes = {np.size(getattr(self, f.name)) for f in self.parameter_fields()
                  if isinstance(getattr(self, f.name), np.ndarray)}
         if len(sizes) > 1:
-            raise ValueError(f"The array-valued parameters of {type(self).__name__} must have "
-                             f"one length (one value per neuron). Got lengths {sorted(sizes)} "
-                             "instead.")
+            raise ParameterError(f"The array-valued parameters of {type(self).__name__} must "
+                                 f"have one length (one value per neuron). Got lengths "
+                                 f"{sorted(sizes)} instead.")
         return sizes.pop() if sizes else 1
 
+    def per_neuron(self, n: int, func: str) -> dict[str, np.ndarray]:
+        """Every parameter as a contiguous float64 array of length ``n``."""
+        out = {}
+        for f in self.parameter_fields():
+            value = np.asarray(getattr(self, f.name), dtype=np.float64)
+            if value.ndim == 1 and value.size != n:
+                raise param_error(func, "params", f"array parameters with one value per neuron "
+                                  f"({n})", value)
+            out[f.name] = np.ascontiguousarray(np.broadcast_to(value, (n,)))
+        return out
 
-@dataclass(frozen=True, eq=False)
-class LIFParams(_PointParams):
-    """Leaky integrate-and-fire: tau_m dV/dt = -(V - v_rest) + r_m I; spike at v_th, then V is
-    held at v_reset for t_ref."""
-
-    v_rest: float = _p("mV", "any", "resting (leak reversal) potential")
-    v_th: float = _p("mV", "any", "spike threshold")
-    v_reset: float = _p("mV", "any", "reset potential")
-    tau_m: float = _p("ms", "positive", "membrane time constant")
-    r_m: float = _p("MOhm", "positive", "membrane resistance")
-    t_ref: float = _p("ms", "nonnegative", "absolute refractory period")
-    name: str = _meta()
-    description: str = _meta()
-    citation: str = _meta()
-
-    def __post_init__(self):
-        super().__post_init__()
-        if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_th)):
-            raise ValueError(f"The 'v_reset' key of {self.name or 'LIFParams'} must be below "
-                             f"v_th. Got v_reset = {self.v_reset!r}, v_th = {self.v_th!r} "
-                             "instead.")
+    def neuron(self, i: int):
+        """The parameters of neuron ``i`` (scalars)."""
+        return dataclasses.replace(self, **{
+            f.name: float(getattr(self, f.name)[i]) for f in self.parameter_fields()
+            if isinstance(getattr(self, f.name), np.ndarray)})
 
 
-@dataclass(frozen=True, eq=False)
-class IzhikevichParams(_PointParams):
-    """Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); at
-    v >= v_peak: v <- c, u <- u + d. v in mV, t in ms, I in the model's units (mV/ms)."""
-
-    a: float = _p("1/ms", "positive", "recovery rate")
-    b: float = _p("1/ms", "any", "recovery sensitivity to v")
-    c: float = _p("mV", "any", "reset of v")
-    d: float = _p("mV/ms", "any", "jump of u at a spike")
-    v_peak: float = _p("mV", "any", "spike cut-off")
-    name: str = _meta()
-    description: str = _meta()
-    citation: str = _meta()
-
-
-@dataclass(frozen=True, eq=False)
-class AdExParams(_PointParams):
-    """Adaptive exponential integrate-and-fire (Brette & Gerstner 2005):
-    C dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I,
-    tau_w dw/dt = a (V - E_L) - w; at V >= v_peak: V <- v_reset, w <- w + b."""
-
-    c_m: float = _p("pF", "positive", "membrane capacitance")
-    g_l: float = _p("nS", "positive", "leak conductance")
-    e_l: float = _p("mV", "any", "leak reversal potential")
-    v_t: float = _p("mV", "any", "threshold slope factor's midpoint (rheobase threshold)")
-    delta_t: float = _p("mV", "positive", "slope factor (sharpness of spike initiation)")
-    tau_w: float = _p("ms", "positive", "adaptation time constant")
-    a: float = _p("nS", "any", "subthreshold adaptation")
-    b: float = _p("nA", "any", "spike-triggered adaptation")
-    v_reset: float = _p("mV", "any", "reset potential")
-    v_peak: float = _p("mV", "any", "spike cut-off")
-    name: str = _meta()
-    description: str = _meta()
-    citation: str = _meta()
+def validate_params(params, source: str) -> None:
+    """Check every parameter field: a finite real number (or, where ``allows_arrays``, a 1-D
+    array with one value per neuron) that meets its physical constraint."""
+    arrays_ok = params.allows_arrays
+    for f in params.parameter_fields():
+        value = getattr(params, f.name)
+        if "choices" in f.metadata:
+            if value not in f.metadata["choices"]:
+                options = " or ".join(repr(c) for c in f.metadata["choices"])
+                raise key_error(source, f.name, options, value)
+            continue
+        ok, text = _CHECKS[f.metadata["check"]]
+        expected = f"a finite number{(' ' + text) if text else ''} in {f.metadata['unit']}"
+        if arrays_ok:
+            expected += " (or a 1-D array of them, one per neuron)"
+        if arrays_ok and isinstance(value, np.ndarray):
+            if value.ndim != 1 or value.size == 0 or value.dtype.kind not in "iuf":
+                raise key_error(source, f.name, expected, value, TypeError)
+            if not np.all(np.isfinite(value)) or not np.all(ok(value)):
+                bad = value[~(np.isfinite(value) & ok(value))][0]
+                raise key_error(source, f.name, expected, float(bad))
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise key_error(source, f.name, expected, value, TypeError)
+        if not math.isfinite(value) or not ok(value):
+            raise key_error(source, f.name, expected, value)
 
 
 @dataclass(frozen=True)
-class ReflexArcParams(_Params):
-    """The withdrawal reflex arc: receptor coding, conduction, synapses, muscle, brain path.
+class ReflexArcParams(_Params, kind="reflex_arc"):
+    """The withdrawal reflex arc: receptor coding, conduction, synapses, muscle, and the
+    measured human latencies it is compared with (not parts of the model).
 
     Every value and its source is in ``models/reflex_arc_withdrawal.toml``."""
 
@@ -235,15 +193,15 @@ class ReflexArcParams(_Params):
     nmj_delay: float = _p("ms", "positive", "neuromuscular delay")
     twitch_time: float = _p("ms", "positive", "twitch contraction time")
     unit_force: float = _p("1", "positive", "peak twitch force of one motor unit")
-    cortical_processing: float = _p("ms", "nonnegative", "cortex to conscious perception")
-    voluntary_delay: float = _p("ms", "nonnegative", "perception to voluntary command")
-    cortex_to_cord: float = _p("m", "positive", "corticospinal path length")
-    v_corticospinal: float = _p("m/s", "positive", "corticospinal conduction velocity")
     n_per_stage: int = _p("1", "positive", "neurons in each stage")
     fan_in: int = _p("1", "positive", "presynaptic neurons per neuron")
     w_exc: float = _p("mV", "positive", "EPSP size")
     w_inh: float = _p("mV", "nonnegative", "IPSP size")
     extensor_drive: float = _p("nA", "any", "tonic drive of extensor motor neurons")
+    nwr_emg_latency: float = _p("ms", "positive", "measured withdrawal-reflex EMG onset")
+    nwr_emg_latency_sd: float = _p("ms", "nonnegative", "its standard deviation")
+    reaction_time_low: float = _p("ms", "positive", "measured reaction time to heat pain, low")
+    reaction_time_high: float = _p("ms", "positive", "measured reaction time, high")
     name: str = _meta()
     description: str = _meta()
     citation: str = _meta()
@@ -253,22 +211,27 @@ class ReflexArcParams(_Params):
         for key in ("n_per_stage", "fan_in"):
             value = getattr(self, key)
             if value != int(value):
-                raise ValueError(f"The '{key}' key of {self.name or 'ReflexArcParams'} must be "
-                                 f"a whole number. Got {value!r} instead.")
+                raise key_error(self.name or "ReflexArcParams", key, "a whole number", value)
         if self.fan_in > self.n_per_stage:
-            raise ValueError(f"The 'fan_in' key of {self.name or 'ReflexArcParams'} must be at "
-                             f"most n_per_stage = {self.n_per_stage}. Got {self.fan_in!r} "
-                             "instead.")
+            raise key_error(self.name or "ReflexArcParams", "fan_in",
+                            f"at most n_per_stage = {self.n_per_stage}", self.fan_in)
 
 
 @dataclass(frozen=True)
-class PairSTDPParams(_Params):
-    """Pair-based STDP with exponential traces (Song, Miller & Abbott 2000; van Rossum et al.
-    2000). With dt = t_post - t_pre, one pair changes the weight by
-    a_plus * exp(-dt / tau_plus) (dt > 0) or a_minus * exp(dt / tau_minus) (dt < 0), times
-    w_max (additive, hard bounds at 0 and w_max) or times (w_max - w) and w (multiplicative,
-    soft bounds). ``pairing`` is "all_to_all" (traces add up) or "nearest" (traces reset).
-    ``a_minus`` is the signed change: negative."""
+class PairSTDPParams(_Params, kind="stdp_pair"):
+    """Pair-based STDP with exponential traces. With dt = t_post - t_pre, one pair changes the
+    weight by a_plus * exp(-dt / tau_plus) (dt > 0) or a_minus * exp(dt / tau_minus) (dt < 0),
+    times a weight dependence:
+
+    - ``"additive"`` (Song, Miller & Abbott 2000): times w_max, with hard bounds at 0 and w_max;
+    - ``"multiplicative"``: potentiation times (w_max - w), depression times w (soft bounds),
+      the form of Rubin, Lee & Sompolinsky (2001) and of Guetig et al. (2003) with mu = 1.
+
+    ``pairing`` is ``"all_to_all"`` (every earlier spike of the other neuron counts: the traces
+    add up) or ``"nearest"``, the symmetric nearest-spike scheme of Morrison, Diesmann &
+    Gerstner (2008): each spike pairs only with the most recent spike of the other neuron (the
+    traces are reset to 1 at a spike instead of incremented). ``a_minus`` is the signed change:
+    negative."""
 
     tau_plus: float = _p("ms", "positive", "potentiation time constant")
     tau_minus: float = _p("ms", "positive", "depression time constant")
@@ -284,7 +247,7 @@ class PairSTDPParams(_Params):
 
 
 @dataclass(frozen=True)
-class TripletSTDPParams(_Params):
+class TripletSTDPParams(_Params, kind="stdp_triplet"):
     """Triplet STDP (Pfister & Gerstner 2006), all-to-all, additive with hard bounds.
 
     Traces r1 (tau_plus), r2 (tau_x) of pre spikes and o1 (tau_minus), o2 (tau_y) of post
@@ -306,26 +269,50 @@ class TripletSTDPParams(_Params):
     citation: str = _meta()
 
 
-MODEL_KINDS: dict[str, type] = {
-    "hodgkin_huxley": HodgkinHuxleyParams,
-    "lif": LIFParams,
-    "izhikevich": IzhikevichParams,
-    "adex": AdExParams,
-    "reflex_arc": ReflexArcParams,
-    "stdp_pair": PairSTDPParams,
-    "stdp_triplet": TripletSTDPParams,
-}
+
+
+@dataclass(frozen=True)
+class SongAbbottParams(_Params, kind="song_abbott_2000"):
+    """The neuron and inputs of Song, Miller & Abbott's (2000) competition experiment: a
+    conductance-based integrate-and-fire neuron, tau_m dV/dt = (E_L - V) + g (E_e - V), g
+    decaying with tau_e and jumping by w g_max at each input spike (g in units of the leak
+    conductance). Values in ``models/song_abbott_2000.toml``."""
+
+    tau_m: float = _p("ms", "positive", "membrane time constant")
+    e_l: float = _p("mV", "any", "leak reversal (resting) potential")
+    v_th: float = _p("mV", "any", "spike threshold")
+    v_reset: float = _p("mV", "any", "reset potential")
+    e_e: float = _p("mV", "any", "excitatory reversal potential")
+    tau_e: float = _p("ms", "positive", "excitatory conductance decay time")
+    g_max: float = _p("1", "positive", "peak conductance of a synapse at w = w_max (x leak)")
+    input_rate: float = _p("Hz", "positive", "rate of each Poisson input")
+    n_inputs: int = _p("1", "positive", "number of excitatory inputs")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+def _data_dir(installed: str, checkout: str, pattern: str, what: str) -> Path:
+    """A data folder shipped with neurosim: ``neurosim/<installed>`` in a wheel, ``<checkout>``
+    at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / installed, here.parents[1] / checkout):
+        if candidate.is_dir() and any(candidate.glob(pattern)):
+            return candidate
+    raise FileNotFoundError(
+        f"neurosim's {what} was not found: looked in {here / installed} (installed wheel) and "
+        f"{here.parents[1] / checkout} (source checkout). Reinstall neurosim.")
 
 
 def catalog_dir() -> Path:
     """The folder holding the catalog's TOML files (wheel install or source checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_catalog", here.parents[1] / "models"):
-        if candidate.is_dir() and any(candidate.glob("*.toml")):
-            return candidate
-    raise FileNotFoundError(
-        f"neurosim's model catalog was not found: looked in {here / '_catalog'} (installed "
-        f"wheel) and {here.parents[1] / 'models'} (source checkout). Reinstall neurosim.")
+    return _data_dir("_catalog", "models", "*.toml", "model catalog")
+
+
+def artefacts_dir() -> Path:
+    """The folder of generated artefacts (trained weights and their reports), kept apart from
+    the hand-written catalog."""
+    return _data_dir("_artefacts", "artefacts", "*/*", "artefact folder")
 
 
 def list_models() -> list[str]:
@@ -333,20 +320,28 @@ def list_models() -> list[str]:
     return sorted(p.stem for p in catalog_dir().glob("*.toml"))
 
 
-def _resolve(name_or_path) -> Path:
+def _resolve(name_or_path, func: str = "load_model") -> Path:
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise param_error(func, "name_or_path", "a catalog name (a str) or a path",
+                          name_or_path, TypeError)
     text = os.fspath(name_or_path)
     if text.endswith(".toml") or os.sep in text or "/" in text:
         path = Path(text)
         if not path.is_file():
-            raise FileNotFoundError(f"The 'name_or_path' parameter of load_model names the file "
+            raise FileNotFoundError(f"The 'name_or_path' parameter of {func} names the file "
                                     f"{path}, which does not exist.")
         return path
     path = catalog_dir() / f"{text}.toml"
     if not path.is_file():
-        raise ValueError(f"The 'name_or_path' parameter of load_model must be one of "
-                         f"{', '.join(list_models())} or a path to a .toml file. Got {text!r} "
-                         "instead.")
+        raise param_error(func, "name_or_path", f"one of {', '.join(list_models())} or a path "
+                          "to a .toml file", text)
     return path
+
+
+def _file_error(src: str, text: str) -> ParameterError:
+    err = ParameterError(f"{src} {text}")
+    err.name = src
+    return err
 
 
 def load_model(name_or_path, pattern=None):
@@ -359,63 +354,58 @@ def load_model(name_or_path, pattern=None):
             Izhikevich firing patterns), which one; default the file's ``default_pattern``.
 
     Returns:
-        A frozen parameter dataclass, e.g. :class:`HodgkinHuxleyParams`; values are in the units
-        the file states (``params.units()``).
+        A frozen parameter dataclass, e.g. :class:`~neurosim.HodgkinHuxleyParams`; values are in
+        the units the file states (``params.units()``).
 
     Raises:
-        ValueError / TypeError: naming the file and the key, for unknown, missing, wrongly
-            unit-ed, non-finite or non-physical entries.
+        ParameterError / ParameterTypeError (ValueError / TypeError): naming the file and the
+            key, for unknown, missing, wrongly unit-ed, non-finite or non-physical entries.
     """
-    if not isinstance(name_or_path, (str, os.PathLike)):
-        raise TypeError(f"The 'name_or_path' parameter of load_model must be a str or a path. "
-                        f"Got {name_or_path!r} instead.")
+    from . import registry  # noqa: F401 - defines the neuron models' parameter classes
+
     path = _resolve(name_or_path)
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path} is not valid TOML: {exc}") from None
+        raise _file_error(str(path), f"is not valid TOML: {exc}") from None
     src = str(path)
     for key in ("name", "model", "parameters"):
         if key not in data:
-            raise ValueError(f"{src} is missing the top-level key '{key}'.")
+            raise _file_error(src, f"is missing the top-level key '{key}'.")
     allowed = {"name", "model", "description", "citation", "parameters", "patterns",
                "default_pattern"}
     extra = set(data) - allowed
     if extra:
-        raise ValueError(f"{src} has unknown top-level key(s) {sorted(extra)}; expected "
-                         f"{', '.join(sorted(allowed))}.")
+        raise _file_error(src, f"has unknown top-level key(s) {sorted(extra)}; expected "
+                          f"{', '.join(sorted(allowed))}.")
     table = dict(data["parameters"])
     patterns = data.get("patterns", {})
     if pattern is not None or patterns:
         chosen = pattern if pattern is not None else data.get("default_pattern")
         if chosen not in patterns:
             options = ", ".join(sorted(patterns)) or f"none ({src} has no patterns)"
-            raise ValueError(f"The 'pattern' parameter of load_model must be one of {options}. "
-                             f"Got {chosen!r} instead.")
+            raise param_error("load_model", "pattern", f"one of {options}", chosen)
         table.update(patterns[chosen])
     kind = data["model"]
     if kind not in MODEL_KINDS:
-        raise ValueError(f"The 'model' key of {src} must be one of {sorted(MODEL_KINDS)}. "
-                         f"Got {kind!r} instead.")
+        raise key_error(src, "model", f"one of {sorted(MODEL_KINDS)}", kind)
     cls = MODEL_KINDS[kind]
     fields = {f.name: f for f in cls.parameter_fields()}
     unknown = sorted(set(table) - set(fields))
     if unknown:
-        raise ValueError(f"{src} has unknown parameter key(s) {unknown} for a {kind} model; "
-                         f"expected {sorted(fields)}.")
+        raise _file_error(src, f"has unknown parameter key(s) {unknown} for a {kind} model; "
+                          f"expected {sorted(fields)}.")
     missing = sorted(set(fields) - set(table))
     if missing:
-        raise ValueError(f"{src} is missing the parameter key(s) {missing}.")
+        raise _file_error(src, f"is missing the parameter key(s) {missing}.")
     values = {}
     for key, entry in table.items():
         unit = fields[key].metadata["unit"]
         if not isinstance(entry, dict) or "value" not in entry or "unit" not in entry:
-            raise ValueError(f"The '{key}' key of {src} must be a table "
-                             f"{{ value = ..., unit = \"{unit}\" }}. Got {entry!r} instead.")
+            raise key_error(src, key, f"a table {{ value = ..., unit = \"{unit}\" }}", entry)
         if entry["unit"] != unit:
-            raise ValueError(f"The '{key}' key of {src} must be given in {unit}. "
-                             f"Got unit {entry['unit']!r} instead.")
+            raise key_error(src, key, f"given in {unit}", f"unit {entry['unit']!r}")
         values[key] = entry["value"]
     probe = object.__new__(cls)
     for key, value in values.items():
@@ -428,6 +418,6 @@ def load_model(name_or_path, pattern=None):
 
 def list_patterns(name_or_path) -> list[str]:
     """The named parameter sets of a catalog file (e.g. Izhikevich firing patterns)."""
-    path = _resolve(name_or_path)
+    path = _resolve(name_or_path, "list_patterns")
     with path.open("rb") as fh:
         return list(tomllib.load(fh).get("patterns", {}))

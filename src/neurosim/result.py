@@ -1,25 +1,50 @@
-"""The result of a point-neuron or single-compartment run."""
+"""The result of a neuron or population run: one type whatever its size.
+
+A single neuron is a population of one: ``v`` is always (recorded steps, neurons) and
+``spike_times`` always a :class:`SpikeTrains`. ``result.trace("v")`` and ``result.spikes()``
+give one neuron's 1-D arrays (the neuron must be named when there are several).
+Results save to and load from ``.npz`` files with their parameters and provenance.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SimulationResult", "SpikeTrains"]
+from ._validation import as_int, param_error
+
+__all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
+
+FORMAT = "neurosim-result-1"
 
 
 class SpikeTrains(Sequence):
     """Spike times of a population, one array per neuron, stored flat.
 
     ``trains[i]`` is neuron i's spike times (ms, a view); ``trains.times`` and
-    ``trains.indices`` give every spike as (time, neuron) pairs for rasters.
+    ``trains.indices`` give every spike as (time, neuron) pairs for rasters;
+    ``trains.counts`` the spikes per neuron.
     """
 
     def __init__(self, times: np.ndarray, offsets: np.ndarray):
-        self.flat = times
-        self.offsets = offsets
+        self.flat = np.asarray(times, dtype=np.float64)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+
+    @classmethod
+    def from_pairs(cls, ids, times, n: int) -> SpikeTrains:
+        """Group (neuron, time) pairs by neuron, keeping each neuron's spikes in time order."""
+        ids = np.asarray(ids, dtype=np.int64)
+        times = np.asarray(times, dtype=np.float64)
+        order = np.lexsort((times, ids))
+        counts = np.bincount(ids, minlength=n)
+        return cls(times[order], np.concatenate([[0], np.cumsum(counts)]))
 
     def __len__(self) -> int:
         return self.offsets.size - 1
@@ -28,9 +53,9 @@ class SpikeTrains(Sequence):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         n = len(self)
-        if not -n <= i < n:
-            raise IndexError(f"neuron index {i} out of range for {n} neurons")
-        i %= n
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not -n <= i < n:
+            raise IndexError(f"neuron index {i!r} out of range for {n} neurons")
+        i = int(i) % n
         return self.flat[self.offsets[i]:self.offsets[i + 1]]
 
     @property
@@ -41,73 +66,207 @@ class SpikeTrains(Sequence):
     def indices(self) -> np.ndarray:
         return np.repeat(np.arange(len(self)), np.diff(self.offsets))
 
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
     def __repr__(self) -> str:
         return f"SpikeTrains({len(self)} neurons, {self.flat.size} spikes)"
 
 
-@dataclass
+def provenance(call: str | None = None) -> dict:
+    """Where a result came from: neurosim's version, the date (UTC), the call and command."""
+    import datetime
+    import sys
+
+    from . import __version__
+
+    return {"neurosim": __version__,
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "call": call or "", "command": " ".join(sys.argv)}
+
+
+@dataclass(eq=False)
 class SimulationResult:
-    """What a simulation recorded. Arrays are plain numpy in documented units.
+    """What a simulation recorded. Arrays are plain numpy in the units of ``units``.
 
     Attributes:
         t: recorded times (ms), shape (n_rec,).
-        v: membrane potential (mV), shape (n_rec,) for one neuron or (n_rec, n_neurons);
-            ``None`` if not recorded.
-        spike_times: threshold crossings (ms): an array for one neuron; for a population a
-            :class:`SpikeTrains` (``spike_times[i]`` is neuron i's array).
-        spike_counts: spikes per neuron (int, or an int array for a population).
-        firing_rates: spike_counts / duration (Hz).
-        stimulus: the input current at the recorded times (uA/cm^2 for HH, nA for point
-            neurons), same shape as ``v``; ``None`` for a population given one constant each.
-        traces: other recorded variables by name (``m``, ``h``, ``n``, ``i_na``, ``i_k``,
-            ``i_l`` for HH, in uA/cm^2 for currents); also readable as attributes
-            (``result.m``).
-        model, method, dt, duration, params, n_neurons, spike_threshold: how it was run.
+        v: membrane potential (mV), shape (n_rec, n_neurons); ``None`` if not recorded.
+        spike_times: a :class:`SpikeTrains`: ``spike_times[i]`` is neuron i's spike times (ms).
+        stimulus: the input at the recorded times, shape (n_rec, n_neurons), in the model's
+            input unit (``units["stimulus"]``); ``None`` when nothing but spikes was recorded.
+        traces: other recorded variables by name (``m``, ``h``, ``n``, ``i_na``, ... for HH,
+            ``u`` for Izhikevich, ``w`` for AdEx), each (n_rec, n_neurons).
+        units: the unit of ``v``, ``stimulus`` and each trace.
+        model, method, dt, duration, params, spike_threshold: how it was run (spike_threshold is
+            NaN where the neurons' thresholds differ or spikes are defined by a reset).
+        provenance: neurosim version, date, and the call or command that made it.
+
+    ``spike_counts`` (int per neuron), ``firing_rates`` (Hz per neuron) and ``n_neurons`` are
+    computed from ``spike_times``.
     """
 
     t: np.ndarray
     v: np.ndarray | None
-    spike_times: np.ndarray | SpikeTrains | list
-    spike_counts: np.ndarray | int
-    firing_rates: np.ndarray | float
+    spike_times: SpikeTrains
     stimulus: np.ndarray | None
     model: str
     method: str
     dt: float
     duration: float
     params: object
-    n_neurons: int
-    spike_threshold: float
+    spike_threshold: float = float("nan")
     traces: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
 
     @property
-    def is_population(self) -> bool:
-        return isinstance(self.spike_times, (SpikeTrains, list))
+    def n_neurons(self) -> int:
+        return len(self.spike_times)
 
-    def __getattr__(self, name):
-        # only reached when normal lookup fails
-        traces = self.__dict__.get("traces", {})
-        if name in traces:
-            return traces[name]
-        if name in ("m", "h", "n", "i_na", "i_k", "i_l", "w", "u"):
-            raise AttributeError(f"'{name}' was not recorded in this run: pass "
-                                 f"record=(..., '{name}') to the simulate function.")
-        raise AttributeError(f"'SimulationResult' object has no attribute '{name}'")
+    @property
+    def spike_counts(self) -> np.ndarray:
+        return self.spike_times.counts
+
+    @property
+    def firing_rates(self) -> np.ndarray:
+        """Spikes per second over the whole run (Hz), one per neuron."""
+        return self.spike_counts / (self.duration / 1000.0)
+
+    def _index(self, neuron, func: str) -> int:
+        if neuron is None:
+            if self.n_neurons != 1:
+                raise param_error(func, "neuron", f"an int in [0, {self.n_neurons}) to pick one "
+                                  "neuron of this population", neuron)
+            return 0
+        return as_int(neuron, func, "neuron", low=0, high=self.n_neurons - 1)
+
+    def spikes(self, neuron: int | None = None) -> np.ndarray:
+        """One neuron's spike times (ms); ``neuron`` may be left out for a single neuron."""
+        return self.spike_times[self._index(neuron, "spikes")]
+
+    def trace(self, name: str = "v", neuron: int | None = None) -> np.ndarray:
+        """One neuron's recorded ``name`` ("v", "stimulus" or a trace) as a 1-D array."""
+        k = self._index(neuron, "trace")
+        if name == "v":
+            values = self.v
+        elif name == "stimulus":
+            values = self.stimulus
+        else:
+            values = self.traces.get(name)
+        if values is None:
+            recorded = [n for n in ("v", "stimulus") if getattr(self, n) is not None]
+            raise param_error("trace", "name", "a recorded variable: one of "
+                              f"{', '.join(repr(r) for r in [*recorded, *self.traces])} (pass "
+                              f"record=(..., {name!r}) to the simulate function)", name)
+        return values[:, k]
 
     def neuron(self, index: int) -> SimulationResult:
-        """The run of one neuron of a population, as a single-neuron result."""
-        if not self.is_population:
-            return self
+        """Neuron ``index`` of a population, as a population of one."""
+        k = self._index(index, "neuron")
 
         def col(a):
-            return None if a is None else a[:, index]
+            return None if a is None else a[:, k:k + 1]
 
-        return SimulationResult(
-            t=self.t, v=col(self.v), spike_times=self.spike_times[index],
-            spike_counts=int(self.spike_counts[index]),
-            firing_rates=float(self.firing_rates[index]),
-            stimulus=col(self.stimulus) if self.stimulus is not None and self.stimulus.ndim == 2
-            else self.stimulus,
-            model=self.model, method=self.method, dt=self.dt, duration=self.duration,
-            params=self.params, n_neurons=1, spike_threshold=self.spike_threshold,
-            traces={k: col(a) for k, a in self.traces.items()})
+        params = self.params.neuron(k) if hasattr(self.params, "neuron") else self.params
+        return dataclasses.replace(
+            self, v=col(self.v), stimulus=col(self.stimulus), params=params,
+            spike_times=SpikeTrains(self.spike_times[k].copy(),
+                                    np.array([0, self.spike_counts[k]])),
+            traces={name: col(a) for name, a in self.traces.items()})
+
+    def save(self, path) -> Path:
+        """Write the result, its parameters and provenance to an ``.npz`` file (written whole
+        or not at all). Read it back with :func:`neurosim.load_result`."""
+        from . import catalog
+
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise param_error("save", "path", "a file name ending in .npz", str(path))
+        arrays = {"t": self.t, "spike_flat": self.spike_times.flat,
+                  "spike_offsets": self.spike_times.offsets}
+        if self.v is not None:
+            arrays["v"] = self.v
+        if self.stimulus is not None:
+            arrays["stimulus"] = _compact(self.stimulus)
+        for name, values in self.traces.items():
+            arrays[f"trace:{name}"] = values
+        params = None
+        if isinstance(self.params, catalog._Params):
+            values = {}
+            for key, value in self.params.values().items():
+                if isinstance(value, np.ndarray):
+                    arrays[f"param:{key}"] = value
+                else:
+                    values[key] = value
+            params = {"kind": self.params.kind, "values": values,
+                      "name": self.params.name, "description": self.params.description,
+                      "citation": self.params.citation}
+        meta = {"format": FORMAT, "model": self.model, "method": self.method, "dt": self.dt,
+                "duration": self.duration, "spike_threshold": self.spike_threshold,
+                "units": self.units, "traces": list(self.traces), "params": params,
+                "provenance": {**self.provenance, "saved": provenance()["date"]},
+                "stimulus_shape": None if self.stimulus is None else list(self.stimulus.shape)}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
+        return path
+
+
+def _compact(a: np.ndarray) -> np.ndarray:
+    """The smallest array that broadcasts back to ``a`` (a shared input saves one column)."""
+    rows = a[:1] if np.all(a == a[:1]) else a
+    cols = rows[:, :1] if np.all(rows == rows[:, :1]) else rows
+    return np.ascontiguousarray(cols)
+
+
+def write_atomically(path: Path, write) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path`` and rename it into place, so a
+    failure leaves no half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_result(path) -> SimulationResult:
+    """Read a result written by :meth:`SimulationResult.save`: every field, its parameters
+    (as the same parameter class) and its provenance."""
+    from . import (
+        catalog,
+        registry,  # noqa: F401 - defines the neuron models' parameter classes
+    )
+
+    path = Path(path)
+    with np.load(path) as z:
+        if "meta" not in z.files:
+            raise param_error("load_result", "path", "a file written by SimulationResult.save",
+                              str(path))
+        meta = json.loads(z["meta"].tobytes().decode())
+        if meta.get("format") != FORMAT:
+            raise param_error("load_result", "path", f"a {FORMAT} file", meta.get("format"))
+        arrays = {k: z[k] for k in z.files}
+    params = meta["params"]
+    if params is not None:
+        values = dict(params["values"])
+        for key in arrays:
+            if key.startswith("param:"):
+                values[key[6:]] = arrays[key]
+        params = catalog.MODEL_KINDS[params["kind"]](
+            **values, name=params["name"], description=params["description"],
+            citation=params["citation"])
+    stimulus = None
+    if meta["stimulus_shape"] is not None:
+        stimulus = np.broadcast_to(arrays["stimulus"], tuple(meta["stimulus_shape"]))
+    return SimulationResult(
+        t=arrays["t"], v=arrays.get("v"),
+        spike_times=SpikeTrains(arrays["spike_flat"], arrays["spike_offsets"]),
+        stimulus=stimulus, model=meta["model"], method=meta["method"], dt=meta["dt"],
+        duration=meta["duration"], params=params, spike_threshold=meta["spike_threshold"],
+        traces={name: arrays[f"trace:{name}"] for name in meta["traces"]},
+        units=meta["units"], provenance=meta["provenance"])

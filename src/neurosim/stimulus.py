@@ -4,9 +4,10 @@ A stimulus is a function of time that the simulators sample on their time grid, 
 sample for one step (piecewise-constant input, sampled at the start of the step). Stimuli add:
 ``step(10, 5, 40) + ou_noise(0, 2, tau=5, seed=1)``.
 
-Amplitudes are plain numbers in the unit of the model they drive (uA/cm^2 for Hodgkin-Huxley,
-nA for point neurons) or brian2 quantities, which are converted and remember their unit so a
-current (nA) cannot drive a model that wants a current density.
+Amplitudes are plain numbers in the input unit of the model they drive (uA/cm^2 for
+Hodgkin-Huxley, nA for LIF and AdEx, mV/ms for Izhikevich: ``registry.get(model).input_unit``)
+or brian2 quantities, which are converted and remember their unit so a current (nA) cannot drive
+a model that wants a current density.
 Times are in ms.
 """
 
@@ -17,7 +18,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import _is_quantity, as_finite_array, as_float, as_int, param_error, strip_unit
+from ._validation import (
+    ParameterError,
+    ParameterTypeError,
+    _is_quantity,
+    as_finite_array,
+    as_float,
+    as_int,
+    as_seed,
+    brian2_unit,
+    param_error,
+    strip_unit,
+)
 
 __all__ = [
     "Stimulus",
@@ -32,16 +44,28 @@ __all__ = [
 ]
 
 
+def _input_units() -> list[str]:
+    from . import registry
+
+    return list(dict.fromkeys(spec.input_unit for spec in registry.specs()))
+
+
+def _quantity_unit(value, func: str, name: str) -> str:
+    """Which registered model input unit a brian2 quantity has the dimensions of."""
+    import brian2
+
+    for unit in _input_units():
+        if brian2.have_same_dimensions(value, brian2_unit(unit)):
+            return unit
+    raise param_error(func, name, "a number or a brian2 quantity in one of the models' input "
+                      f"units ({', '.join(_input_units())})", value, TypeError)
+
+
 def _amplitude(value, func: str, name: str) -> tuple[float, str | None]:
-    """A plain amplitude, or a quantity converted to uA/cm^2 or nA (with that unit noted)."""
+    """A plain amplitude, or a quantity converted to a model's input unit (noted)."""
     if _is_quantity(value):
-        for unit in ("uA/cm^2", "nA"):
-            try:
-                return as_float(value, func, name, unit), unit
-            except TypeError:
-                continue
-        raise param_error(func, name, "a number or a brian2 current (nA) or current density "
-                          "(uA/cm^2)", value, TypeError)
+        unit = _quantity_unit(value, func, name)
+        return as_float(value, func, name, unit), unit
     return as_float(value, func, name), None
 
 
@@ -87,7 +111,8 @@ class Stimulus:
         if not isinstance(other, Stimulus):
             return NotImplemented
         if self.unit and other.unit and self.unit != other.unit:
-            raise ValueError(f"Cannot add a stimulus in {self.unit} to one in {other.unit}.")
+            raise ParameterError(f"Cannot add a stimulus in {self.unit} to one in "
+                                 f"{other.unit}.")
         return _Sum((self, other), unit=self.unit or other.unit)
 
     __radd__ = __add__
@@ -189,9 +214,9 @@ class ArrayStimulus(Stimulus):
         idx = np.floor(t / self.dt + 1e-9).astype(np.int64)
         if idx.size and idx[-1] >= self.samples.size:
             covered = self.samples.size * self.dt
-            raise ValueError(f"The stimulus from from_array covers 0 to {covered:g} ms but the "
-                             f"simulation asks for t = {t[-1]:g} ms; pass a longer array or a "
-                             "shorter duration.")
+            raise ParameterError(f"The stimulus from from_array covers 0 to {covered:g} ms but "
+                                 f"the simulation asks for t = {t[-1]:g} ms; pass a longer "
+                                 "array or a shorter duration.")
         return self.samples[idx]
 
 
@@ -211,13 +236,15 @@ class PoissonInput(Stimulus):
 
     def _values(self, t):
         if self.n_neurons != 1:
-            raise ValueError("A poisson stimulus with n_neurons > 1 has one column per neuron; "
-                             "use sample_matrix(dt, nsteps) or pass it to a simulate function.")
+            raise ParameterError("A poisson stimulus with n_neurons > 1 has one column per "
+                                 "neuron; use sample_matrix(dt, nsteps) or pass it to a "
+                                 "simulate function.")
         return self.sample_matrix(_grid_dt(t), t.size)[:, 0]
 
     def __add__(self, other):
-        raise TypeError("poisson() input cannot be added to another stimulus; build the sum "
-                        "with sample_matrix(dt, nsteps) and pass the array instead.")
+        raise ParameterTypeError("poisson() input cannot be added to another stimulus; build "
+                                 "the sum with sample_matrix(dt, nsteps) and pass the array "
+                                 "instead.")
 
     __radd__ = __add__
 
@@ -239,10 +266,11 @@ def heat(temperature_c, onset, duration, *, baseline=32.0) -> Stimulus:
     """Skin temperature (degrees C): ``temperature_c`` from ``onset`` for ``duration`` ms,
     ``baseline`` (resting skin, 32 C) otherwise. Drives the reflex arc's heat receptors."""
     func = "heat"
-    temp = as_float(temperature_c, func, "temperature_c", low=-20.0, high=100.0)
+    temp = as_float(temperature_c, func, "temperature_c", low=-20.0, high=100.0,
+                    low_open=False)
     t0 = _time(onset, func, "onset")
     dur = _time(duration, func, "duration", allow_zero=False)
-    base = as_float(baseline, func, "baseline", low=-20.0, high=100.0)
+    base = as_float(baseline, func, "baseline", low=-20.0, high=100.0, low_open=False)
     return Heat(temp, t0, dur, base)
 
 
@@ -298,9 +326,7 @@ def ou_noise(mean, sigma, tau, seed) -> Stimulus:
     if s < 0:
         raise param_error("ou_noise", "sigma", "a float >= 0", sigma)
     tau_ = _time(tau, "ou_noise", "tau", allow_zero=False)
-    if seed is None or isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise param_error("ou_noise", "seed", "an int (noise is always seeded)", seed, TypeError)
-    return OUNoise(m, s, tau_, int(seed), unit)
+    return OUNoise(m, s, tau_, as_seed(seed, "ou_noise"), unit)
 
 
 def poisson(rate_hz, weight, n_inputs, seed, *, n_neurons=1) -> Stimulus:
@@ -321,10 +347,9 @@ def poisson(rate_hz, weight, n_inputs, seed, *, n_neurons=1) -> Stimulus:
     rate = as_float(rate_hz, func, "rate_hz", "Hz", low=0.0, low_open=False)
     w = as_float(weight, func, "weight")
     n = as_int(n_inputs, func, "n_inputs", low=1)
-    if seed is None or isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise param_error(func, "seed", "an int (input is always seeded)", seed, TypeError)
+    seed = as_seed(seed, func)
     nn = as_int(n_neurons, func, "n_neurons", low=1)
-    return PoissonInput(rate, w, n, int(seed), nn)
+    return PoissonInput(rate, w, n, seed, nn)
 
 
 def from_array(values, dt) -> Stimulus:
@@ -332,13 +357,8 @@ def from_array(values, dt) -> Stimulus:
     dt_ = _time(dt, "from_array", "dt", allow_zero=False)
     unit = None
     if _is_quantity(values):
-        for u in ("uA/cm^2", "nA"):
-            try:
-                values = strip_unit(values, u, "from_array", "values")
-                unit = u
-                break
-            except TypeError:
-                continue
+        unit = _quantity_unit(values, "from_array", "values")
+        values = strip_unit(values, unit, "from_array", "values")
     arr = as_finite_array(values, "from_array", "values")
     if arr.ndim != 1 or arr.size == 0:
         raise param_error("from_array", "values", "a non-empty 1-D array", arr)

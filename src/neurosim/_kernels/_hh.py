@@ -1,10 +1,11 @@
 """Hodgkin-Huxley kernels: exponential Euler and classic RK4 over a population.
 
-Units: ms, mV, uA/cm^2, mS/cm^2, uF/cm^2. The parameter vector ``p`` holds, in order,
-``c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi`` (``phi`` is the Q10 temperature factor
-that multiplies every rate). Neurons are independent, so the population is cut into chunks of
-``CHUNK`` neurons; each chunk runs the whole time loop with its state in L1-sized buffers, and
-the caller runs disjoint ranges of chunks on several threads (the drivers release the GIL).
+Units: ms, mV, uA/cm^2, mS/cm^2, uF/cm^2. The parameter matrix ``p`` has one row per
+parameter, in order ``c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi`` (``phi`` is the Q10
+temperature factor that multiplies every rate), and one column per neuron. Neurons are
+independent, so the population is cut into chunks of ``CHUNK`` neurons; each chunk copies its
+columns of ``p`` and its state into L1-sized buffers and runs the whole time loop there, and the
+caller runs disjoint ranges of chunks on several threads (the drivers release the GIL).
 
 Rate functions (u = V - v_offset, the 1952 convention with depolarisation positive):
 
@@ -47,13 +48,14 @@ def _inv_exprel(z, ez, scale):
 
 @jit
 def rates(v, n, v_off, phi, out, xbuf, scratch):
-    """Write the six rates (1/ms) for v[:n] into out[0:6n] as am, bm, ah, bh, an, bn blocks.
+    """Write the six rates (1/ms) for v[:n] into out[0:6n] as am, bm, ah, bh, an, bn blocks;
+    ``v_off`` and ``phi`` hold one value per neuron.
 
     Five exponentials, not six: alpha_h = 0.07 exp(-u/20) is computed as 0.07 (exp(-u/80))^4
     from beta_n's exponential (relative error about 1e-15 instead of 2e-16).
     """
     for j in range(n):
-        u = v[j] - v_off
+        u = v[j] - v_off[j]
         xbuf[j] = (25.0 - u) * 0.1
         xbuf[n + j] = -u / 18.0
         xbuf[2 * n + j] = -u / 80.0
@@ -61,22 +63,24 @@ def rates(v, n, v_off, phi, out, xbuf, scratch):
         xbuf[4 * n + j] = (10.0 - u) * 0.1
     vexp(xbuf, out, 5 * n, scratch)
     for j in range(n):
+        ph = phi[j]
         e80 = out[2 * n + j]
         e40 = e80 * e80
-        out[j] = _inv_exprel(xbuf[j], out[j], phi)
-        out[n + j] = phi * 4.0 * out[n + j]
-        out[2 * n + j] = phi * 0.07 * (e40 * e40)
-        out[3 * n + j] = phi / (out[3 * n + j] + 1.0)
-        out[4 * n + j] = _inv_exprel(xbuf[4 * n + j], out[4 * n + j], phi * 0.1)
-        out[5 * n + j] = phi * 0.125 * e80
+        out[j] = _inv_exprel(xbuf[j], out[j], ph)
+        out[n + j] = ph * 4.0 * out[n + j]
+        out[2 * n + j] = ph * 0.07 * (e40 * e40)
+        out[3 * n + j] = ph / (out[3 * n + j] + 1.0)
+        out[4 * n + j] = _inv_exprel(xbuf[4 * n + j], out[4 * n + j], ph * 0.1)
+        out[5 * n + j] = ph * 0.125 * e80
 
 
 @jit
-def dvdt(v, m, h, n, i_ext, p):
-    """dV/dt (mV/ms) for one neuron: (I_ext - I_Na - I_K - I_L) / C_m."""
-    i_ion = (p[G_NA] * m * m * m * h * (v - p[E_NA]) + p[G_K] * n * n * n * n * (v - p[E_K])
-             + p[G_L] * (v - p[E_L]))
-    return (i_ext - i_ion) / p[C_M]
+def dvdt(v, m, h, n, i_ext, p, j):
+    """dV/dt (mV/ms) of neuron ``j`` of a chunk: (I_ext - I_Na - I_K - I_L) / C_m, with its
+    parameters in column j of ``p``."""
+    i_ion = (p[G_NA, j] * m * m * m * h * (v - p[E_NA, j])
+             + p[G_K, j] * n * n * n * n * (v - p[E_K, j]) + p[G_L, j] * (v - p[E_L, j]))
+    return (i_ext - i_ion) / p[C_M, j]
 
 
 @jit
@@ -122,6 +126,21 @@ def _record(row, lo, L, v, m, h, n, rec, slots):
 
 
 @jit_inline
+def _chunk_params(p, lo, L):
+    """The chunk's columns of the parameter matrix, contiguous (p has one column per neuron,
+    or a single column shared by all)."""
+    pc = np.empty((N_PARAMS, L))
+    for k in range(N_PARAMS):
+        if p.shape[1] > 1:
+            for j in range(L):
+                pc[k, j] = p[k, lo + j]
+        else:
+            for j in range(L):
+                pc[k, j] = p[k, 0]
+    return pc
+
+
+@jit_inline
 def _load_current(i_ext, g, lo, L, cur):
     row = g if i_ext.shape[0] > 1 else 0
     if i_ext.shape[1] > 1:
@@ -147,7 +166,7 @@ def _finish_step(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk
         return True
     for j in range(L):
         if vs[j] < threshold <= v[j]:
-            f1 = dvdt(v[j], m[j], h[j], n[j], cur[j], p)
+            f1 = dvdt(v[j], m[j], h[j], n[j], cur[j], p, j)
             frac = _crossing_time(vs[j], v[j], f0[j], f1, dt, threshold)
             k = spk_n[lo + j]
             spk_t[lo + j, k] = (g + frac) * dt
@@ -166,15 +185,16 @@ def _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, eb, vinf, min
         sm = rt[j] + rt[L + j]
         sh = rt[2 * L + j] + rt[3 * L + j]
         sn = rt[4 * L + j] + rt[5 * L + j]
-        gna = p[G_NA] * m[j] * m[j] * m[j] * h[j]
-        gk = p[G_K] * n[j] * n[j] * n[j] * n[j]
-        gt = gna + gk + p[G_L]
-        drive = gna * p[E_NA] + gk * p[E_K] + p[G_L] * p[E_L] + cur[j]
-        f0[j] = (drive - gt * v[j]) / p[C_M]
+        gna = p[G_NA, j] * m[j] * m[j] * m[j] * h[j]
+        gk = p[G_K, j] * n[j] * n[j] * n[j] * n[j]
+        gt = gna + gk + p[G_L, j]
+        drive = gna * p[E_NA, j] + gk * p[E_K, j] + p[G_L, j] * p[E_L, j] + cur[j]
+        inv_c = 1.0 / p[C_M, j]
+        f0[j] = (drive - gt * v[j]) * inv_c
         xb[j] = -dt * sm
         xb[L + j] = -dt * sh
         xb[2 * L + j] = -dt * sn
-        xb[3 * L + j] = -dt * gt / p[C_M]
+        xb[3 * L + j] = -dt * gt * inv_c
         # one division for the four steady states (a / (a + b) and drive / g)
         p_mh = sm * sh
         p_ng = sn * gt
@@ -211,7 +231,7 @@ def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km,
         frac = 0.5 if stage < 2 else 1.0
         rates(vs, L, p[V_OFF], p[PHI], rt, xb, sc)
         for j in range(L):
-            dv = dvdt(vs[j], ms[j], hs[j], ns[j], cur[j], p)
+            dv = dvdt(vs[j], ms[j], hs[j], ns[j], cur[j], p, j)
             dm = rt[j] * (1.0 - ms[j]) - rt[L + j] * ms[j]
             dh = rt[2 * L + j] * (1.0 - hs[j]) - rt[3 * L + j] * hs[j]
             dn = rt[4 * L + j] * (1.0 - ns[j]) - rt[5 * L + j] * ns[j]
@@ -240,7 +260,7 @@ def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km,
 # ``step0``, updating (v, m, h, n) in place. ``i_ext`` has shape (S, Ni), S in {1, total
 # steps}, Ni in {1, N}. ``rec`` has shape (n_recorded, rows, N); ``slots[q]`` is the index in
 # it of state variable q of (v, m, h, n), -1 if not recorded; row r is global step
-# r * rec_every. Spike times (ms) go to
+# r * rec_every. ``p`` is the (N_PARAMS, N or 1) parameter matrix. Spike times (ms) go to
 # spk_t[j, :spk_n[j]] (counts reset here). err_step[c] is the global step at which chunk c
 # blew up (-1 if it did not); that chunk stops there. They release the GIL, so the caller
 # runs disjoint chunk ranges on several threads.
@@ -255,6 +275,7 @@ def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, 
         L = min(N, lo + CHUNK) - lo
         v, m, h, n = (v_all[lo:lo + L].copy(), m_all[lo:lo + L].copy(),
                       h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
+        pc = _chunk_params(p, lo, L)
         cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
         rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
         eb, b1, b2, b3, b4 = np.empty(4 * L), np.empty(L), np.empty(L), np.empty(L), np.empty(L)
@@ -264,8 +285,8 @@ def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, 
         for s in range(nsteps):
             if s == 0 or i_ext.shape[0] > 1:
                 _load_current(i_ext, step0 + s, lo, L, cur)
-            _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, eb, b1, b2, b3, b4)
-            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold,
+            _exp_euler_step(v, m, h, n, cur, dt, pc, L, vs, f0, rt, xb, sc, eb, b1, b2, b3, b4)
+            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold,
                             spk_t, spk_n, rec_every, rec, slots):
                 err_step[c] = step0 + s + 1
                 break
@@ -285,6 +306,7 @@ def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec
         L = min(N, lo + CHUNK) - lo
         v, m, h, n = (v_all[lo:lo + L].copy(), m_all[lo:lo + L].copy(),
                       h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
+        pc = _chunk_params(p, lo, L)
         cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
         rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
         ms, hs, ns = np.empty(L), np.empty(L), np.empty(L)
@@ -295,8 +317,8 @@ def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec
         for s in range(nsteps):
             if s == 0 or i_ext.shape[0] > 1:
                 _load_current(i_ext, step0 + s, lo, L, cur)
-            _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn)
-            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold,
+            _rk4_step(v, m, h, n, cur, dt, pc, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn)
+            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold,
                             spk_t, spk_n, rec_every, rec, slots):
                 err_step[c] = step0 + s + 1
                 break

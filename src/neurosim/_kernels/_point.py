@@ -1,4 +1,5 @@
-"""Point-neuron kernels: leaky integrate-and-fire (exact), Izhikevich (Euler), AdEx (RK4).
+"""Point-neuron kernels: leaky integrate-and-fire (exact), Izhikevich (the paper's scheme),
+AdEx (RK4).
 
 Units: ms, mV, nA for input, MOhm, pF, nS, pA inside AdEx. Every parameter arrives as an array
 with one value per neuron (the wrapper broadcasts), so heterogeneous populations cost nothing
@@ -19,6 +20,7 @@ from ._jit import jit, jit_inline, jit_nogil
 LIF_CHUNK = 1024
 POINT_CHUNK = 64
 V_BOUND = 1.0e4  # |V| beyond this (mV) means an integration blew up
+ADEX_MAX_EVENTS = 4  # spikes one AdEx neuron may fire within one step
 
 
 @jit_inline
@@ -130,19 +132,21 @@ def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v
 
 
 @jit
-def _izh_rhs(v, u, cur, a, b):
-    return 0.04 * v * v + 5.0 * v + 140.0 - u + cur, a * (b * v - u)
+def _izh_dv(v, u, cur):
+    return 0.04 * (v * v) + 5.0 * v + 140.0 - u + cur  # the paper's 0.04 v^2, rounded alike
 
 
 @jit_nogil
 def run_izhikevich(c0, c1, v_all, u_all, i_ext, step_end, chunk_step, dt, a, b, c_reset,
                    d, v_peak, rec_every, rec_v, rec_u, spk_idx, spk_t, spk_n, err_step):
-    """Izhikevich (2003) by forward Euler (as in the paper, here at the caller's dt): v and u
-    both advance from the state at the start of the step; v >= v_peak is a spike, timed by
-    linear interpolation within the step, then v <- c and u <- u + d. The neurons of a chunk
-    advance in lockstep, so a chunk can stop at any step when its spike buffer is full."""
+    """Izhikevich (2003) by the paper's own scheme: each step advances v in two half steps of
+    dt / 2 (both with the u and I of the start of the step), then u by dt with the new v.
+    v >= v_peak after the step is a spike, timed by linear interpolation within the step; then
+    v <- c and u <- u + d. The neurons of a chunk advance in lockstep, so a chunk can stop at any
+    step when its spike buffer is full."""
     N = v_all.shape[0]
     cap = spk_t.shape[1]
+    half = 0.5 * dt
     for c in range(c0, c1):
         lo = c * POINT_CHUNK
         L = min(N, lo + POINT_CHUNK) - lo
@@ -156,9 +160,9 @@ def run_izhikevich(c0, c1, v_all, u_all, i_ext, step_end, chunk_step, dt, a, b, 
                 cur = i_ext[row, g] if i_ext.shape[1] > 1 else i_ext[row, 0]
                 v = v_all[g]
                 u = u_all[g]
-                dv, du = _izh_rhs(v, u, cur, a[g], b[g])
-                vn = v + dt * dv
-                u = u + dt * du
+                vh = v + half * _izh_dv(v, u, cur)
+                vn = vh + half * _izh_dv(vh, u, cur)
+                u = u + dt * a[g] * (b[g] * vn - u)
                 if vn >= v_peak[g]:
                     spk_idx[c, k] = g
                     spk_t[c, k] = (s + (v_peak[g] - v) / (vn - v)) * dt
@@ -167,7 +171,7 @@ def run_izhikevich(c0, c1, v_all, u_all, i_ext, step_end, chunk_step, dt, a, b, 
                     u = u + d[g]
                 v_all[g] = vn
                 u_all[g] = u
-                if not (abs(vn) < V_BOUND):
+                if not (abs(vn) < V_BOUND) or not (abs(u) < V_BOUND):
                     bad = True
             s += 1
             if bad:
@@ -227,8 +231,9 @@ def run_adex(c0, c1, v_all, w_all, i_ext, step_end, chunk_step, dt, c_m, g_l, e_
              spk_n, err_step):
     """AdEx by classic RK4 (currents in pA inside: input nA x 1000, w in pA). A step that ends
     at or above v_peak is redone in sub-steps to time the crossing; then V <- v_reset,
-    w <- w + b, and the rest of the step continues from the reset. Lockstep chunks as for
-    Izhikevich."""
+    w <- w + b, and the rest of the step continues from the reset, where a further crossing is
+    a further spike. More than ADEX_MAX_EVENTS spikes within one step means the integration has
+    broken down (reported as a blow-up). Lockstep chunks as for Izhikevich."""
     N = v_all.shape[0]
     cap = spk_t.shape[1]
     for c in range(c0, c1):
@@ -237,7 +242,7 @@ def run_adex(c0, c1, v_all, w_all, i_ext, step_end, chunk_step, dt, c_m, g_l, e_
         k = 0
         err_step[c] = -1
         s = chunk_step[c]
-        while s < step_end and k + L <= cap:
+        while s < step_end and k + L * ADEX_MAX_EVENTS <= cap:
             row = s if i_ext.shape[0] > 1 else 0
             bad = False
             for g in range(lo, lo + L):
@@ -246,18 +251,27 @@ def run_adex(c0, c1, v_all, w_all, i_ext, step_end, chunk_step, dt, c_m, g_l, e_
                 w = w_all[g]
                 vn, wn = _adex_rk4(v, w, dt, cur, c_m[g], g_l[g], e_l[g], v_t[g], delta_t[g],
                                    tau_w[g], a[g])
-                if not (vn < v_peak[g]):
-                    t_in, w_cross = _adex_crossing(v, w, dt, cur, c_m[g], g_l[g], e_l[g],
-                                                   v_t[g], delta_t[g], tau_w[g], a[g],
+                done = 0.0  # time into the step already integrated
+                events = 0
+                while not (vn < v_peak[g]):
+                    if events == ADEX_MAX_EVENTS:
+                        bad = True
+                        break
+                    t_in, w_cross = _adex_crossing(v, w, dt - done, cur, c_m[g], g_l[g],
+                                                   e_l[g], v_t[g], delta_t[g], tau_w[g], a[g],
                                                    v_peak[g])
                     spk_idx[c, k] = g
-                    spk_t[c, k] = s * dt + t_in
+                    spk_t[c, k] = s * dt + done + t_in
                     k += 1
-                    vn, wn = _adex_rk4(v_reset[g], w_cross + 1000.0 * b[g], dt - t_in, cur,
-                                       c_m[g], g_l[g], e_l[g], v_t[g], delta_t[g], tau_w[g],
-                                       a[g])
-                    if not (vn < v_peak[g]):
-                        vn = v_reset[g]
+                    events += 1
+                    done += t_in
+                    v = v_reset[g]
+                    w = w_cross + 1000.0 * b[g]
+                    if dt - done <= 0.0:
+                        vn, wn = v, w
+                        break
+                    vn, wn = _adex_rk4(v, w, dt - done, cur, c_m[g], g_l[g], e_l[g], v_t[g],
+                                       delta_t[g], tau_w[g], a[g])
                 v_all[g] = vn
                 w_all[g] = wn
                 if not (abs(vn) < V_BOUND) or not (abs(wn) < 1e9):

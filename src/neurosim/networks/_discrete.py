@@ -5,7 +5,7 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
-from ._groups import _codegen_target
+from ._groups import brian2_state
 
 __all__ = ["DiscreteLIFNetwork", "build_discrete_lif_network"]
 
@@ -31,7 +31,7 @@ class DiscreteLIFNetwork:
                      else "mem = (beta*mem + I_in + bias)*(1 - fired)\n")
                   + "spk = int(mem > threshold)\ncount += spk")
         ns = {"beta": float(beta), "threshold": float(threshold)}
-        with _codegen_target(target):
+        with brian2_state(target):
             inp = b2.NeuronGroup(batch * x.shape[1], "spk : 1", clock=clock, name="input",
                                  namespace=ns)
             inp.spk = x.ravel()
@@ -63,7 +63,7 @@ class DiscreteLIFNetwork:
             self.network = b2.Network(*objs)
 
     def run(self) -> list[np.ndarray]:
-        with _codegen_target(self.target):
+        with brian2_state(self.target):
             self.network.run(self.num_steps * b2.ms, namespace={})
         return [np.asarray(g.count[:]).reshape(self.batch, n) for g, n in self.layers]
 

@@ -1,4 +1,5 @@
-"""NeuronGroups for every catalog model, from the same parameters the Numba kernels use."""
+"""NeuronGroups for every registered model, from the registry's equations and the same
+parameters the Numba kernels use."""
 
 from __future__ import annotations
 
@@ -8,204 +9,140 @@ import tempfile
 import brian2 as b2
 import numpy as np
 
-from .. import _runner
-from .._validation import as_choice, as_int, param_error
-from ..catalog import AdExParams, HodgkinHuxleyParams, IzhikevichParams, LIFParams, load_model
-from ..result import SimulationResult, SpikeTrains
+from .. import _resources, _runner, registry
+from .._validation import UNITS, as_choice, as_float, as_int, brian2_unit, got, param_error
+from ..result import SimulationResult, SpikeTrains, provenance
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
-MODELS = ("hodgkin_huxley", "lif", "izhikevich", "adex")
-_ALIASES = {"hh": "hodgkin_huxley"}
-_CATALOG = {"hodgkin_huxley": "hodgkin_huxley_1952", "lif": "lif_lecture",
-            "izhikevich": "izhikevich_2003", "adex": "adex_brette_gerstner_2005"}
-_PARAMS = {"hodgkin_huxley": HodgkinHuxleyParams, "lif": LIFParams,
-           "izhikevich": IzhikevichParams, "adex": AdExParams}
-_DEFAULT_DT = {"hodgkin_huxley": 0.01, "lif": 0.1, "izhikevich": 0.1, "adex": 0.01}
-# AdEx: forward Euler, as in Brian2's own AdEx examples. RK4's inner stages run into the
-# exponential's divergence within the spiking step and drag w to absurd values.
-_DEFAULT_METHOD = {"hodgkin_huxley": "exponential_euler", "lif": "exact", "izhikevich": "euler",
-                   "adex": "euler"}
-
-# x / (exp(x) - 1) without exprel: Brian2's numpy target formats the whole argument array into
-# an error message on every exprel call, which makes groups of <= 1,000 neurons ~100x slower.
-# The series branch covers |x| < 1e-6; the "+ int(...)" keeps the unused branch from 0/0.
-_INV_EXPREL = ("(int(abs({x}) < 1e-6)*(1 - {x}/2) + int(abs({x}) >= 1e-6)*{x}"
-               "/(exp({x}) - 1 + int(abs({x}) < 1e-6)))")
-
-HH_EQUATIONS = f"""
-dv/dt = (I - g_na*m**3*h*(v - e_na) - g_k*n**4*(v - e_k) - g_l*(v - e_l)) / c_m : volt
-dm/dt = phi*(alpha_m*(1 - m) - beta_m*m) : 1
-dh/dt = phi*(alpha_h*(1 - h) - beta_h*h) : 1
-dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
-x_m = (25*mV - (v - v_offset))/(10*mV) : 1
-x_n = (10*mV - (v - v_offset))/(10*mV) : 1
-alpha_m = {_INV_EXPREL.format(x="x_m")}/ms : Hz
-beta_m = 4*exp(-(v - v_offset)/(18*mV))/ms : Hz
-alpha_h = 0.07*exp(-(v - v_offset)/(20*mV))/ms : Hz
-beta_h = 1/(exp((30*mV - (v - v_offset))/(10*mV)) + 1)/ms : Hz
-alpha_n = 0.1*{_INV_EXPREL.format(x="x_n")}/ms : Hz
-beta_n = 0.125*exp(-(v - v_offset)/(80*mV))/ms : Hz
-I = I_const + stim(t, i) : amp/meter**2
-I_const : amp/meter**2
-"""
-
-LIF_EQUATIONS = """
-dv/dt = (v_rest - v + r_m*I)/tau_m : volt (unless refractory)
-I = I_const + stim(t, i) : amp
-I_const : amp
-v_rest : volt (constant)
-v_th : volt (constant)
-v_reset : volt (constant)
-tau_m : second (constant)
-r_m : ohm (constant)
-t_ref : second (constant)
-"""
-
-IZHIKEVICH_EQUATIONS = """
-dv/dt = (0.04/mV/ms)*v**2 + (5/ms)*v + 140*mV/ms - u + I : volt
-du/dt = a*(b*v - u) : volt/second
-I = I_const + stim(t, i) : volt/second
-I_const : volt/second
-a : 1/second (constant)
-b : 1/second (constant)
-c : volt (constant)
-d : volt/second (constant)
-v_peak : volt (constant)
-"""
-
-ADEX_EQUATIONS = """
-dv/dt = (-g_l*(v - e_l) + g_l*delta_t*exp(clip((v - v_t)/delta_t, -inf, 50)) - w + I)/c_m : volt
-dw/dt = (a*(v - e_l) - w)/tau_w : amp
-I = I_const + stim(t, i) : amp
-I_const : amp
-c_m : farad (constant)
-g_l : siemens (constant)
-e_l : volt (constant)
-v_t : volt (constant)
-delta_t : volt (constant)
-tau_w : second (constant)
-a : siemens (constant)
-b : amp (constant)
-v_reset : volt (constant)
-v_peak : volt (constant)
-"""
-
-_UNITS = {"mV": b2.mV, "ms": b2.ms, "MOhm": b2.Mohm, "pF": b2.pF, "nS": b2.nS, "nA": b2.nA,
-          "1/ms": 1 / b2.ms, "mV/ms": b2.mV / b2.ms}
-_INPUT_UNIT = {"hodgkin_huxley": ("uA/cm^2", b2.uA / b2.cm**2), "lif": ("nA", b2.nA),
-               "izhikevich": ("nA", b2.mV / b2.ms), "adex": ("nA", b2.nA)}
+# bytes Brian2 holds per neuron and variable, with its per-object overheads (for the estimate)
+_BYTES_PER_VALUE = 24
 
 
-def spike_trains(monitor, n: int):
-    """(SpikeTrains, counts) from a Brian2 SpikeMonitor of a group of ``n`` neurons, in ms."""
-    ids = np.asarray(monitor.i[:], dtype=np.int64)
-    times = np.asarray(monitor.t[:] / b2.ms)
-    counts = np.bincount(ids, minlength=n)
-    offsets = np.concatenate([[0], np.cumsum(counts)])
-    return SpikeTrains(times[np.argsort(ids, kind="stable")], offsets), counts
+def spike_trains(monitor, n: int) -> SpikeTrains:
+    """The spikes of a Brian2 SpikeMonitor of a group of ``n`` neurons, in ms."""
+    return SpikeTrains.from_pairs(np.asarray(monitor.i[:], dtype=np.int64),
+                                  np.asarray(monitor.t[:] / b2.ms), n)
 
 
-def resolve_model(model, func: str) -> str:
-    if isinstance(model, str):
-        model = _ALIASES.get(model, model)
-    return as_choice(model, func, "model", MODELS)
+@contextlib.contextmanager
+def brian2_state(target: str):
+    """Run the body with ``target`` as Brian2's code generation target (and device, for
+    cpp_standalone), restoring Brian2's previous target and device afterwards, also on error."""
+    old_target = b2.prefs.codegen.target
+    old_device = b2.get_device()
+    try:
+        if target != "cpp_standalone":
+            b2.prefs.codegen.target = target
+        yield
+    finally:
+        b2.prefs.codegen.target = old_target
+        if b2.get_device() is not old_device:
+            b2.device.reinit()
+            b2.set_device(old_device)
 
 
-def _per_neuron(params, n: int) -> dict:
-    """Point-model parameters as brian2 quantities, one value per neuron."""
-    out = {}
-    for f in params.parameter_fields():
-        value = np.broadcast_to(np.asarray(getattr(params, f.name), dtype=float), (n,))
-        out[f.name] = value * _UNITS[f.metadata["unit"]]
-    return out
+def _declarations(spec, params_fields, extra) -> str:
+    lines = [f"I = I_const + stim(t, i) : {UNITS[spec.input_unit][1]}",
+             f"I_const : {UNITS[spec.input_unit][1]}"]
+    for name, unit in params_fields:
+        lines.append(f"{name} : {UNITS[unit][1]} (constant)")
+    for name, unit in extra:
+        lines.append(f"{name} : {UNITS[unit][1]} (constant)")
+    return "\n".join(lines)
 
 
 class GroupSimulation:
     """A self-contained Brian2 network of one NeuronGroup, its monitors and its input.
 
     Attributes:
-        network: the ``brian2.Network`` (objects named ``"neurons"``, ``"spikes"``,
-            ``"state"``).
+        network: the ``brian2.Network`` (objects named ``name``, ``name + "_spikes"``,
+            ``name + "_state"``).
         group: the ``NeuronGroup``.
     """
 
-    def __init__(self, model, n, params, dt, method, target, record, name):
-        with _codegen_target(target):
-            self._build(model, n, params, dt, method, target, record, name)
-
-    def _build(self, model, n, params, dt, method, target, record, name):
-        self.model, self.n, self.params, self.dt, self.target = model, n, params, dt, target
+    def __init__(self, spec, n, params, dt, method, target, record, name, temperature):
+        self.spec, self.n, self.params, self.dt, self.target = spec, n, params, dt, target
+        self.temperature = temperature
+        self.record = tuple(record)
         self._ran = False
-        self._device_ctx = None
+        self._dir = None
+        self._old_device = None
         if target == "cpp_standalone":
+            # the standalone device holds the built objects until the run: it stays active
+            # from here until run() (or a failure here) restores the previous device
+            self._old_device = b2.get_device()
             self._dir = tempfile.mkdtemp(prefix="neurosim_standalone_")
             b2.set_device("cpp_standalone", directory=self._dir, build_on_run=False)
             b2.device.reinit()
             b2.device.activate(directory=self._dir, build_on_run=False)
-        self.namespace = {"stim": b2.TimedArray(np.zeros((1, n)) * _INPUT_UNIT[model][1],
+        try:
+            with brian2_state(target):
+                self._build(method, name)
+        except BaseException:
+            self._restore_device()
+            raise
+
+    def _restore_device(self):
+        if self._old_device is not None:
+            b2.device.reinit()
+            b2.set_device(self._old_device)
+            self._old_device = None
+
+    def _build(self, method, name):
+        spec, n, dt = self.spec, self.n, self.dt
+        b = spec.brian2
+        self.input_unit = brian2_unit(spec.input_unit)
+        self.namespace = {"stim": b2.TimedArray(np.zeros((1, n)) * self.input_unit,
                                                 dt=dt * b2.ms)}
-        kwargs = {}
-        if model == "hodgkin_huxley":
-            p = params
-            self.namespace.update(
-                c_m=p.c_m * b2.uF / b2.cm**2, g_na=p.g_na * b2.msiemens / b2.cm**2,
-                g_k=p.g_k * b2.msiemens / b2.cm**2, g_l=p.g_l * b2.msiemens / b2.cm**2,
-                e_na=p.e_na * b2.mV, e_k=p.e_k * b2.mV, e_l=p.e_l * b2.mV,
-                v_offset=p.v_offset * b2.mV, phi=1.0)
-            eqs = HH_EQUATIONS
-            kwargs = {"threshold": "v > 0*mV", "refractory": "v > 0*mV"}
-        elif model == "lif":
-            eqs = LIF_EQUATIONS
-            kwargs = {"threshold": "v >= v_th", "reset": "v = v_reset", "refractory": "t_ref"}
-        elif model == "izhikevich":
-            eqs = IZHIKEVICH_EQUATIONS
-            kwargs = {"threshold": "v >= v_peak", "reset": "v = c; u += d"}
-        else:
-            eqs = ADEX_EQUATIONS
-            kwargs = {"threshold": "v >= v_peak", "reset": "v = v_reset; w += b"}
-        self.group = b2.NeuronGroup(n, eqs, method=method, namespace=self.namespace,
-                                    dt=dt * b2.ms, name=f"{name}", **kwargs)
-        self._initial_state()
+        p = self.params.per_neuron(n, "build_neuron_group")
+        fields = [(f.name, f.metadata["unit"]) for f in self.params.parameter_fields()
+                  if f.name not in b.skip]
+        extra = b.constants(p, self.temperature) if b.constants else {}
+        eqs = b.equations + "\n" + _declarations(spec, fields, [(k, u) for k, (_, u) in
+                                                                  extra.items()])
+        kwargs = {"threshold": b.threshold}
+        if b.reset:
+            kwargs["reset"] = b.reset
+        if b.refractory:
+            kwargs["refractory"] = b.refractory
+        self.method = method if b.update is None else "update"
+        self.group = b2.NeuronGroup(n, eqs, method=None if b.update else method,
+                                    namespace=self.namespace, dt=dt * b2.ms, name=name,
+                                    **kwargs)
+        if b.update:
+            # the model's own scheme, once per step where the state updaters run
+            self.group.run_regularly(b.update, when="groups", name=f"{name}_update")
+        for key, unit in fields:
+            setattr(self.group, key, p[key] * brian2_unit(unit))
+        for key, (values, unit) in extra.items():
+            setattr(self.group, key, np.broadcast_to(values, (n,)) * brian2_unit(unit))
+        for key, values in spec.initial_state(p, n, None, self.temperature).items():
+            setattr(self.group, key, values * brian2_unit(spec.state[key]))
         self.spike_monitor = b2.SpikeMonitor(self.group, name=f"{name}_spikes")
-        self.state_monitor = b2.StateMonitor(self.group, list(record), record=True,
+        state_vars = [q for q in spec.state if q in self.record or
+                      any(d in self.record for d in spec.derived)]
+        self.state_vars = state_vars
+        self.state_monitor = b2.StateMonitor(self.group, state_vars, record=True,
                                              dt=dt * b2.ms, name=f"{name}_state") \
-            if record else None
-        objs = [self.group, self.spike_monitor] + ([self.state_monitor] if record else [])
+            if state_vars else None
+        objs = [self.group, self.spike_monitor] + ([self.state_monitor] if state_vars else [])
         self.network = b2.Network(*objs)
-        self.record = tuple(record)
-
-    def _initial_state(self):
-        g, p, n = self.group, self.params, self.n
-        if self.model == "hodgkin_huxley":
-            from .._simulate_hh import hh_resting_state
-
-            v, m, h, nn = hh_resting_state(p)
-            g.v, g.m, g.h, g.n = v * b2.mV, m, h, nn
-            return
-        for key, value in _per_neuron(p, n).items():
-            setattr(g, key, value)
-        if self.model == "lif":
-            g.v = g.v_rest[:]
-        elif self.model == "izhikevich":
-            g.v = -65 * b2.mV
-            g.u = g.b[:] * g.v[:]
-        else:
-            g.v = g.e_l[:]
 
     def run(self, duration, stimulus=0.0) -> SimulationResult:
         """Run for ``duration`` ms with ``stimulus`` (as for the Numba simulate functions: a
-        number, a Stimulus, one constant per neuron or a (steps, neurons) array) and return a
-        :class:`~neurosim.result.SimulationResult`. Spike times are Brian2's: the time step at
-        which the threshold condition first holds."""
+        number, a Stimulus, one constant per neuron or a (steps, neurons) array, in the model's
+        input unit) and return a :class:`~neurosim.result.SimulationResult`. Spike times are
+        Brian2's: the time step at which the threshold condition first holds; traces are
+        recorded at the start of each step (0 .. duration - dt)."""
         func = "GroupSimulation.run"
         if self._ran and self.target == "cpp_standalone":
             raise RuntimeError("A cpp_standalone network runs once; build a new one.")
         dur, dt, nsteps = _runner.time_grid(duration, self.dt, func, np.inf, "")
-        unit_name, unit = _INPUT_UNIT[self.model]
-        matrix, n_in, _, _ = _runner.stimulus_matrix(stimulus, nsteps, dt, func, unit_name)
-        if n_in not in (1, self.n):
+        matrix = _runner.stimulus_matrix(stimulus, nsteps, dt, func, self.spec.input_unit)
+        if matrix.shape[1] not in (1, self.n):
             raise param_error(func, "stimulus", f"one value per neuron of the group ({self.n})",
-                              f"{n_in} columns")
+                              got(f"{matrix.shape[1]} columns"))
+        unit = self.input_unit
         if matrix.shape[0] == 1:
             self.group.I_const = np.broadcast_to(matrix[0], (self.n,)) * unit
             self.namespace["stim"] = b2.TimedArray(np.zeros((1, self.n)) * unit,
@@ -214,82 +151,92 @@ class GroupSimulation:
             self.group.I_const = 0 * unit
             full = np.ascontiguousarray(np.broadcast_to(matrix, (nsteps, self.n)))
             self.namespace["stim"] = b2.TimedArray(full * unit, dt=dt * b2.ms)
-        with _codegen_target(self.target):
-            self.network.run(dur * b2.ms, namespace={})
-            if self.target == "cpp_standalone":
-                b2.device.build(directory=self._dir, compile=True, run=True)
-        self._ran = True
-        result = self._result(dur)
-        if self.target == "cpp_standalone":
-            b2.device.reinit()
-            b2.set_device("runtime")
-        return result
+        try:
+            with brian2_state(self.target):
+                self.network.run(dur * b2.ms, namespace={})
+                if self.target == "cpp_standalone":
+                    b2.device.build(directory=self._dir, compile=True, run=True)
+                self._ran = True
+                return self._result(dur, matrix, nsteps)
+        finally:
+            self._restore_device()
 
-    def _result(self, duration) -> SimulationResult:
-        trains, counts = spike_trains(self.spike_monitor, self.n)
-        traces = {}
-        t = np.empty(0)
+    def _result(self, duration, matrix, nsteps) -> SimulationResult:
+        spec = self.spec
+        trains = spike_trains(self.spike_monitor, self.n)
+        state, t = {}, np.empty(0)
         if self.state_monitor is not None:
             t = np.asarray(self.state_monitor.t[:] / b2.ms)
-            for name in self.record:
+            for name in self.state_vars:
                 values = getattr(self.state_monitor, name)[:]
-                scale = {"v": b2.mV, "w": b2.nA}.get(name)
-                arr = np.asarray(values / scale if scale is not None else values)
-                traces[name] = arr.T
+                state[name] = np.asarray(values / brian2_unit(spec.state[name])).T
+        traces = dict(state)
+        if any(d in self.record for d in spec.derived):
+            traces.update(spec.derive(self.params.per_neuron(self.n, "run"), state))
+        traces = {q: traces[q] for q in self.record}
         v = traces.pop("v", None)
+        stim = None
+        if self.record:
+            rows = matrix if matrix.shape[0] == 1 else matrix[:t.size]
+            stim = np.broadcast_to(rows, (t.size, self.n))
         return SimulationResult(
-            t=t, v=v, spike_times=trains, spike_counts=counts,
-            firing_rates=counts / (duration / 1000.0), stimulus=None, model=self.model,
-            method=f"brian2 {self.group.state_updater.method_choice}", dt=self.dt,
-            duration=duration, params=self.params, n_neurons=self.n,
-            spike_threshold=float("nan"), traces=traces)
-
-
-@contextlib.contextmanager
-def _codegen_target(target: str):
-    if target == "cpp_standalone":
-        yield
-        return
-    old = b2.prefs.codegen.target
-    b2.prefs.codegen.target = target
-    try:
-        yield
-    finally:
-        b2.prefs.codegen.target = old
+            t=t, v=v, spike_times=trains, stimulus=stim, model=spec.name,
+            method=f"brian2 {self.method}", dt=self.dt, duration=duration, params=self.params,
+            traces=traces, units={"t": "ms", "v": "mV", "stimulus": spec.input_unit,
+                                  **{q: spec.recordable[q] for q in traces}},
+            provenance=provenance(f"GroupSimulation.run({duration:g}) on the {self.target} "
+                                  "target"))
 
 
 def build_neuron_group(model, n=1, *, params=None, pattern=None, dt=None, method=None,
-                       target="numpy", record=("v",), name="neurons") -> GroupSimulation:
-    """A Brian2 NeuronGroup of any catalog model, with the catalog's parameters.
+                       temperature=None, target="numpy", record=("v",),
+                       name="neurons") -> GroupSimulation:
+    """A Brian2 NeuronGroup of any registered model, from the same parameters and equations
+    the Numba kernels use (the registry's entry).
 
     Arguments:
-        model: ``"hodgkin_huxley"`` (``"hh"``), ``"lif"``, ``"izhikevich"`` or ``"adex"``.
+        model: a registered model by short name (``"hh"``, ``"lif"``, ``"izhikevich"``,
+            ``"adex"``) or catalog name (``"hodgkin_huxley_1952"``, ``"lif_lecture"``, ...).
         n: number of neurons.
-        params: parameters (default the catalog's; ``pattern`` picks a named set for
-            Izhikevich and AdEx). Point-model parameters may be arrays, one value per neuron.
-        dt: time step (ms); default 0.01 for HH and AdEx, 0.1 for LIF and Izhikevich.
-        method: Brian2 integration method; default ``exponential_euler`` (HH), ``exact`` (LIF),
-            ``euler`` (Izhikevich, as in the paper and the Numba integrator; AdEx, as in Brian2's
-            examples: RK4 stages overshoot into the exponential's divergence at a spike).
+        params: parameters (default the catalog's; ``pattern`` picks a named set). Any may be an
+            array, one value per neuron.
+        dt: time step (ms); default the entry's (0.01 for HH and AdEx, 0.1 for LIF and
+            Izhikevich).
+        method: Brian2 integration method; default the entry's (``exponential_euler`` for HH,
+            ``exact`` for LIF, ``euler`` for AdEx as in Brian2's examples). Izhikevich runs the
+            paper's own scheme (two half steps for v, then u), as the Numba kernel does.
+        temperature: degrees C, for temperature-dependent models (HH's Q10 factor).
         target: ``"numpy"`` (default: no compiler wait), ``"cython"`` or ``"cpp_standalone"``.
-        record: state variables to record every step (``()`` for spikes only).
+        record: variables to record every step (``()`` for spikes only).
         name: the group's name (monitors are ``name + "_spikes"`` and ``name + "_state"``).
 
     Returns:
         :class:`GroupSimulation`; call ``.run(duration, stimulus)``.
     """
     func = "build_neuron_group"
-    model = resolve_model(model, func)
+    spec = registry.get(model, func)
     n = as_int(n, func, "n", low=1)
     target = as_choice(target, func, "target", TARGETS)
-    if params is None:
-        params = load_model(_CATALOG[model], pattern=pattern) if pattern or model in (
-            "izhikevich", "adex") else load_model(_CATALOG[model])
-    elif not isinstance(params, _PARAMS[model]):
-        raise param_error(func, "params", f"a {_PARAMS[model].__name__}", params, TypeError)
-    step = _DEFAULT_DT[model] if dt is None else dt
+    params = spec.resolve_params(params, pattern, func)
+    if temperature is not None:
+        if not spec.temperature:
+            raise param_error(func, "temperature", f"None ({spec.label} has no temperature "
+                              "dependence)", temperature)
+        temperature = as_float(temperature, func, "temperature", low=-20.0, high=60.0,
+                               low_open=False)
+    step = spec.brian2.dt if dt is None else dt
     step = _runner.time_grid(step, step, func, np.inf, "")[1]
-    method = _DEFAULT_METHOD[model] if method is None else method
+    method = spec.brian2.method if method is None else method
     if isinstance(record, str):
-        record = (record,)
-    return GroupSimulation(model, n, params, step, method, target, tuple(record), name)
+        record = tuple(spec.recordable) if record == "all" else (record,)
+    names = _runner.record_names(tuple(record), func, spec.recordable)
+    n_params = params.n_values()
+    if n_params > 1 and n_params != n:
+        raise param_error(func, "params", f"array parameters with one value per neuron ({n})",
+                          got(f"arrays of length {n_params}"))
+    values = len(params.parameter_fields()) + len(spec.state) + 8
+    _resources.check(func, memory=float(n) * values * _BYTES_PER_VALUE,
+                     what=f"{n:,} neurons x {values} variables",
+                     fix="build a smaller group")
+    return GroupSimulation(spec, n, params, step, method, target, tuple(names), name,
+                           temperature)

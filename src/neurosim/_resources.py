@@ -1,0 +1,83 @@
+"""Refuse runs that cannot fit or finish, before anything is allocated.
+
+Every entry point that allocates in proportion to its input (simulations, Brian2 groups, the
+Song experiment, the bridge) estimates its memory and time first and raises
+:class:`~neurosim.ResourceError` with the estimate and the fix when the run would not fit in the
+memory this machine has free, or would take longer than :data:`limits.max_seconds`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ._validation import ResourceError
+
+
+@dataclass
+class Limits:
+    """What neurosim agrees to attempt. Change the fields to allow bigger runs:
+    ``neurosim.limits.max_seconds = 24 * 3600``.
+
+    Attributes:
+        max_seconds: the longest estimated run time accepted (s).
+        memory_fraction: the share of the currently available memory a run may use.
+    """
+
+    max_seconds: float = 6 * 3600.0
+    memory_fraction: float = 0.8
+
+
+limits = Limits()
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable on Linux, else physical memory)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 * 1024**3
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.3g} {unit}" if unit != "bytes" else f"{n:.0f} bytes"
+        n /= 1024.0
+    raise AssertionError  # pragma: no cover
+
+
+def human_seconds(s: float) -> str:
+    if s < 120:
+        return f"{s:.3g} s"
+    if s < 7200:
+        return f"{s / 60:.3g} minutes"
+    if s < 2 * 86400:
+        return f"{s / 3600:.3g} hours"
+    if s < 2 * 365 * 86400:
+        return f"{s / 86400:.3g} days"
+    return f"{s / (365 * 86400):.3g} years"
+
+
+def check(func: str, *, memory: float = 0.0, seconds: float = 0.0, what: str, fix: str) -> None:
+    """Raise ResourceError if ``memory`` bytes or ``seconds`` exceed what is allowed.
+
+    ``what`` describes the run ("10,000,000 neurons x 1,000 recorded steps x 7 traces") and
+    ``fix`` says what to change."""
+    free = available_memory()
+    if memory > limits.memory_fraction * free:
+        raise ResourceError(
+            f"{func} would need about {human_bytes(memory)} of memory for {what}, but "
+            f"{human_bytes(free)} is available: {fix}. Nothing was allocated.")
+    if seconds > limits.max_seconds:
+        raise ResourceError(
+            f"{func} would run for about {human_seconds(seconds)} ({what}), beyond "
+            f"neurosim.limits.max_seconds = {human_seconds(limits.max_seconds)}: {fix} (or raise "
+            "neurosim.limits.max_seconds). Nothing was run.")

@@ -1,0 +1,520 @@
+"""The model registry: every neuron model described once.
+
+An entry (:class:`ModelSpec`) holds everything the rest of neurosim needs to know about a model:
+its catalog file and aliases, its parameter class, its state variables and their units, the unit
+of its input, its Numba kernel, its Brian2 equations (threshold, reset, initial state, method),
+its default time step and method, and how it is plotted. The simulators, ``fi_curve``,
+``build_neuron_group``, the plots and the command line read the entry; none keeps its own list
+of model names.
+
+Adding a point model is its TOML file in ``models/``, its kernel in ``neurosim._kernels`` and
+one entry here (its parameter class, a kernel adapter and a :func:`register` call); the common
+tests (``tests/test_common.py``) then run it through every room.
+
+    >>> from neurosim import registry
+    >>> registry.get("lif_lecture").name          # catalog names and aliases resolve
+    'lif'
+    >>> registry.get("hh").input_unit
+    'uA/cm^2'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _simulate_hh, _simulate_point
+from ._kernels import _point
+from ._validation import key_error, param_error
+from .catalog import NeuronParams, _meta, _p
+
+__all__ = [
+    "AdExParams",
+    "Brian2Spec",
+    "HodgkinHuxleyParams",
+    "IzhikevichParams",
+    "LIFParams",
+    "ModelSpec",
+    "get",
+    "names",
+    "register",
+    "specs",
+]
+
+
+@dataclass(frozen=True)
+class Brian2Spec:
+    """How ``neurosim.networks.build_neuron_group`` writes a model for Brian2.
+
+    ``equations`` use the model's parameter names (the builder declares each as a per-neuron
+    constant with its unit) and ``I``, the input (declared by the builder in the model's input
+    unit). ``update``, if given, is code run once per time step instead of integrating
+    ``equations`` (for a model whose published integration scheme is part of its definition).
+    ``constants(p, temperature)`` adds derived per-neuron constants: name -> (values, unit).
+    ``skip`` lists parameters the equations do not use.
+    """
+
+    equations: str
+    threshold: str
+    reset: str | None = None
+    refractory: str | None = None
+    method: str = "euler"
+    dt: float = 0.1
+    update: str | None = None
+    constants: Callable | None = None
+    skip: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One neuron model. See the module docstring; fields:
+
+    Attributes:
+        name: the short name (``"lif"``); ``catalog``: its catalog file's name; ``aliases``.
+        label: how figures and the command line name it.
+        params_cls: its parameter dataclass.
+        state: recorded variable -> unit, ``v`` first; ``derived``: variables computed from the
+            recorded state afterwards (name -> unit), by ``derive(params_arrays, state)``.
+        input_unit: the unit of its input (a current, a current density or, for Izhikevich,
+            the model's own mV/ms); ``input_drive(p, I)``: the dV/dt (mV/ms) the input alone
+            causes, per unit of input.
+        methods: integration methods of the Numba engine, the default first; ``dt`` the default
+            time step (ms), ``dt_max`` the largest accepted; ``speed``: measured neuron-steps
+            per second per thread for each method (for the run-time estimate).
+        run: the Numba driver, ``run(spec, stimulus, duration, func=..., **options)``;
+            ``kernel``: the point-model kernel adapter (None for conductance models).
+        initial_state: ``(p, n, v0, temperature) -> {variable: array}``, the resting state when
+            ``v0`` is None, else V = v0 with the other variables at their steady state there.
+        brian2: its :class:`Brian2Spec`.
+        plot: ``"action_potential"`` (phases annotated) or ``"integrate_and_fire"`` (spikes
+            drawn as strokes up to ``spike_peak``, a value in mV or a parameter name); ``marks``:
+            the lines a membrane plot draws (``rest``, ``threshold``, ``reset``: parameter names,
+            ``refractory``: a parameter name for the shaded period).
+        temperature: whether its rates depend on temperature (Q10).
+        cli_current, cli_duration: the command line's defaults for ``neurosim simulate``.
+    """
+
+    name: str
+    catalog: str
+    label: str
+    params_cls: type
+    state: dict
+    input_unit: str
+    input_drive: Callable
+    methods: tuple
+    dt: float
+    dt_max: float
+    speed: dict
+    run: Callable
+    initial_state: Callable
+    brian2: Brian2Spec
+    plot: str
+    cli_current: float
+    cli_duration: float
+    aliases: tuple = ()
+    derived: dict = field(default_factory=dict)
+    derive: Callable | None = None
+    kernel: object = None
+    marks: dict = field(default_factory=dict)
+    spike_peak: float | str | None = None
+    temperature: bool = False
+
+    @property
+    def recordable(self) -> dict:
+        """Every variable a run can record, with its unit."""
+        return {**self.state, **self.derived}
+
+    def names(self) -> tuple[str, ...]:
+        """The short name, the catalog name and the aliases."""
+        return (self.name, self.catalog, *self.aliases)
+
+    def resolve_params(self, params, pattern, func: str):
+        """The parameters to run: ``params`` if given (of this model's class), else the
+        catalog's (``pattern`` picks a named set)."""
+        from .catalog import list_patterns, load_model
+
+        if params is None:
+            patterns = list_patterns(self.catalog)
+            if pattern is None:
+                return load_model(self.catalog)
+            if not patterns:
+                raise param_error(func, "pattern", f"None ({self.catalog} has no named "
+                                  "parameter sets)", pattern)
+            from ._validation import as_choice
+
+            return load_model(self.catalog, pattern=as_choice(pattern, func, "pattern",
+                                                              tuple(patterns)))
+        if pattern is not None:
+            raise param_error(func, "pattern", "None when params is given (the pattern names a "
+                              "catalog parameter set; params replaces it)", pattern)
+        if not isinstance(params, self.params_cls):
+            raise param_error(func, "params", f"a {self.params_cls.__name__} (neurosim."
+                              f"load_model({self.catalog!r}))", params, TypeError)
+        return params
+
+    def peak(self, params) -> float:
+        """The height (mV) to which a plot draws a spike."""
+        if isinstance(self.spike_peak, str):
+            return float(np.max(getattr(params, self.spike_peak)))
+        return float(self.spike_peak) if self.spike_peak is not None else float("nan")
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+_LOOKUP: dict[str, str] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    """Add a model to the registry (its names must be new)."""
+    for key in spec.names():
+        if key in _LOOKUP:
+            raise ValueError(f"The model name {key!r} is registered already (for "
+                             f"{_LOOKUP[key]!r}).")
+    _REGISTRY[spec.name] = spec
+    for key in spec.names():
+        _LOOKUP[key] = spec.name
+    return spec
+
+
+def names() -> list[str]:
+    """The short names of the registered models."""
+    return list(_REGISTRY)
+
+
+def specs() -> list[ModelSpec]:
+    """Every registered model's entry."""
+    return list(_REGISTRY.values())
+
+
+def get(model, func: str = "get", name: str = "model") -> ModelSpec:
+    """The entry for a model's short name, catalog name or alias (or the entry itself)."""
+    if isinstance(model, ModelSpec):
+        return model
+    if isinstance(model, str) and model in _LOOKUP:
+        return _REGISTRY[_LOOKUP[model]]
+    options = ", ".join(f"{s.name!r} ({s.catalog!r})" for s in _REGISTRY.values())
+    raise param_error(func, name, f"a registered model: one of {options}", model,
+                      ValueError if isinstance(model, str) else TypeError)
+
+
+# --------------------------------------------------------------------------------------------
+# Hodgkin-Huxley
+
+
+@dataclass(frozen=True, eq=False)
+class HodgkinHuxleyParams(NeuronParams, kind="hodgkin_huxley"):
+    """Hodgkin-Huxley membrane: capacitance, three conductances, reversal potentials, rates.
+
+    ``v_offset`` shifts the 1952 rate functions (whose V = 0 was rest) onto the modern scale;
+    rates are multiplied by ``q10 ** ((T - temperature_ref) / 10)`` at temperature T. Any
+    parameter may be a 1-D array, one value per neuron.
+    """
+
+    c_m: float = _p("uF/cm^2", "positive", "membrane capacitance")
+    g_na: float = _p("mS/cm^2", "nonnegative", "maximal sodium conductance")
+    g_k: float = _p("mS/cm^2", "nonnegative", "maximal potassium conductance")
+    g_l: float = _p("mS/cm^2", "nonnegative", "leak conductance")
+    e_na: float = _p("mV", "any", "sodium reversal potential")
+    e_k: float = _p("mV", "any", "potassium reversal potential")
+    e_l: float = _p("mV", "any", "leak reversal potential")
+    v_offset: float = _p("mV", "any", "shift of the 1952 rate functions")
+    temperature_ref: float = _p("degC", "any", "temperature at which the rates hold")
+    q10: float = _p("1", "positive", "rate factor per 10 C")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+def _hh_currents(p, state):
+    out = {}
+    if "m" in state and "h" in state:
+        out["i_na"] = p["g_na"] * state["m"] ** 3 * state["h"] * (state["v"] - p["e_na"])
+    if "n" in state:
+        out["i_k"] = p["g_k"] * state["n"] ** 4 * (state["v"] - p["e_k"])
+    out["i_l"] = p["g_l"] * (state["v"] - p["e_l"])
+    return out
+
+
+def _hh_phi(p, temperature):
+    t = p["temperature_ref"] if temperature is None else temperature
+    return p["q10"] ** ((t - p["temperature_ref"]) / 10.0)
+
+
+_HH_RATES = """
+x_m = (25*mV - (v - v_offset))/(10*mV) : 1
+x_n = (10*mV - (v - v_offset))/(10*mV) : 1
+alpha_m = {inv_m}/ms : Hz
+beta_m = 4*exp(-(v - v_offset)/(18*mV))/ms : Hz
+alpha_h = 0.07*exp(-(v - v_offset)/(20*mV))/ms : Hz
+beta_h = 1/(exp((30*mV - (v - v_offset))/(10*mV)) + 1)/ms : Hz
+alpha_n = 0.1*{inv_n}/ms : Hz
+beta_n = 0.125*exp(-(v - v_offset)/(80*mV))/ms : Hz
+"""
+# x / (exp(x) - 1) without exprel: Brian2's numpy target formats the whole argument array into
+# an error message on every exprel call, which makes groups of <= 1,000 neurons ~100x slower.
+# The series branch covers |x| < 1e-6; the "+ int(...)" keeps the unused branch from 0/0.
+_INV_EXPREL = ("(int(abs({x}) < 1e-6)*(1 - {x}/2) + int(abs({x}) >= 1e-6)*{x}"
+               "/(exp({x}) - 1 + int(abs({x}) < 1e-6)))")
+
+register(ModelSpec(
+    name="hodgkin_huxley", catalog="hodgkin_huxley_1952", aliases=("hh",),
+    label="Hodgkin–Huxley", params_cls=HodgkinHuxleyParams,
+    state={"v": "mV", "m": "1", "h": "1", "n": "1"},
+    derived={"i_na": "uA/cm^2", "i_k": "uA/cm^2", "i_l": "uA/cm^2"}, derive=_hh_currents,
+    input_unit="uA/cm^2", input_drive=lambda p, i: i / p["c_m"],
+    methods=("rk4", "exp_euler"), dt=0.025, dt_max=0.1,
+    speed={"rk4": 1.3e7, "exp_euler": 3.3e7},
+    run=_simulate_hh.run_hh, initial_state=_simulate_hh.initial_state,
+    brian2=Brian2Spec(
+        equations="""
+dv/dt = (I - g_na*m**3*h*(v - e_na) - g_k*n**4*(v - e_k) - g_l*(v - e_l)) / c_m : volt
+dm/dt = phi*(alpha_m*(1 - m) - beta_m*m) : 1
+dh/dt = phi*(alpha_h*(1 - h) - beta_h*h) : 1
+dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
+""" + _HH_RATES.format(inv_m=_INV_EXPREL.format(x="x_m"), inv_n=_INV_EXPREL.format(x="x_n")),
+        threshold="v > 0*mV", refractory="v > 0*mV", method="exponential_euler", dt=0.01,
+        constants=lambda p, temperature: {"phi": (_hh_phi(p, temperature), "1")},
+        skip=("temperature_ref", "q10")),
+    plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0))
+
+
+# --------------------------------------------------------------------------------------------
+# Leaky integrate-and-fire
+
+
+@dataclass(frozen=True, eq=False)
+class LIFParams(NeuronParams, kind="lif"):
+    """Leaky integrate-and-fire: tau_m dV/dt = -(V - v_rest) + r_m I; spike at v_th, then V is
+    held at v_reset for t_ref."""
+
+    v_rest: float = _p("mV", "any", "resting (leak reversal) potential")
+    v_th: float = _p("mV", "any", "spike threshold")
+    v_reset: float = _p("mV", "any", "reset potential")
+    tau_m: float = _p("ms", "positive", "membrane time constant")
+    r_m: float = _p("MOhm", "positive", "membrane resistance")
+    t_ref: float = _p("ms", "nonnegative", "absolute refractory period")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_th)):
+            raise key_error(self.name or "LIFParams", "v_reset", f"below v_th = {self.v_th!r}",
+                            self.v_reset)
+
+
+class _LIFKernel:
+    """Exact LIF: state (V, refractory time left); spikes and releases timed inside the step."""
+
+    chunk = _point.LIF_CHUNK
+
+    @staticmethod
+    def state(init):
+        return [init["v"].copy(), np.zeros_like(init["v"])]
+
+    @staticmethod
+    def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
+            max_events):
+        spk_idx, spk_t, spk_n, _ = bufs
+        pool.run(_point.run_lif, state[0], state[1], matrix, step_end, chunk_step, dt,
+                 p["v_rest"], p["r_m"], p["v_th"], p["v_reset"], p["tau_m"], p["t_ref"],
+                 max_events, rec_every, recs["v"], spk_idx, spk_t, spk_n)
+
+    @staticmethod
+    def max_events(p, matrix, dt) -> int:
+        """An upper bound on the spikes one neuron can fire within one step."""
+        vinf = p["v_rest"] + p["r_m"] * float(matrix.max())
+        above = vinf > p["v_th"]
+        if not above.any():
+            return 1
+        t_fire = p["tau_m"][above] * np.log((vinf[above] - p["v_reset"][above])
+                                            / (vinf[above] - p["v_th"][above]))
+        cycle = float(np.min(p["t_ref"][above] + t_fire))
+        return math.floor(dt / cycle) + 1 if cycle > 0 else 1
+
+
+def _lif_initial(p, n, v0, temperature):
+    return {"v": np.array(p["v_rest"] if v0 is None else np.broadcast_to(v0, (n,)), float)}
+
+
+register(ModelSpec(
+    name="lif", catalog="lif_lecture", aliases=("leaky_integrate_and_fire",),
+    label="Leaky integrate-and-fire", params_cls=LIFParams, state={"v": "mV"},
+    input_unit="nA", input_drive=lambda p, i: p["r_m"] * i / p["tau_m"],
+    methods=("exact",), dt=0.1, dt_max=10.0, speed={"exact": 5e8},
+    run=_simulate_point.run_point, kernel=_LIFKernel(), initial_state=_lif_initial,
+    brian2=Brian2Spec(
+        equations="dv/dt = (v_rest - v + r_m*I)/tau_m : volt (unless refractory)",
+        threshold="v >= v_th", reset="v = v_reset", refractory="t_ref", method="exact",
+        dt=0.1),
+    plot="integrate_and_fire", spike_peak=20.0,
+    marks={"rest": "v_rest", "threshold": "v_th", "reset": "v_reset", "refractory": "t_ref"},
+    cli_current=2.0, cli_duration=100.0))
+
+
+# --------------------------------------------------------------------------------------------
+# Izhikevich (2003)
+
+
+@dataclass(frozen=True, eq=False)
+class IzhikevichParams(NeuronParams, kind="izhikevich"):
+    """Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); at
+    v >= v_peak: v <- c, u <- u + d. v in mV, t in ms, u and I in the model's units (mV/ms)."""
+
+    a: float = _p("1/ms", "positive", "recovery rate")
+    b: float = _p("1/ms", "any", "recovery sensitivity to v")
+    c: float = _p("mV", "any", "reset of v")
+    d: float = _p("mV/ms", "any", "jump of u at a spike")
+    v_peak: float = _p("mV", "any", "spike cut-off")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+class _IzhikevichKernel:
+    chunk = _point.POINT_CHUNK
+
+    @staticmethod
+    def state(init):
+        return [init["v"].copy(), init["u"].copy()]
+
+    @staticmethod
+    def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
+            max_events):
+        spk_idx, spk_t, spk_n, err = bufs
+        pool.run(_point.run_izhikevich, state[0], state[1], matrix, step_end, chunk_step, dt,
+                 p["a"], p["b"], p["c"], p["d"], p["v_peak"], rec_every, recs["v"], recs["u"],
+                 spk_idx, spk_t, spk_n, err)
+
+    max_events = None
+
+
+def izhikevich_rest(a, b):
+    """The resting state (v, u) at zero input: the lower root of 0.04 v^2 + (5 - b) v + 140 = 0
+    with u = b v (the stable fixed point); NaN where the model has none (it fires at rest)."""
+    disc = (5.0 - b) ** 2 - 4.0 * 0.04 * 140.0
+    with np.errstate(invalid="ignore"):
+        v = (-(5.0 - b) - np.sqrt(disc)) / (2.0 * 0.04)
+    return v, b * v
+
+
+def _izh_initial(p, n, v0, temperature):
+    if v0 is None:
+        v, _ = izhikevich_rest(p["a"], p["b"])
+        v = np.where(np.isfinite(v), v, p["c"])  # no resting state: start from the reset
+    else:
+        v = np.array(np.broadcast_to(v0, (n,)), float)
+    return {"v": v, "u": p["b"] * v}
+
+
+register(ModelSpec(
+    name="izhikevich", catalog="izhikevich_2003", label="Izhikevich",
+    params_cls=IzhikevichParams, state={"v": "mV", "u": "mV/ms"},
+    input_unit="mV/ms", input_drive=lambda p, i: i,
+    methods=("euler",), dt=0.1, dt_max=1.0, speed={"euler": 2e8},
+    run=_simulate_point.run_point, kernel=_IzhikevichKernel(), initial_state=_izh_initial,
+    brian2=Brian2Spec(
+        equations="v : volt\nu : volt/second",
+        # the paper's scheme, as the Numba kernel: v in two half steps, then u with the new v
+        update=("v = v + 0.5*dt*((0.04/mV/ms)*v**2 + (5/ms)*v + 140*mV/ms - u + I)\n"
+                "v = v + 0.5*dt*((0.04/mV/ms)*v**2 + (5/ms)*v + 140*mV/ms - u + I)\n"
+                "u = u + dt*a*(b*v - u)"),
+        threshold="v >= v_peak", reset="v = c; u += d", dt=0.1),
+    plot="integrate_and_fire", spike_peak="v_peak", marks={"reset": "c"},
+    cli_current=10.0, cli_duration=200.0))
+
+
+# --------------------------------------------------------------------------------------------
+# Adaptive exponential integrate-and-fire
+
+
+@dataclass(frozen=True, eq=False)
+class AdExParams(NeuronParams, kind="adex"):
+    """Adaptive exponential integrate-and-fire (Brette & Gerstner 2005):
+    C dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I,
+    tau_w dw/dt = a (V - E_L) - w; at V >= v_peak: V <- v_reset, w <- w + b."""
+
+    c_m: float = _p("pF", "positive", "membrane capacitance")
+    g_l: float = _p("nS", "positive", "leak conductance")
+    e_l: float = _p("mV", "any", "leak reversal potential")
+    v_t: float = _p("mV", "any", "threshold slope factor's midpoint (rheobase threshold)")
+    delta_t: float = _p("mV", "positive", "slope factor (sharpness of spike initiation)")
+    tau_w: float = _p("ms", "positive", "adaptation time constant")
+    a: float = _p("nS", "any", "subthreshold adaptation")
+    b: float = _p("nA", "any", "spike-triggered adaptation")
+    v_reset: float = _p("mV", "any", "reset potential")
+    v_peak: float = _p("mV", "any", "spike cut-off")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_peak)):
+            raise key_error(self.name or "AdExParams", "v_reset",
+                            f"below v_peak = {self.v_peak!r}", self.v_reset)
+
+
+class _AdExKernel:
+    """RK4; currents in pA inside the kernel (w recorded in nA)."""
+
+    chunk = _point.POINT_CHUNK
+
+    @staticmethod
+    def state(init):
+        return [init["v"].copy(), 1000.0 * init["w"]]
+
+    @staticmethod
+    def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
+            max_events):
+        spk_idx, spk_t, spk_n, err = bufs
+        pool.run(_point.run_adex, state[0], state[1], matrix, step_end, chunk_step, dt,
+                 p["c_m"], p["g_l"], p["e_l"], p["v_t"], p["delta_t"], p["tau_w"], p["a"],
+                 p["b"], p["v_reset"], p["v_peak"], rec_every, recs["v"], recs["w"], spk_idx,
+                 spk_t, spk_n, err)
+
+    @staticmethod
+    def max_events(p, matrix, dt) -> int:
+        return _point.ADEX_MAX_EVENTS
+
+
+def adex_rest(p):
+    """The resting V (mV) at zero input with w at its steady state a (V - E_L): the root below
+    V_T of -(g_L + a)(V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T), by Newton from E_L."""
+    v = np.array(p["e_l"], dtype=float)
+    for _ in range(60):
+        e = np.exp(np.minimum((v - p["v_t"]) / p["delta_t"], 50.0))
+        f = -(p["g_l"] + p["a"]) * (v - p["e_l"]) + p["g_l"] * p["delta_t"] * e
+        df = -(p["g_l"] + p["a"]) + p["g_l"] * e
+        step = np.where(df < 0, f / np.where(df < 0, df, -1.0), 0.0)
+        v = v - step
+        if np.all(np.abs(step) < 1e-12):
+            break
+    return np.where((v < p["v_t"]) & np.isfinite(v), v, p["e_l"])
+
+
+def _adex_initial(p, n, v0, temperature):
+    v = adex_rest(p) if v0 is None else np.array(np.broadcast_to(v0, (n,)), float)
+    return {"v": v, "w": p["a"] * (v - p["e_l"]) / 1000.0}  # nS x mV = pA -> nA
+
+
+register(ModelSpec(
+    name="adex", catalog="adex_brette_gerstner_2005", aliases=("aeif",),
+    label="AdEx", params_cls=AdExParams, state={"v": "mV", "w": "nA"},
+    input_unit="nA", input_drive=lambda p, i: 1000.0 * i / p["c_m"],
+    methods=("rk4",), dt=0.01, dt_max=0.1, speed={"rk4": 1.3e7},
+    run=_simulate_point.run_point, kernel=_AdExKernel(), initial_state=_adex_initial,
+    brian2=Brian2Spec(
+        equations="""
+dv/dt = (-g_l*(v - e_l) + g_l*delta_t*exp(clip((v - v_t)/delta_t, -inf, 50)) - w + I)/c_m : volt
+dw/dt = (a*(v - e_l) - w)/tau_w : amp
+""",
+        # forward Euler, as in Brian2's own AdEx examples: RK4's inner stages run into the
+        # exponential's divergence within the spiking step and drag w to absurd values
+        threshold="v >= v_peak", reset="v = v_reset; w += b", method="euler", dt=0.01),
+    plot="integrate_and_fire", spike_peak="v_peak",
+    marks={"rest": "e_l", "threshold": "v_t", "reset": "v_reset"},
+    cli_current=0.8, cli_duration=300.0))
