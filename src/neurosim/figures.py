@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from . import analysis, stimulus
-from ._simulate_hh import simulate_hh
-from ._validation import param_error
+from ._simulate import simulate_hh
+from ._validation import as_choice, as_float, param_error
 
 __all__ = [
     "FIGURE_SET",
@@ -28,12 +28,13 @@ __all__ = [
     "fig_reflex_arc",
     "fig_refractoriness",
     "fig_snn_hidden_raster",
+    "fig_snn_spikes_per_layer",
+    "fig_snn_training_loss",
     "fig_snn_vs_ann",
     "fig_song_histogram",
     "fig_song_rates",
     "fig_stdp_pair",
     "fig_stdp_window",
-    "pulse_threshold",
     "render_figure_set",
 ]
 
@@ -88,35 +89,11 @@ def _pulse_drive(duration, dt, onsets, width, amplitudes) -> np.ndarray:
     return drive
 
 
-def pulse_threshold(width=1.0, start=2.0, duration=15.0, *, lo=0.0, hi=50.0, tol=1e-3,
-                    params=None) -> float:
-    """The smallest pulse amplitude (uA/cm^2) of ``width`` ms that fires a spike, by bisection.
-
-    Each round runs 16 amplitudes as one population, so 4 rounds narrow the bracket 17^4-fold.
-    """
-    shape = _pulse_drive(duration, 0.025, [[start]], width, [1.0])
-    for _ in range(12):
-        amps = np.linspace(lo, hi, 18)[1:-1]
-        res = simulate_hh(shape * amps[None, :], duration, params=params,
-                          record=("spikes",))
-        fired = np.asarray(res.spike_counts) > 0
-        if not fired.any():
-            lo = amps[-1]
-        elif fired.all():
-            hi = amps[0]
-        else:
-            k = int(np.flatnonzero(fired)[0])
-            lo, hi = amps[k - 1], amps[k]
-        if hi - lo < tol:
-            break
-    return 0.5 * (lo + hi)
-
-
 def fig_all_or_nothing(width=1.0, start=2.0, duration=15.0, factors=(0.7, 0.9, 0.98, 1.02, 1.2)):
     """Pulses just below and just above threshold: nothing, or a whole spike."""
     from . import plot
 
-    i_th = pulse_threshold(width, start, duration)
+    i_th = analysis.pulse_threshold(width, start=start, duration=duration)
     amps = i_th * np.asarray(factors)
     drive = _pulse_drive(duration, 0.01, [[start]] * amps.size, width, amps)
     res = simulate_hh(drive, duration, dt=0.01)
@@ -127,15 +104,18 @@ def fig_all_or_nothing(width=1.0, start=2.0, duration=15.0, factors=(0.7, 0.9, 0
 
 def fig_refractoriness(amplitude=80.0, width=0.5, first=2.0, intervals=(16.0, 8.0, 6.0, 3.0),
                        duration=25.0):
-    """The same pair of pulses at shrinking intervals: the second spike shrinks, then fails."""
+    """The same pair of pulses at shrinking intervals: the second spike shrinks, then fails;
+    the absolute and relative refractory periods, measured on the model
+    (:func:`neurosim.analysis.refractory_periods`), shaded and named."""
     from . import plot
 
     ivs = np.asarray(intervals, dtype=float)
     drive = _pulse_drive(duration, 0.01, [[first, first + iv] for iv in ivs], width,
                          [amplitude] * ivs.size)
     res = simulate_hh(drive, duration, dt=0.01)
+    periods = analysis.refractory_periods(width=width)
     with plot.lecture_style():
-        axes = plot.refractoriness(res, ivs)
+        axes = plot.refractoriness(res, ivs, periods=periods, first_pulse_t=first)
     return axes[0].figure
 
 
@@ -156,7 +136,7 @@ def fig_fi_hh(currents=None, duration=1000.0, transient=200.0):
 def fig_lif_trace(amplitude=2.0, start=30.0, stop=110.0, duration=130.0):
     """A LIF neuron under a step: charge, threshold, reset and the refractory period."""
     from . import plot
-    from ._simulate_point import simulate_lif
+    from ._simulate import simulate_lif
 
     res = simulate_lif(stimulus.step(amplitude, start, stop), duration, dt=0.05)
     with plot.lecture_style():
@@ -173,8 +153,10 @@ def fig_fi_hh_vs_lif(hh_currents=None, lif_currents=None, duration=1000.0, trans
         hh_currents = np.concatenate([np.arange(0.0, 6.0, 0.5), np.arange(6.0, 7.0, 0.05),
                                       np.arange(7.0, 20.01, 1.0)])
     if lif_currents is None:
-        lif_currents = np.concatenate([np.arange(0.0, 1.5, 0.1), np.arange(1.5, 1.6, 0.005),
-                                       np.arange(1.6, 3.01, 0.1)])
+        # geometric steps above the rheobase (1.5 nA): the rate rises continuously from 0
+        lif_currents = np.concatenate([np.arange(0.0, 1.5, 0.1), [1.5],
+                                       1.5 + np.geomspace(1e-6, 0.1, 14),
+                                       np.arange(1.7, 3.01, 0.1)])
     hh = analysis.fi_curve("hodgkin_huxley", hh_currents, duration=duration,
                            transient=transient)
     lif = analysis.fi_curve("lif", lif_currents, duration=duration, transient=transient)
@@ -203,10 +185,11 @@ IZHIKEVICH_INPUTS = {
 def fig_izhikevich_gallery(duration=200.0):
     """The Izhikevich (2003) firing patterns, each under a step of current."""
     from . import plot
-    from ._simulate_point import simulate_izhikevich
+    from ._simulate import simulate_izhikevich
 
     results = {}
     for name, (amp, onset) in IZHIKEVICH_INPUTS.items():
+        # each neuron starts at rest (the registry's initial state), the step comes at onset
         results[name] = simulate_izhikevich(stimulus.step(amp, onset), duration, pattern=name,
                                             dt=0.05)
     with plot.lecture_style():
@@ -216,8 +199,9 @@ def fig_izhikevich_gallery(duration=200.0):
     return axes[0].figure
 
 
-def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=400.0):
-    """The withdrawal reflex: every stage's latency, the muscle force, and 'ouch' felt later."""
+def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=500.0):
+    """The withdrawal reflex: every stage's latency and the muscle force, with the measured
+    human reaction time to first heat pain beside what the model reaches."""
     from . import plot
     from .networks import build_reflex_arc
 
@@ -239,12 +223,12 @@ def fig_stdp_window(rule="stdp_pair_song_2000"):
     return ax.figure
 
 
-def fig_stdp_pair(lag=5.0, n_pairings=60):
+def fig_stdp_pair(lag=5.0, n_pairings=60, rule="stdp_pair_song_2000"):
     """A fires just before B, once a second: A->B strengthens, B->A weakens."""
     from . import plot
     from .plasticity import reciprocal_pair
 
-    res = reciprocal_pair(lag, n_pairings)
+    res = reciprocal_pair(lag, n_pairings, rule=rule)
     with plot.lecture_style():
         ax = plot.weight_traces(res)
         ax.set_title(f"A fires {lag:g} ms before B, once a second")
@@ -280,33 +264,59 @@ def fig_song_rates(input_rates=(15.0, 20.0, 25.0, 30.0), duration=100.0, seed=0)
     return ax.figure
 
 
-def fig_snn_vs_ann():
-    """SNN against its ANN twin on the digits, from the saved report (no torch, no training):
-    accuracy per epoch, accuracy against time steps, energy per sample."""
+def fig_snn_vs_ann(folder=None):
+    """SNN against its ANN twin on the digits, from a saved comparison (default the shipped
+    ``artefacts/snn_digits``; no torch, no training): validation accuracy per epoch, against
+    time steps, and energy per sample with its assumption."""
     from . import plot
-    from .snn_report import load_saved_comparison
+    from .snn_report import load_comparison
 
-    saved = load_saved_comparison()
+    saved = load_comparison(folder)
+    rep = saved.report
     with plot.lecture_style():
-        axes = plot.comparison(saved.report)
-        axes[0].figure.suptitle("Spiking network vs ReLU twin (64-128-10, digits)", fontsize=18)
+        axes = plot.comparison(rep)
+        acc = 100 * np.mean(rep.snn_accuracy), 100 * np.mean(rep.ann_accuracy)
+        axes[0].figure.suptitle(
+            f"Spiking network vs ReLU twin ({'-'.join(map(str, rep.layer_sizes))}, digits): "
+            f"test accuracy {acc[0]:.1f} % vs {acc[1]:.1f} %", fontsize=17)
     return axes[0].figure
 
 
-def fig_snn_hidden_raster(sample=0):
-    """The trained SNN's hidden layer answering one test digit, run in neurosim's own numpy
-    LIF from the saved weights."""
+def fig_snn_hidden_raster(sample=0, folder=None):
+    """The trained SNN's hidden layer answering one test digit (drawn beside it), run in
+    neurosim's own numpy LIF from the saved weights."""
     from . import plot
-    from .snn_report import load_saved_comparison, run_discrete_lif
+    from .snn_report import load_comparison, run_discrete_lif
 
-    saved = load_saved_comparison()
+    saved = load_comparison(folder)
     x = saved.test_x[sample:sample + 1]
     spikes = run_discrete_lif(saved.weights, saved.biases, saved.beta, saved.threshold,
-                              saved.num_steps, x)
+                              saved.num_steps, x, saved.reset)
     guess = int(spikes[-1].sum(axis=0)[0].argmax())
     with plot.lecture_style():
-        ax = plot.hidden_raster(spikes[0][:, 0, :], label=f"Hidden layer for a "
-                                f"{int(saved.test_y[sample])}: the network answers {guess}")
+        ax = plot.hidden_raster(spikes[0][:, 0, :], image=x[0],
+                                label=f"Hidden layer for a {int(saved.test_y[sample])}: the "
+                                f"network answers {guess}")
+    return ax.figure
+
+
+def fig_snn_training_loss(folder=None):
+    """Training loss of both twins per epoch (first seed), from a saved comparison."""
+    from . import plot
+    from .snn_report import load_comparison
+
+    with plot.lecture_style():
+        ax = plot.training_curves(load_comparison(folder).report)
+    return ax.figure
+
+
+def fig_snn_spikes_per_layer(folder=None):
+    """Spikes per sample in each layer of the saved SNN."""
+    from . import plot
+    from .snn_report import load_comparison
+
+    with plot.lecture_style():
+        ax = plot.spikes_per_layer(load_comparison(folder).report)
     return ax.figure
 
 
@@ -355,57 +365,90 @@ def tutorial_session(doc: str, number: str, argv=None):
     return args, save
 
 
-def save_figure(fig, path: Path, *, transparent=False) -> Path:
-    """Save reproducibly: no timestamps in PDF/SVG, 200 dpi PNG."""
+def save_figure(fig, path: Path, *, transparent=False, dpi=200) -> Path:
+    """Save reproducibly: no timestamps in PDF/SVG; PNG at ``dpi`` (default 200)."""
+    path = Path(path)
     fmt = path.suffix.lstrip(".")
     metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None},
                 "svg": {"Date": None}}.get(fmt)
     import matplotlib as mpl
 
     with mpl.rc_context({"svg.hashsalt": "neurosim"}):  # stable SVG ids
-        fig.savefig(path, transparent=transparent, metadata=metadata)
+        fig.savefig(path, transparent=transparent, metadata=metadata, dpi=dpi)
     return path
 
 
 def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=False,
-                      only: Iterable[str] | None = None, progress=True) -> list[Path]:
+                      theme="light", dpi=200, only: Iterable[str] | None = None,
+                      progress=True) -> list[Path]:
     """Render every figure of the lecture set into the folder ``out``.
 
+    The figures are drawn into a temporary folder beside ``out`` and moved into place only when
+    all of them are written, so a failure leaves ``out`` as it was.
+
     Arguments:
-        out: output folder (created).
+        out: output folder (created; files of the same names are replaced).
         formats: any of png, pdf, svg.
-        transparent: transparent background (for dark slide themes).
+        transparent: transparent background (with ``theme="dark"`` for dark slides).
+        theme: ``"light"`` (dark text on white) or ``"dark"`` (light text and traces).
+        dpi: resolution of PNG files (vector formats ignore it).
         only: names from :data:`FIGURE_SET` to render (default all).
         progress: show a progress bar.
 
     Returns:
         The paths written.
     """
+    import shutil
+    import tempfile
+
     import matplotlib.pyplot as plt
 
-    formats = [f.strip().lower() for f in formats]
+    from . import plot
+
+    func = "render_figure_set"
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    formats = [str(f).strip().lower() for f in formats]
+    if not formats:
+        raise param_error(func, "formats", f"a non-empty list from {', '.join(FORMATS)}",
+                          formats)
     for f in formats:
         if f not in FORMATS:
-            raise param_error("render_figure_set", "formats", f"a list from {', '.join(FORMATS)}",
-                              f)
+            raise param_error(func, "formats", f"a list from {', '.join(FORMATS)}", f)
+    as_choice(theme, func, "theme", ("light", "dark"))
+    res = as_float(dpi, func, "dpi", low=10.0, high=1200.0)
     names = list(FIGURE_SET) if only is None else list(only)
     for n in names:
         if n not in FIGURE_SET:
-            raise param_error("render_figure_set", "only", f"names from {', '.join(FIGURE_SET)}",
-                              n)
+            raise param_error(func, "only", f"names from {', '.join(FIGURE_SET)}", n)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    if out.exists() and not out.is_dir():
+        raise param_error(func, "out", "a folder (or a path where one can be made)",
+                          f"{out}, which is a file")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     iterator = names
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(names, desc="figures", unit="fig")
-    for name in iterator:
-        fig = FIGURE_SET[name]()
-        try:
-            for fmt in formats:
-                written.append(save_figure(fig, out / f"{name}.{fmt}", transparent=transparent))
-        finally:
-            plt.close(fig)
-    return written
+    try:
+        staged = []
+        for name in iterator:
+            with plot.lecture_style(theme=theme):
+                fig = FIGURE_SET[name]()
+                try:
+                    for fmt in formats:
+                        staged.append(save_figure(fig, staging / f"{name}.{fmt}",
+                                                  transparent=transparent, dpi=res))
+                finally:
+                    plt.close(fig)
+        out.mkdir(exist_ok=True)
+        written = []
+        for path in staged:
+            target = out / path.name
+            path.replace(target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -23,14 +23,15 @@ def styled(func):
 
 
 def single(result, func: str, neuron: int | None = None) -> SimulationResult:
+    """The one neuron to draw: the result itself if it holds one, else ``neuron`` of it."""
     if not isinstance(result, SimulationResult):
         raise param_error(func, "result", "a SimulationResult", result, TypeError)
-    if result.is_population:
-        if neuron is None:
-            raise param_error(func, "neuron", f"an int in [0, {result.n_neurons}) to pick one "
-                              "neuron of this population", neuron)
-        return result.neuron(neuron)
-    return result
+    if result.n_neurons == 1 and neuron in (None, 0):
+        return result
+    if neuron is None:
+        raise param_error(func, "neuron", f"an int in [0, {result.n_neurons}) to pick one "
+                          "neuron of this population", neuron)
+    return result.neuron(neuron)
 
 
 def need(result: SimulationResult, names, func: str) -> None:

@@ -6,9 +6,10 @@ import numpy as np
 
 from .._validation import param_error
 from ._common import styled
+from ._layout import place
 from ._style import COLORS, new_figure
 
-__all__ = ["stdp_window", "weight_traces"]
+__all__ = ["rate_regulation", "stdp_window", "weight_histogram", "weight_traces"]
 
 # Exponential fits to Bi & Poo's (1998) data as reported by Bi & Poo (2001): time constants
 # 16.8 ms (potentiation) and 33.7 ms (depression); depression about half as deep as
@@ -16,10 +17,22 @@ __all__ = ["stdp_window", "weight_traces"]
 _BI_POO_TAU_PLUS, _BI_POO_TAU_MINUS, _BI_POO_RATIO = 16.8, 33.7, -0.5
 
 
+def _signed(x: float, digits: int = 2) -> str:
+    """A number with a true minus sign."""
+    return f"{x:.{digits}f}".replace("-", "\u2212")
+
+
+def _effect(a: float) -> str:
+    if abs(a) < 1e-6:
+        return "no change"
+    return "stronger" if a > 0 else "weaker"
+
+
 @styled
 def stdp_window(window, ax=None, *, experimental=True):
     """Weight change per pair against spike timing, with the exponential fit of each side and
-    (dashed grey) the shape of Bi & Poo's (1998) measurements.
+    (dashed grey) the shape of Bi & Poo's (1998) measurements. Each side's caption says what
+    the fit found (stronger, weaker, or no change), so it holds for any rule.
 
     Arguments:
         window: an :class:`~neurosim.plasticity.STDPWindow`.
@@ -36,35 +49,54 @@ def stdp_window(window, ax=None, *, experimental=True):
         _, axes = new_figure()
         ax = axes[0, 0]
     dt, dw = window.delta_t, 100.0 * window.delta_w  # percent of w_max per pair
-    ax.axhline(0, color="#BBBBBB", lw=1)
-    ax.axvline(0, color="#BBBBBB", lw=1)
+    ax.axhline(0, color=COLORS["grid"], lw=1)
+    ax.axvline(0, color=COLORS["grid"], lw=1)
     pos, neg = dt > 0, dt < 0
-    ax.plot(dt[pos], dw[pos], "o", color=COLORS["excitatory"], ms=7)
-    ax.plot(dt[neg], dw[neg], "o", color=COLORS["inhibitory"], ms=7)
+    lines = ax.plot(dt[pos], dw[pos], "o", color=COLORS["excitatory"], ms=7)
+    lines += ax.plot(dt[neg], dw[neg], "o", color=COLORS["inhibitory"], ms=7)
     f = window.fit
+    captions = []
     if "a_plus" in f:
         x = np.linspace(0.5, dt.max(), 200)
-        ax.plot(x, 100 * f["a_plus"] * np.exp(-x / f["tau_plus"]), color=COLORS["excitatory"])
-        ax.text(0.55, 0.9, f"pre before post: stronger\nA+ = {100 * f['a_plus']:.2f} %, "
-                f"τ+ = {f['tau_plus']:.1f} ms", transform=ax.transAxes, fontsize=15,
-                color=COLORS["excitatory"], va="top")
+        lines += ax.plot(x, 100 * f["a_plus"] * np.exp(-x / f["tau_plus"]),
+                         color=COLORS["excitatory"])
+        captions.append((f"pre before post: {_effect(f['a_plus'])}\n"
+                         f"A$_+$ = {_signed(100 * f['a_plus'])} %, τ$_+$ = "
+                         f"{f['tau_plus']:.1f} ms", (x[0], 100 * f["a_plus"]),
+                         COLORS["excitatory"], ((1, 1), (2, 1), (1, -1), (2, -1))))
     if "a_minus" in f:
         x = np.linspace(dt.min(), -0.5, 200)
-        ax.plot(x, 100 * f["a_minus"] * np.exp(x / f["tau_minus"]), color=COLORS["inhibitory"])
-        ax.text(0.03, 0.12, f"post before pre: weaker\nA− = {100 * f['a_minus']:.2f} %, "
-                f"τ− = {f['tau_minus']:.1f} ms", transform=ax.transAxes, fontsize=15,
-                color=COLORS["inhibitory"], va="bottom")
-    if experimental and "a_plus" in f:
+        lines += ax.plot(x, 100 * f["a_minus"] * np.exp(x / f["tau_minus"]),
+                         color=COLORS["inhibitory"])
+        captions.append((f"post before pre: {_effect(f['a_minus'])}\n"
+                         f"A$_-$ = {_signed(100 * f['a_minus'])} %, τ$_-$ = "
+                         f"{f['tau_minus']:.1f} ms", (x[-1], 100 * f["a_minus"]),
+                         COLORS["inhibitory"], ((-1, -1), (-2, -1), (-1, 1), (-2, 1))))
+    shape = []
+    if experimental and abs(f.get("a_plus", 0.0)) > 1e-6:
         peak = 100 * f["a_plus"]
         xp = np.linspace(0.5, dt.max(), 200)
         xn = np.linspace(dt.min(), -0.5, 200)
-        ax.plot(xp, peak * np.exp(-xp / _BI_POO_TAU_PLUS), "--", color="#888888", lw=2)
-        ax.plot(xn, _BI_POO_RATIO * peak * np.exp(xn / _BI_POO_TAU_MINUS), "--",
-                color="#888888", lw=2)
-        ax.text(0.55, 0.35, "dashed: shape of Bi & Poo (1998)", transform=ax.transAxes,
-                fontsize=14, color="#666666")
-    ax.set_xlabel("Spike timing, t_post − t_pre (ms)")
-    ax.set_ylabel("Weight change per pair (% of w_max)")
+        shape = ax.plot(xp, peak * np.exp(-xp / _BI_POO_TAU_PLUS), "--", color=COLORS["muted"],
+                        lw=2)
+        shape += ax.plot(xn, _BI_POO_RATIO * peak * np.exp(xn / _BI_POO_TAU_MINUS), "--",
+                         color=COLORS["muted"], lw=2)
+    lo = min(float(dw.min()), 0.0)
+    hi = max(float(dw.max()), 0.0)
+    span = hi - lo or 1.0
+    ax.set_ylim(lo - 0.45 * span, hi + 0.45 * span)
+    placed = []
+    for text, xy, color, prefer in captions:
+        placed.append(place(ax, text, xy, prefer=prefer, avoid=lines + shape, placed=placed,
+                            color=color, fontsize=15, arrow=False))
+    if shape:
+        i = len(shape[0].get_xdata()) // 3
+        xy = (shape[0].get_xdata()[i], shape[0].get_ydata()[i])
+        placed.append(place(ax, "dashed: shape of Bi & Poo (1998)", xy,
+                            prefer=((1, 1), (1, -1)), avoid=lines + shape, placed=placed,
+                            color=COLORS["muted"], fontsize=14))
+    ax.set_xlabel("Spike timing, $t_\\mathrm{post} - t_\\mathrm{pre}$ (ms)")
+    ax.set_ylabel("Weight change per pair (% of $w_\\mathrm{max}$)")
     return ax
 
 
@@ -81,7 +113,7 @@ def weight_traces(result, ax=None):
     ax.text(result.t[-1] / 1000.0, result.w_ba[-1], "  B→A", color=COLORS["inhibitory"],
             fontsize=16, fontweight="bold", va="center")
     ax.set_xlabel("Time (s)")
-    ax.set_ylabel("Synaptic weight (w / w_max)")
+    ax.set_ylabel("Synaptic weight ($w / w_\\mathrm{max}$)")
     ax.set_ylim(0, 1)
     return ax
 
@@ -93,14 +125,14 @@ def weight_histogram(result, ax=None):
         _, axes = new_figure()
         ax = axes[0, 0]
     bins = np.linspace(0, 1, 21)
-    ax.hist(result.weights[0], bins=bins, color="#BBBBBB", label="start")
+    ax.hist(result.weights[0], bins=bins, color=COLORS["grid"], label="start")
     ax.hist(result.weights[-1], bins=bins, histtype="step", lw=3, color=COLORS["excitatory"])
     ax.text(0.5, 0.93, f"start: uniform ({100 * result.bimodal_fraction[0]:.0f} % near a bound)",
-            transform=ax.transAxes, ha="center", va="top", color="#777777", fontsize=15)
+            transform=ax.transAxes, ha="center", va="top", color=COLORS["muted"], fontsize=15)
     ax.text(0.5, 0.82, f"after {result.t[-1]:g} s: {100 * result.bimodal_fraction[-1]:.0f} % "
-            "near 0 or w_max", transform=ax.transAxes, ha="center", va="top",
+            "near 0 or $w_\\mathrm{max}$", transform=ax.transAxes, ha="center", va="top",
             color=COLORS["excitatory"], fontsize=15)
-    ax.set_xlabel("Synaptic weight (w / w_max)")
+    ax.set_xlabel("Synaptic weight ($w / w_\\mathrm{max}$)")
     ax.set_ylabel("Number of synapses")
     return ax
 
@@ -120,8 +152,9 @@ def rate_regulation(input_rates, output_rates, frozen_rates=None, ax=None):
     top = float(y.max())
     if frozen_rates is not None:
         f = np.asarray(frozen_rates, dtype=float)
-        ax.plot(x, f, "o--", color="#888888", ms=7)
-        ax.text(x[-1], f[-1], "  weights frozen", color="#777777", fontsize=16, va="center")
+        ax.plot(x, f, "o--", color=COLORS["muted"], ms=7)
+        ax.text(x[-1], f[-1], "  weights frozen", color=COLORS["muted"], fontsize=16,
+                va="center")
         top = max(top, float(f.max()))
     ax.set_xlabel("Input rate, each of the inputs (Hz)")
     ax.set_ylabel("Output rate (Hz)")
