@@ -15,12 +15,13 @@ from neurosim.networks import build_reflex_arc
 
 def main(argv=None):
     args, save = figures.tutorial_session(__doc__, "03", argv)
-    duration = 300.0 if args.quick else 400.0
+    duration = 300.0 if args.quick else 500.0
 
     p = neurosim.load_model("reflex_arc_withdrawal")
-    print("1. The circuit: heat receptors -> A-delta sensory neurons -> spinal relay "
-          "interneurons -> flexor motor neurons -> biceps; inhibitory interneurons silence the "
-          "triceps motor neurons; a second branch climbs to thalamus and cortex.")
+    print("1. The circuit: heat receptors (A-delta heat nociceptors of the hairy skin on the back "
+          "of the hand) -> A-delta sensory neurons -> spinal relay interneurons -> flexor motor "
+          "neurons -> biceps; inhibitory interneurons silence the triceps motor neurons; a "
+          "second branch climbs to thalamus and cortex.")
 
     print("\n2. The latency budget, from the catalog's numbers:")
     afferent = p.hand_to_cord / p.v_sensory * 1e3
@@ -30,46 +31,45 @@ def main(argv=None):
         (f"hand -> cord, {p.hand_to_cord:g} m at {p.v_sensory:g} m/s (A-delta)", afferent),
         ("two central synapses (interneuron, motor neuron)", 2 * p.synaptic_delay),
         (f"cord -> biceps, {p.cord_to_muscle:g} m at {p.v_motor:g} m/s (A-alpha)", motor),
-        ("neuromuscular junction and contraction onset", p.nmj_delay),
+        ("neuromuscular junction to the muscle action potential", p.nmj_delay),
     ]
     for text, ms in rows:
         print(f"   {text:58s} {ms:6.1f} ms")
     print(f"   {'conduction and synapses alone':58s} {sum(ms for _, ms in rows):6.1f} ms")
-    print(f"   the brain's branch adds cord -> thalamus ({ascending:.1f} ms), thalamus -> cortex "
-          f"and {p.cortical_processing:g} ms of cortical processing before pain is felt.")
+    print(f"   the brain's branch adds cord -> thalamus ({ascending:.1f} ms) and thalamus -> "
+          "cortex.")
 
-    res = build_reflex_arc().run(stimulus.heat(50.0, 20.0, 200.0), duration=duration)
-    print("\n3. Heat of 50 C on the hand from t = 20 ms: first spike of each stage after onset")
-    for stage in ("receptors", "sensory", "interneurons", "flexor_motor", "inhibitory",
-                  "thalamus", "cortex"):
-        print(f"   {stage:14s} {res.latencies[stage]:6.1f} ms")
-    gap = res.perception_latency - res.reflex_latency
-    print(f"   The arm starts to withdraw {res.reflex_latency:.1f} ms after the heat; the 'ouch' "
-          f"is felt at {res.perception_latency:.0f} ms, {gap:.0f} ms later: the spinal cord "
-          "acts before the brain knows.")
-    print(f"   Reciprocal inhibition: extensor motor neurons fire {res.extensor_rate_before:.0f} "
-          f"Hz before, {res.extensor_rate_during:.0f} Hz during the reflex.")
+    arc = build_reflex_arc()
+    res = arc.run(stimulus.heat(50.0, 20.0, 200.0), duration=duration)
+    print("\n3. Heat of 50 C from t = 20 ms (the arc has settled at rest before t = 0):")
+    print(res.summary())
+    print(f"   The model's EMG comes {res.emg_latency:.1f} ms after the heat; people's biceps "
+          f"EMG in this reflex: {p.nwr_emg_latency:g} +- {p.nwr_emg_latency_sd:g} ms. The "
+          f"spinal cord acts {res.cortex_latency - res.emg_latency:.0f} ms before the first "
+          "cortical spikes, and far before people report pain.")
     with plot.lecture_style():
         save(plot.reflex_arc(res)[0].figure, "1_reflex_arc")
 
-    print("\n4. Experiments (each one parameter):")
-    warm = build_reflex_arc().run(stimulus.heat(42.0, 20.0, 200.0), duration=duration)
-    print(f"   42 C (below the {p.heat_threshold:g} C threshold): "
+    print("\n4. Experiments (each one parameter; the same arc runs again from rest):")
+    warm = arc.run(stimulus.heat(44.0, 20.0, 200.0), duration=duration)
+    print(f"   44 C (below the {p.heat_threshold:g} C threshold): "
           f"{int(warm.stages['receptors'].spike_counts.sum())} receptor spikes, "
           f"withdrawal: {warm.withdrew}  (all or nothing at circuit level)")
     cut = build_reflex_arc(lesions=("interneurons",)).run(duration=duration)
     print(f"   interneurons cut: {int(cut.stages['flexor_motor'].spike_counts.sum())} flexor motor "
-          f"spikes, withdrawal: {cut.withdrew}, pain still felt at "
-          f"{cut.perception_latency:.0f} ms")
+          f"spikes, withdrawal: {cut.withdrew}; the cortex still receives spikes at "
+          f"{cut.cortex_latency:.0f} ms")
     with plot.lecture_style():
         save(plot.reflex_arc(cut)[0].figure, "2_interneurons_cut")
     blocked = build_reflex_arc(block_inhibition=True).run(duration=duration)
-    print(f"   inhibition blocked: extensor fires {blocked.extensor_rate_during:.0f} Hz during "
-          "the reflex: flexor and extensor pull against each other (co-contraction)")
+    ext = blocked.stages["extensor_motor"].spike_times.times
+    during = ((ext >= 120.0) & (ext < 220.0)).sum() / p.n_per_stage / 0.1
+    print(f"   inhibition blocked: the extensor keeps firing ({during:.0f} Hz during the "
+          "reflex): flexor and extensor pull against each other (co-contraction)")
     with plot.lecture_style():
         save(plot.reflex_arc(blocked)[0].figure, "3_inhibition_blocked")
-    slow = build_reflex_arc(p.replace(v_sensory=10.0)).run(duration=duration)
-    print(f"   A-delta fibres at 10 m/s instead of {p.v_sensory:g}: withdrawal at "
+    slow = build_reflex_arc(p.replace(v_sensory=7.5)).run(duration=duration)
+    print(f"   A-delta fibres at 7.5 m/s instead of {p.v_sensory:g}: withdrawal at "
           f"{slow.reflex_latency:.1f} ms instead of {res.reflex_latency:.1f} ms")
     print(f"\nDone: figures in {args.out}/")
 
