@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._kernels import _stdp
-from ._validation import as_finite_array, as_float, as_int, param_error
+from ._validation import as_finite_array, as_float, as_int, as_seed, param_error
 from .catalog import PairSTDPParams, TripletSTDPParams, load_model
 
 __all__ = [
@@ -182,7 +182,7 @@ def reciprocal_pair(lag=5.0, n_pairings=60, rate_hz=1.0, rule="stdp_pair_song_20
     Returns:
         :class:`PairExperiment`.
     """
-    from ._simulate_point import simulate_lif
+    from ._simulate import simulate_lif
 
     func = "reciprocal_pair"
     r = load_rule(rule)
@@ -216,7 +216,8 @@ class SongResult:
     """Song, Miller & Abbott (2000): ``t`` (s) of the weight snapshots ``weights`` (snapshots
     x inputs, in units of w_max), ``bimodal_fraction`` (share of weights within 10 % of either
     bound at each snapshot), ``output_rate`` (Hz over the last fifth of the run),
-    ``input_rate`` (Hz), ``correlated`` (indices of the correlated group)."""
+    ``input_rate`` (Hz), ``correlated`` (indices of the correlated group), ``post_spikes``
+    (ms), and ``input_counts``: spikes per step of the first ``record_inputs`` inputs."""
 
     t: np.ndarray
     weights: np.ndarray
@@ -225,58 +226,83 @@ class SongResult:
     input_rate: float
     correlated: np.ndarray
     post_spikes: np.ndarray
+    input_counts: np.ndarray
 
 
-def song_abbott_2000(duration=100.0, *, input_rate=15.0, n_inputs=1000, n_correlated=0,
-                     correlation=0.0, rule="stdp_pair_song_2000", seed=0, dt=0.1,
-                     n_snapshots=11) -> SongResult:
+# input-steps per second of the Song kernel, measured (1,000 inputs, 100 s in ~2 s)
+_SONG_SPEED = 4e8
+
+
+def song_abbott_2000(duration=100.0, *, input_rate=None, n_inputs=None, n_correlated=0,
+                     correlation=0.0, rule="stdp_pair_song_2000", neuron="song_abbott_2000",
+                     seed=0, dt=0.1, n_snapshots=11, record_inputs=0) -> SongResult:
     """One integrate-and-fire neuron, ``n_inputs`` excitatory Poisson inputs, additive STDP.
 
-    The neuron and inputs are those of Brian2's documented version of this experiment
-    (tau_m = 10 ms, E_L = -74 mV, threshold -54 mV, reset -60 mV, E_e = 0 mV, tau_e = 5 ms,
-    g_max = 0.01 of the leak conductance, inputs at 15 Hz, initial weights uniform in
-    [0, w_max]); the rule is the catalog's (additive, hard bounds). Numba path.
+    The neuron and inputs come from the catalog (``models/song_abbott_2000.toml``: Brian2's
+    documented version of the experiment, tau_m = 10 ms, E_L = -74 mV, threshold -54 mV, reset
+    -60 mV, E_e = 0 mV, tau_e = 5 ms, g_max = 0.01 of the leak conductance, 1,000 inputs at
+    15 Hz); initial weights are uniform in [0, w_max]; the rule is the catalog's (additive, hard
+    bounds, all-to-all). Numba path; :func:`neurosim.networks.build_song_abbott_2000` is the
+    Brian2 one.
 
     Arguments:
         duration: simulated time in seconds.
-        input_rate: rate of every input (Hz).
-        n_inputs: number of inputs.
-        n_correlated, correlation: the first ``n_correlated`` inputs share spikes with
-            pairwise correlation ``correlation`` (their rates stay ``input_rate``).
-        rule: a pair rule (additive).
+        input_rate, n_inputs: override the catalog's rate of every input (Hz) and their number.
+        n_correlated, correlation: the first ``n_correlated`` inputs are correlated: the
+            correlation coefficient of any two of them (spike counts per time step) is
+            ``correlation``; their rates stay ``input_rate``.
+        rule: an additive, all-to-all pair rule (name or parameters).
+        neuron: the neuron and inputs (a catalog name or a ``SongAbbottParams``).
         seed: seeds the inputs and the initial weights.
         dt: time step (ms).
         n_snapshots: weight snapshots, evenly spaced from 0 to the end.
+        record_inputs: keep the spike counts per step of this many inputs (the first ones).
 
     Returns:
         :class:`SongResult`.
     """
+    from . import _resources
+    from .catalog import SongAbbottParams
+
     func = "song_abbott_2000"
     r = load_rule(rule)
-    if not isinstance(r, PairSTDPParams):
-        raise param_error(func, "rule", "a pair rule", rule, TypeError)
+    if not isinstance(r, PairSTDPParams) or r.weight_dependence != "additive" or \
+            r.pairing != "all_to_all":
+        raise param_error(func, "rule", "an additive, all-to-all pair rule (the Numba path of "
+                          "this experiment implements that form)", rule, TypeError)
+    nrn = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
+    if not isinstance(nrn, SongAbbottParams):
+        raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
+                          "'song_abbott_2000' or a SongAbbottParams)", neuron, TypeError)
     dur_s = as_float(duration, func, "duration", low=0.0)
-    rate = as_float(input_rate, func, "input_rate", "Hz", low=0.0)
-    n = as_int(n_inputs, func, "n_inputs", low=1)
+    rate = nrn.input_rate if input_rate is None else as_float(input_rate, func, "input_rate",
+                                                              "Hz", low=0.0)
+    n = int(nrn.n_inputs) if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
     n_corr = as_int(n_correlated, func, "n_correlated", low=0)
     if n_corr > n:
         raise param_error(func, "n_correlated", f"at most n_inputs = {n}", n_correlated)
     c = as_float(correlation, func, "correlation", low=0.0, high=1.0, low_open=False)
     step = as_float(dt, func, "dt", "ms", low=0.0, high=1.0)
     n_snap = as_int(n_snapshots, func, "n_snapshots", low=2)
+    n_rec = as_int(record_inputs, func, "record_inputs", low=0, high=n)
+    seed = as_seed(seed, func)
     n_steps = round(dur_s * 1000.0 / step)
+    _resources.check(func, memory=8.0 * (n_snap + 4) * n + n_steps * n_rec,
+                     seconds=n_steps * float(n) / _SONG_SPEED,
+                     what=f"{n:,} inputs x {n_steps:,} steps",
+                     fix="use fewer inputs, fewer snapshots or a shorter duration")
     rng = np.random.default_rng(seed)
     w = rng.uniform(0.0, r.w_max, n)
     snap_every = max(1, n_steps // (n_snap - 1))
     snaps = np.empty((n_snap, n))
-    post = np.empty(int(dur_s * 500) + 16)  # room for 500 Hz
-    count = _stdp.song_abbott(n_steps, step, rate, n, n_corr, c, w, int(seed), 10.0, -74.0,
-                              0.0, -54.0, -60.0, 5.0, 0.01, r.tau_plus, r.tau_minus, r.a_plus,
-                              r.a_minus, r.w_max, snap_every, snaps, post)
-    spikes = post[:min(count, post.size)]
+    counts = np.zeros((n_steps if n_rec else 0, n_rec), dtype=np.int8)
+    spikes = _stdp.song_abbott(n_steps, step, rate, n, n_corr, c, w, seed, nrn.tau_m, nrn.e_l,
+                               nrn.e_e, nrn.v_th, nrn.v_reset, nrn.tau_e, nrn.g_max,
+                               r.tau_plus, r.tau_minus, r.a_plus, r.a_minus, r.w_max,
+                               snap_every, snaps, counts)
     t_snap = np.minimum(np.arange(n_snap) * snap_every * step, n_steps * step) / 1000.0
     near = (snaps < 0.1 * r.w_max) | (snaps > 0.9 * r.w_max)
     tail = spikes[spikes >= 0.8 * dur_s * 1000.0]
     return SongResult(t=t_snap, weights=snaps / r.w_max, bimodal_fraction=near.mean(axis=1),
                       output_rate=tail.size / (0.2 * dur_s), input_rate=rate,
-                      correlated=np.arange(n_corr), post_spikes=spikes)
+                      correlated=np.arange(n_corr), post_spikes=spikes, input_counts=counts)

@@ -88,20 +88,23 @@ def triplet_stdp(pre, post, w0, tau_p, tau_m, tau_x, tau_y, a2p, a3p, a2m, a3m, 
 @jit
 def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_l, e_e, v_th,
                 v_reset, tau_e, g_max, tau_p, tau_m_stdp, a_p, a_m, w_max, snap_every, snaps,
-                post_spikes):
+                rec_inputs):
     """One conductance-based integrate-and-fire neuron driven by ``n_inputs`` Poisson inputs
     through additive pair STDP (all-to-all traces), as in Song, Miller & Abbott (2000).
 
     The first ``n_corr`` inputs share a Poisson "mother" train: each copies a mother spike with
-    probability ``corr`` and adds independent spikes at rate (1 - corr) * rate, so every input
-    fires at ``rate_hz`` and the group's pairwise correlation is ``corr``. The neuron:
+    probability q = sqrt(corr) and adds independent spikes at rate (1 - q) * rate, so every
+    input fires at ``rate_hz`` and two inputs of the group share a spike with probability q^2:
+    their pairwise correlation coefficient (of spike counts per step) is ``corr``. The neuron:
     tau_m dV/dt = g (E_e - V) + E_L - V (forward Euler), g decays with tau_e and jumps by
     w * g_max at each input spike. ``w`` is updated in place; ``snaps[k]`` is w at step
-    k * snap_every. Returns the number of postsynaptic spikes (times in ``post_spikes``).
+    k * snap_every; ``rec_inputs[s, i]`` (if it has rows) counts input i's spikes in step s for
+    its first columns. Returns the postsynaptic spike times (ms), however many there are.
     """
     np.random.seed(seed)  # Numba's jit knows only the legacy np.random API
+    q = math.sqrt(corr)
     p_free = rate_hz * dt / 1000.0
-    p_indep = (1.0 - corr) * p_free
+    p_indep = (1.0 - q) * p_free
     log_free = math.log1p(-p_free)
     log_indep = math.log1p(-p_indep) if p_indep > 0.0 else -np.inf
     next_spike = np.empty(n_inputs, dtype=np.int64)
@@ -117,8 +120,10 @@ def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_
     v = e_l
     g = 0.0
     decay_g = math.exp(-dt / tau_e)
+    post = np.empty(64)
     n_post = 0
     n_snap = 0
+    n_rec = rec_inputs.shape[1] if rec_inputs.shape[0] > 0 else 0
     for s in range(n_steps):
         t = s * dt
         if s % snap_every == 0 and n_snap < snaps.shape[0]:
@@ -134,8 +139,10 @@ def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_
                 lg = log_indep if i < n_corr else log_free
                 next_spike[i] = s + 1 + math.floor(math.log(1.0 - np.random.random()) / lg)
             if mother and i < n_corr and not fire:
-                fire = np.random.random() < corr
+                fire = np.random.random() < q
             if fire:
+                if i < n_rec:
+                    rec_inputs[s, i] += 1
                 g += w[i] * g_max
                 xp = x_post * math.exp(-(t - t_post) / tau_m_stdp)
                 wi = w[i] + a_m * w_max * xp
@@ -146,8 +153,11 @@ def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_
         g *= decay_g
         if v > v_th:
             v = v_reset
-            if n_post < post_spikes.size:
-                post_spikes[n_post] = t
+            if n_post == post.size:  # grow the buffer: no spike is ever dropped
+                bigger = np.empty(2 * post.size)
+                bigger[:n_post] = post
+                post = bigger
+            post[n_post] = t
             n_post += 1
             x_post = x_post * math.exp(-(t - t_post) / tau_m_stdp) + 1.0
             t_post = t
@@ -159,4 +169,4 @@ def song_abbott(n_steps, dt, rate_hz, n_inputs, n_corr, corr, w, seed, tau_m, e_
         for i in range(n_inputs):
             snaps[n_snap, i] = w[i]
         n_snap += 1
-    return n_post
+    return post[:n_post].copy()

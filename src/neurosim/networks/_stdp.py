@@ -5,9 +5,11 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
-from .._validation import param_error
+from .. import _resources
+from .._validation import as_float, as_int, as_seed, param_error
 from ..catalog import PairSTDPParams
 from ..plasticity import load_rule
+from ._groups import brian2_state
 
 __all__ = ["build_song_abbott_2000", "build_stdp_synapses", "run_stdp_pair"]
 
@@ -92,12 +94,10 @@ def run_stdp_pair(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5, dt=
                   target="numpy"):
     """One synapse driven by given spike times in Brian2; returns the weight after each step
     as (t in ms, w). Spike times are put on the dt grid (use multiples of dt)."""
-    from ._groups import _codegen_target
-
     pre_times = np.asarray(pre_times, dtype=float)
     post_times = np.asarray(post_times, dtype=float)
     end = float(max(pre_times.max(initial=0.0), post_times.max(initial=0.0))) + 2 * dt
-    with _codegen_target(target):
+    with brian2_state(target):
         pre = b2.SpikeGeneratorGroup(1, np.zeros(pre_times.size, dtype=int),
                                      pre_times * b2.ms, dt=dt * b2.ms, name="pre")
         post = b2.SpikeGeneratorGroup(1, np.zeros(post_times.size, dtype=int),
@@ -111,16 +111,15 @@ def run_stdp_pair(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5, dt=
 
 
 class SongAbbottNetwork:
-    """Brian2 version of :func:`neurosim.plasticity.song_abbott_2000` (same neuron, inputs
-    and rule); ``run(seconds)`` returns the final weights (in units of w_max) and the output
-    spike times (ms)."""
+    """Brian2 version of :func:`neurosim.plasticity.song_abbott_2000` (the same catalog neuron,
+    inputs and rule); ``run(seconds)`` returns the final weights (in units of w_max) and the
+    output spike times (ms)."""
 
-    def __init__(self, input_rate, n_inputs, rule, seed, target, dt):
-        from ._groups import _codegen_target
-
+    def __init__(self, neuron, input_rate, n_inputs, rule, seed, target, dt):
         self.target = target
         r = load_rule(rule)
-        with _codegen_target(target):
+        p = neuron
+        with brian2_state(target):
             b2.seed(seed)
             self.inputs = b2.PoissonGroup(n_inputs, rates=input_rate * b2.Hz, dt=dt * b2.ms,
                                           name="inputs")
@@ -128,32 +127,43 @@ class SongAbbottNetwork:
             dv/dt = (g*(e_e - v) + e_l - v)/tau_m : volt
             dg/dt = -g/tau_e : 1
             """
-            ns = {"e_e": 0 * b2.mV, "e_l": -74 * b2.mV, "tau_m": 10 * b2.ms,
-                  "tau_e": 5 * b2.ms}
-            self.neuron = b2.NeuronGroup(1, eqs, threshold="v > -54*mV", reset="v = -60*mV",
-                                         method="euler", namespace=ns, dt=dt * b2.ms,
-                                         name="neuron")
-            self.neuron.v = -74 * b2.mV
+            ns = {"e_e": p.e_e * b2.mV, "e_l": p.e_l * b2.mV, "tau_m": p.tau_m * b2.ms,
+                  "tau_e": p.tau_e * b2.ms}
+            self.neuron = b2.NeuronGroup(1, eqs, threshold=f"v > {p.v_th!r}*mV",
+                                         reset=f"v = {p.v_reset!r}*mV", method="euler",
+                                         namespace=ns, dt=dt * b2.ms, name="neuron")
+            self.neuron.v = p.e_l * b2.mV
             self.synapses = build_stdp_synapses(self.inputs, self.neuron, r, w0=0.0,
                                                 effect="g_post += w*g_max", name="stdp",
-                                                dt=dt, namespace={"g_max": 0.01})
+                                                dt=dt, namespace={"g_max": p.g_max})
             self.synapses.w = np.random.default_rng(seed).uniform(0, r.w_max, n_inputs)
             self.spikes = b2.SpikeMonitor(self.neuron, name="output_spikes")
             self.network = b2.Network(self.inputs, self.neuron, self.synapses, self.spikes)
         self.w_max = r.w_max
 
     def run(self, seconds):
-        from ._groups import _codegen_target
-
-        with _codegen_target(self.target):
+        with brian2_state(self.target):
             self.network.run(seconds * b2.second, namespace={})
         return (np.asarray(self.synapses.w[:]) / self.w_max,
                 np.asarray(self.spikes.t[:] / b2.ms))
 
 
-def build_song_abbott_2000(*, input_rate=15.0, n_inputs=1000, rule="stdp_pair_song_2000",
-                           seed=0, target="numpy", dt=0.1) -> SongAbbottNetwork:
-    """The Song, Miller & Abbott (2000) experiment as a Brian2 network (see
-    :func:`neurosim.plasticity.song_abbott_2000` for the model; this one draws its Poisson
-    inputs from Brian2's generator, seeded with ``brian2.seed(seed)``)."""
-    return SongAbbottNetwork(input_rate, n_inputs, rule, seed, target, dt)
+def build_song_abbott_2000(*, neuron="song_abbott_2000", input_rate=None, n_inputs=None,
+                           rule="stdp_pair_song_2000", seed=0, target="numpy",
+                           dt=0.1) -> SongAbbottNetwork:
+    """The Song, Miller & Abbott (2000) experiment as a Brian2 network, from the same catalog
+    entries as :func:`neurosim.plasticity.song_abbott_2000` (this one draws its Poisson inputs
+    from Brian2's generator, seeded with ``brian2.seed(seed)``)."""
+    from ..catalog import SongAbbottParams, load_model
+
+    func = "build_song_abbott_2000"
+    p = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
+    if not isinstance(p, SongAbbottParams):
+        raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
+                          "'song_abbott_2000')", neuron, TypeError)
+    rate = p.input_rate if input_rate is None else as_float(input_rate, func, "input_rate",
+                                                            "Hz", low=0.0)
+    n = int(p.n_inputs) if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
+    _resources.check(func, memory=float(n) * 200.0, what=f"{n:,} plastic synapses",
+                     fix="use fewer inputs")
+    return SongAbbottNetwork(p, rate, n, rule, as_seed(seed, func), target, dt)
