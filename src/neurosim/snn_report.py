@@ -1,46 +1,249 @@
-"""Reading a saved SNN-vs-ANN comparison and trained weights without torch.
+"""The saved SNN-versus-ANN comparison: written by one function, read by one function, no torch.
 
-``neurosim snn compare --out DIR`` (needs the 'snn' extra) writes ``report.json`` and
-``weights.npz``; the figure set uses the copies under ``models/`` so that rendering it needs
-neither torch nor training.
+A saved comparison is a folder with ``report.json`` (every number of the report, with its
+provenance) and ``weights.npz`` (the seed-0 SNN whose numbers the report gives, and the whole
+test split it was scored on). The lecture figure set reads the copy in ``artefacts/snn_digits``;
+regenerate it with ``neurosim snn compare --out artefacts/snn_digits`` (needs the 'snn' extra).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
-from .catalog import catalog_dir
+from ._validation import param_error
 
-__all__ = ["SavedComparison", "load_saved_comparison", "run_discrete_lif"]
+__all__ = ["ComparisonReport", "SavedComparison", "load_comparison", "run_discrete_lif",
+           "save_comparison"]
+
+FORMAT = "neurosim-snn-comparison-2"
+# 45 nm CMOS, 32-bit float (Horowitz 2014, ISSCC): an add 0.9 pJ, a multiply-accumulate 4.6 pJ
+E_AC_PJ = 0.9
+E_MAC_PJ = 4.6
+
+
+@dataclass
+class ComparisonReport:
+    """The numbers of an SNN-vs-ANN comparison (:func:`neurosim.bridge.compare`).
+
+    Accuracies are on the test split, measured once per seed after training; learning rates
+    were chosen on a validation split carved from the training data (``lr_selection``), and
+    the per-epoch curves in ``histories`` are on that validation split.
+
+    Energy is counted two ways and both are reported: with direct encoding the input layer sees
+    the same image every time step, so its multiply-accumulates W x need be computed only once
+    (``snn_energy_nj``, the verdict's basis); counted again at every step, as a naive
+    implementation would, they give ``snn_energy_nj_input_every_step``.
+    """
+
+    layer_sizes: list
+    seeds: list
+    num_steps: int
+    epochs: int
+    snn_accuracy: list
+    ann_accuracy: list
+    snn_train_seconds: list
+    ann_train_seconds: list
+    snn_infer_ms_batched: float
+    ann_infer_ms_batched: float
+    snn_infer_ms_single: float
+    ann_infer_ms_single: float
+    parameters: int
+    spikes_per_sample: list
+    sparsity: list
+    snn_synops: float
+    snn_input_macs: float
+    ann_macs: float
+    snn_energy_nj: float
+    snn_energy_nj_input_every_step: float
+    ann_energy_nj: float
+    split: dict = field(default_factory=dict)
+    lr_selection: dict = field(default_factory=dict)
+    accuracy_vs_steps: dict = field(default_factory=dict)
+    histories: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    assumptions: str = (
+        f"Energy per sample, 45 nm CMOS (Horowitz 2014): {E_MAC_PJ} pJ per multiply-accumulate, "
+        f"{E_AC_PJ} pJ per accumulate. The SNN's input layer gets the same (direct-encoded) "
+        "image every step, so W x is computed once per sample; every hidden spike then costs one "
+        "accumulate per outgoing synapse. The ANN costs one MAC per weight. Neuron updates, "
+        "memory traffic and the input encoding are not counted.")
+
+    @staticmethod
+    def _ms(values):
+        return float(np.mean(values)), float(np.std(values))
+
+    def to_markdown(self) -> str:
+        sm, ss = self._ms(self.snn_accuracy)
+        am, as_ = self._ms(self.ann_accuracy)
+        rows = [
+            ("test accuracy (mean ± s.d. over seeds)", f"{100 * sm:.1f} ± {100 * ss:.1f} %",
+             f"{100 * am:.1f} ± {100 * as_:.1f} %"),
+            ("learning rate (chosen on validation)", f"{self.lr_selection.get('snn', '-')}",
+             f"{self.lr_selection.get('ann', '-')}"),
+            ("training time per seed", f"{np.mean(self.snn_train_seconds):.1f} s",
+             f"{np.mean(self.ann_train_seconds):.2f} s"),
+            ("inference per sample, batched", f"{self.snn_infer_ms_batched:.3f} ms",
+             f"{self.ann_infer_ms_batched:.4f} ms"),
+            ("inference per sample, batch of 1", f"{self.snn_infer_ms_single:.2f} ms",
+             f"{self.ann_infer_ms_single:.3f} ms"),
+            ("parameters", f"{self.parameters}", f"{self.parameters}"),
+            ("spikes per sample per layer", ", ".join(f"{s:.1f}" for s in self.spikes_per_sample),
+             "-"),
+            ("operations per sample", f"{self.snn_input_macs:,.0f} MACs (input, once) + "
+             f"{self.snn_synops:,.0f} SynOps", f"{self.ann_macs:,.0f} MACs"),
+            ("energy per sample (input W x once)", f"{self.snn_energy_nj:.1f} nJ",
+             f"{self.ann_energy_nj:.1f} nJ"),
+            ("energy per sample (input W x every step)",
+             f"{self.snn_energy_nj_input_every_step:.1f} nJ", f"{self.ann_energy_nj:.1f} nJ"),
+        ]
+        lines = [f"SNN vs ANN, layers {self.layer_sizes}, {self.num_steps} steps, "
+                 f"{self.epochs} epochs, seeds {self.seeds}", "", "| | SNN | ANN |",
+                 "|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        if self.accuracy_vs_steps:
+            lines += ["", "SNN validation accuracy by number of time steps (first seed): "
+                      + ", ".join(f"{k}: {100 * v:.1f} %"
+                                  for k, v in self.accuracy_vs_steps.items())]
+        lines += ["", self.assumptions]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["accuracy_vs_steps"] = {str(k): v for k, v in self.accuracy_vs_steps.items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ComparisonReport:
+        known = {f.name for f in fields(cls)}
+        missing = sorted(known - set(d) - {"split", "lr_selection", "accuracy_vs_steps",
+                                            "histories", "provenance", "assumptions"})
+        if missing:
+            raise param_error("ComparisonReport.from_dict", "d", f"a report with every field "
+                              f"(missing {missing})", "an incomplete report")
+        d = {k: v for k, v in d.items() if k in known}
+        d["accuracy_vs_steps"] = {int(k): v for k, v in d.get("accuracy_vs_steps", {}).items()}
+        return cls(**d)
 
 
 @dataclass
 class SavedComparison:
-    report: dict
+    """A comparison read back by :func:`load_comparison`: the report, the seed-0 SNN's
+    weights, biases, beta, threshold, reset and number of steps, and the test split."""
+
+    report: ComparisonReport
     weights: list
     biases: list
     beta: float
     threshold: float
+    reset: str
     num_steps: int
     test_x: np.ndarray
     test_y: np.ndarray
+    folder: Path
+
+    def predict(self, x) -> np.ndarray:
+        return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
+                                self.num_steps, x, self.reset)[-1].sum(axis=0).argmax(axis=1)
+
+    def test_accuracy(self) -> float:
+        """The saved SNN's accuracy on the whole saved test split, run in numpy."""
+        return float(np.mean(self.predict(self.test_x) == self.test_y))
 
 
-def load_saved_comparison(folder=None) -> SavedComparison:
-    """The report and weights saved by ``neurosim snn compare`` (default: the catalog's)."""
-    base = Path(folder) if folder is not None else catalog_dir()
-    report = json.loads((base / "snn_digits_report.json").read_text())
-    z = np.load(base / "snn_digits_weights.npz")
-    n_layers = int(z["n_layers"])
-    return SavedComparison(
-        report=report, weights=[z[f"w{k}"].astype(np.float64) for k in range(n_layers)],
-        biases=[z[f"b{k}"].astype(np.float64) for k in range(n_layers)],
-        beta=float(z["beta"]), threshold=float(z["threshold"]), num_steps=int(z["num_steps"]),
-        test_x=z["test_x"].astype(np.float64), test_y=z["test_y"])
+def default_folder() -> Path:
+    from .catalog import artefacts_dir
+
+    return artefacts_dir() / "snn_digits"
+
+
+def _git_revision() -> str:
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=here, capture_output=True,
+                               text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    if rev.returncode != 0:
+        return "unknown (not a git checkout)"
+    return rev.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def save_comparison(folder, report: ComparisonReport, *, weights, biases, beta, threshold,
+                    reset, num_steps, test_x, test_y, provenance: dict) -> list[Path]:
+    """Write ``report.json`` and ``weights.npz`` into ``folder``, whole or not at all (both are
+    written into a temporary folder and moved into place together).
+
+    ``provenance`` (library versions, device, command) is completed with neurosim's version,
+    the date and the git revision, and stored in both files."""
+    import datetime
+    import platform
+
+    from . import __version__
+
+    folder = Path(folder)
+    prov = {"neurosim": __version__, "numpy": np.__version__,
+            "python": platform.python_version(),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "git": _git_revision(), **provenance}
+    report.provenance = prov
+    meta = {"format": FORMAT, "provenance": prov}
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        (staging / "report.json").write_text(json.dumps(
+            {"format": FORMAT, **report.to_dict()}, indent=2))
+        arrays = {f"w{k}": np.asarray(w, dtype=np.float32) for k, w in enumerate(weights)}
+        arrays.update({f"b{k}": np.asarray(b, dtype=np.float32) for k, b in enumerate(biases)})
+        np.savez_compressed(staging / "weights.npz", n_layers=len(weights), beta=beta,
+                            threshold=threshold, reset=reset, num_steps=num_steps,
+                            test_x=np.asarray(test_x, dtype=np.float32),
+                            test_y=np.asarray(test_y, dtype=np.int64),
+                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                            **arrays)
+        folder.mkdir(exist_ok=True)
+        written = []
+        for name in ("weights.npz", "report.json"):
+            os.replace(staging / name, folder / name)
+            written.append(folder / name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_comparison(folder=None) -> SavedComparison:
+    """Read a comparison written by :func:`save_comparison` (default: the one shipped in
+    ``artefacts/snn_digits``, from which the lecture figures are drawn)."""
+    func = "load_comparison"
+    base = default_folder() if folder is None else Path(folder)
+    report_path, weights_path = base / "report.json", base / "weights.npz"
+    for path in (report_path, weights_path):
+        if not path.is_file():
+            raise param_error(func, "folder", "a folder written by save_comparison (neurosim "
+                              "snn compare --out FOLDER)", f"{base}, which has no {path.name}")
+    data = json.loads(report_path.read_text())
+    if data.get("format") != FORMAT:
+        raise param_error(func, "folder", f"a {FORMAT} comparison (regenerate it with "
+                          f"neurosim snn compare --out {base})", data.get("format"))
+    data.pop("format")
+    report = ComparisonReport.from_dict(data)
+    with np.load(weights_path) as z:
+        n_layers = int(z["n_layers"])
+        return SavedComparison(
+            report=report, weights=[z[f"w{k}"].astype(np.float64) for k in range(n_layers)],
+            biases=[z[f"b{k}"].astype(np.float64) for k in range(n_layers)],
+            beta=float(z["beta"]), threshold=float(z["threshold"]), reset=str(z["reset"]),
+            num_steps=int(z["num_steps"]), test_x=z["test_x"].astype(np.float64),
+            test_y=z["test_y"], folder=base)
 
 
 def run_discrete_lif(weights, biases, beta, threshold, num_steps, x, reset="subtract"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_finite_array, got, param_error
 from ..snn_report import run_discrete_lif
 from ._models import SpikingNet
 
@@ -20,25 +21,45 @@ class NeurosimSNN:
         self.beta, self.threshold = float(snn.beta), float(snn.threshold)
         self.reset, self.num_steps = snn.reset, snn.num_steps
 
+    def _inputs(self, x, func: str) -> np.ndarray:
+        x = as_finite_array(x, func, "x")
+        if x.ndim == 1:
+            x = x[None, :]  # one sample
+        width = self.weights[0].shape[1]
+        if x.ndim != 2 or x.shape[1] != width:
+            raise param_error(func, "x", f"samples of {width} features, shape (batch, {width}) "
+                              f"or ({width},)", got(f"an array of shape {x.shape}"))
+        return x
+
     def run(self, x) -> list[np.ndarray]:
-        """Spike counts of every layer for inputs ``x`` (batch, features): a list of
-        (batch, neurons) arrays; the last one gives the prediction."""
+        """Spike counts of every layer for inputs ``x`` (batch, features) or one sample
+        (features,): a list of (batch, neurons) arrays; the last one gives the prediction."""
         return [s.sum(axis=0) for s in self.spikes(x)]
 
     def spikes(self, x) -> list[np.ndarray]:
         """Per-step spikes of every layer, each (num_steps, batch, neurons)."""
         return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
-                                self.num_steps, x, self.reset)
+                                self.num_steps, self._inputs(x, "spikes"), self.reset)
 
     def predict(self, x) -> np.ndarray:
-        return self.run(x)[-1].argmax(axis=1)
+        """The class with most output spikes, one per sample."""
+        return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
+                                self.num_steps, self._inputs(x, "predict"),
+                                self.reset)[-1].sum(axis=0).argmax(axis=1)
+
+
+def _spiking(snn, func: str) -> SpikingNet:
+    if not isinstance(snn, SpikingNet):
+        raise param_error(func, "snn", "a spiking network from build_snn (an ANN twin has no "
+                          "spikes to export)", snn, TypeError)
+    return snn
 
 
 def to_neurosim(snn: SpikingNet) -> NeurosimSNN:
     """The trained network as float64 arrays running snntorch's discrete LIF update in numpy:
     the same predictions, and the same spike counts except where float32 and float64 round a
     membrane that sits within ~1e-6 of threshold differently."""
-    return NeurosimSNN(snn)
+    return NeurosimSNN(_spiking(snn, "to_neurosim"))
 
 
 def to_brian2(snn: SpikingNet, x, *, target="numpy"):
@@ -48,7 +69,7 @@ def to_brian2(snn: SpikingNet, x, *, target="numpy"):
     layer's spike counts."""
     from ..networks import build_discrete_lif_network
 
-    ns = NeurosimSNN(snn)
+    ns = NeurosimSNN(_spiking(snn, "to_brian2"))
     return build_discrete_lif_network(ns.weights, ns.biases, ns.beta, ns.threshold,
-                                      np.asarray(x, dtype=np.float64), ns.num_steps,
+                                      ns._inputs(x, "to_brian2"), ns.num_steps,
                                       reset=ns.reset, target=target)

@@ -79,6 +79,9 @@ def build_snn(layer_sizes, *, beta=None, tau_m=None, dt=None, threshold=1.0,
     """
     func = "build_snn"
     sizes = _check_sizes(layer_sizes, func)
+    if beta is not None and (tau_m is not None or dt is not None):
+        raise param_error(func, "beta", "None when tau_m and dt are given (give the decay "
+                          "either as beta or as tau_m and dt, not both)", beta)
     if beta is None:
         if tau_m is None or dt is None:
             raise param_error(func, "beta", "given, or tau_m and dt given", beta, TypeError)

@@ -8,7 +8,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from .._validation import as_float, as_int
+from .._validation import as_choice, as_float, as_int, param_error
+from ._data import as_dataset, check_shapes
 from ._models import SpikingNet
 
 
@@ -17,6 +18,17 @@ def _scores(model, x):
         spk, _ = model(x)
         return spk.sum(dim=0)  # spike counts per class
     return model(x)
+
+
+def layer_sizes_of(model, func: str) -> list[int]:
+    """[inputs, ..., outputs] of a twin from build_snn or build_ann."""
+    if isinstance(model, SpikingNet):
+        return list(model.sizes)
+    linears = [m for m in getattr(model, "modules", lambda: [])() if isinstance(m, nn.Linear)]
+    if not isinstance(model, nn.Module) or not linears:
+        raise param_error(func, "model", "a network from build_snn or build_ann", model,
+                          TypeError)
+    return [linears[0].in_features] + [m.out_features for m in linears]
 
 
 def evaluate(model, data, batch_size=512) -> float:
@@ -30,36 +42,52 @@ def evaluate(model, data, batch_size=512) -> float:
     return correct / max(total, 1)
 
 
+def resolve_device(device, func: str) -> str:
+    device = as_choice(device, func, "device", ("auto", "cpu", "cuda"))
+    if device == "cuda" and not torch.cuda.is_available():
+        raise param_error(func, "device", "'cpu' or 'auto' on this machine (torch sees no CUDA "
+                          "device: install a CUDA build of torch on a machine with a GPU, or "
+                          "use device='cpu')", device)
+    return ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
+
+
 def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="auto",
-          test=None, progress=True) -> dict:
+          validation=None, progress=True) -> dict:
     """Train an SNN (BPTT through the surrogate gradient) or its ANN twin with Adam and
     cross-entropy (on output spike counts for the SNN).
 
     Arguments:
         model: from :func:`build_snn` or :func:`build_ann`.
-        data: a torch Dataset of (features, label), e.g. ``load_digits()[0]``, or an
-            (x, y) pair of tensors.
+        data: a torch Dataset of (features, label), e.g. ``load_digits()[0]``, or an (x, y)
+            pair of tensors or numpy arrays.
         epochs, lr, batch_size: the usual.
         seed: shuffling and dropout-free training are deterministic given the seed.
         device: "auto" (CUDA if present, else CPU), "cpu" or "cuda".
-        test: a dataset to report accuracy on after each epoch.
+        validation: a dataset to report accuracy on after each epoch (carve it from the
+            training data; the test set is for the one final score).
         progress: a tqdm bar over epochs.
 
     Returns:
-        ``{"loss": [...], "train_accuracy": [...], "test_accuracy": [...], "seconds": t}``.
+        ``{"loss": [...], "train_accuracy": [...], "val_accuracy": [...], "seconds": t,
+        "device": d}``.
     """
-    if isinstance(data, (tuple, list)) and len(data) == 2 and torch.is_tensor(data[0]):
-        data = torch.utils.data.TensorDataset(data[0], data[1])  # plain (x, y) tensors
-    n_epochs = as_int(epochs, "train", "epochs", low=1)
-    rate = as_float(lr, "train", "lr", low=0.0)
-    bs = as_int(batch_size, "train", "batch_size", low=1)
-    dev = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
+    func = "train"
+    sizes = layer_sizes_of(model, func)
+    data = as_dataset(data, func)
+    check_shapes(sizes, data, func)
+    if validation is not None:
+        validation = as_dataset(validation, func, "validation")
+        check_shapes(sizes, validation, func, "validation")
+    n_epochs = as_int(epochs, func, "epochs", low=1)
+    rate = as_float(lr, func, "lr", low=0.0)
+    bs = as_int(batch_size, func, "batch_size", low=1)
+    dev = resolve_device(device, func)
     model.to(dev)
-    gen = torch.Generator().manual_seed(as_int(seed, "train", "seed", low=0))
+    gen = torch.Generator().manual_seed(as_int(seed, func, "seed", low=0))
     loader = DataLoader(data, batch_size=bs, shuffle=True, generator=gen)
     opt = torch.optim.Adam(model.parameters(), lr=rate)
     loss_fn = nn.CrossEntropyLoss()
-    history = {"loss": [], "train_accuracy": [], "test_accuracy": []}
+    history = {"loss": [], "train_accuracy": [], "val_accuracy": []}
     epochs_iter = range(n_epochs)
     if progress:
         from tqdm.auto import tqdm
@@ -85,9 +113,10 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
             count += y.numel()
         history["loss"].append(float(total) / count)
         history["train_accuracy"].append(int(correct) / count)
-        if test is not None:
-            history["test_accuracy"].append(evaluate(model.cpu(), test))
+        if validation is not None:
+            history["val_accuracy"].append(evaluate(model.cpu(), validation))
             model.to(dev)
     history["seconds"] = time.perf_counter() - t0
+    history["device"] = dev
     model.cpu()
     return history
