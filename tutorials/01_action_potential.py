@@ -52,23 +52,23 @@ def main(argv=None):
     print("   lets Na+ rush in (depolarisation). h (Na+ inactivation) and n (K+ activation) are")
     print("   slower: h closes the Na+ channels and n opens K+ channels, so K+ flows out")
     print("   (repolarisation). n stays open a while after: the undershoot.")
-    t_na = res.t[np.argmax(res.i_na < -100.0)]
-    t_k = res.t[np.argmax(res.i_k > 100.0)]
+    i_na, i_k = res.trace("i_na"), res.trace("i_k")
+    t_na = res.t[np.argmax(i_na < -100.0)]
+    t_k = res.t[np.argmax(i_k > 100.0)]
     print(f"   The Na+ current passes 100 uA/cm^2 inward at {t_na:.2f} ms, the K+ current "
           f"100 uA/cm^2 outward only at {t_k:.2f} ms;")
-    print(f"   at their largest they carry {-res.i_na.min():.0f} and {res.i_k.max():.0f} "
-          "uA/cm^2.")
+    print(f"   at their largest they carry {-i_na.min():.0f} and {i_k.max():.0f} uA/cm^2.")
     with plot.lecture_style():
         save(plot.gates(res).figure, "2_gates")
         save(plot.currents(res).figure, "3_currents")
 
     # 5. All or nothing: find the smallest 1-ms pulse that fires.
-    i_th = figures.pulse_threshold(width=1.0, tol=1e-2 if args.quick else 1e-3)
+    i_th = analysis.pulse_threshold(1.0, tol=1e-2 if args.quick else 1e-3)
     below = neurosim.simulate_hh(stimulus.step(0.98 * i_th, 2.0, 3.0), 15.0)
     above = neurosim.simulate_hh(stimulus.step(1.02 * i_th, 2.0, 3.0), 15.0)
     print(f"\n5. All or nothing: a 1-ms pulse fires only above {i_th:.2f} uA/cm^2.")
-    print(f"   2 % below: peak {below.v.max():6.1f} mV, {below.spike_counts} spikes")
-    print(f"   2 % above: peak {above.v.max():6.1f} mV, {above.spike_counts} spike")
+    print(f"   2 % below: peak {below.v.max():6.1f} mV, {below.spikes().size} spikes")
+    print(f"   2 % above: peak {above.v.max():6.1f} mV, {above.spikes().size} spike")
     save(figures.fig_all_or_nothing(), "4_all_or_nothing")
 
     # 6. Refractoriness: a second pulse soon after the first cannot fire.
@@ -76,7 +76,14 @@ def main(argv=None):
     for gap in (16.0, 8.0, 6.0, 3.0):
         drive = stimulus.step(80.0, 2.0, 2.5) + stimulus.step(80.0, 2.0 + gap, 2.5 + gap)
         r = neurosim.simulate_hh(drive, 2.0 + gap + 10.0)
-        print(f"   interval {gap:4.1f} ms: {r.spike_counts} spike(s)")
+        print(f"   interval {gap:4.1f} ms: {r.spikes().size} spike(s)")
+    periods = analysis.refractory_periods(width=0.5)
+    print(f"   Measured on the model (second-pulse threshold against the interval): no pulse up "
+          f"to {periods.max_amplitude:.0f} uA/cm^2 fires before {periods.absolute:g} ms "
+          "(absolute refractory period);")
+    print(f"   until {periods.relative:g} ms a pulse must be stronger than the "
+          f"{periods.baseline:.1f} uA/cm^2 a rested membrane needs (relative refractory "
+          "period).")
     save(figures.fig_refractoriness(), "5_refractoriness")
 
     # 7. Repetitive firing: the f-I curve of a type II neuron.

@@ -27,7 +27,7 @@ def main(argv=None):
     sub = neurosim.simulate_lif(stimulus.step(1.0, 10.0), 80.0, dt=0.1)
     v_inf = p.v_rest + p.r_m * 1.0
     k = int(np.searchsorted(sub.t, 10.0 + p.tau_m))
-    frac = (sub.v[k] - p.v_rest) / (v_inf - p.v_rest)
+    frac = (sub.trace("v")[k] - p.v_rest) / (v_inf - p.v_rest)
     print(f"\n2. RC circuit: 1 nA through R = {p.r_m:g} MOhm moves V towards {v_inf:g} mV;")
     print(f"   after one time constant ({p.tau_m:g} ms) it has covered {100 * frac:.1f} % of "
           "the way (1 - 1/e = 63.2 %). No spike: it never reaches threshold.")
@@ -36,7 +36,7 @@ def main(argv=None):
     rheobase = (p.v_th - p.v_rest) / p.r_m
     res = neurosim.simulate_lif(stimulus.step(2.0, 30.0, 110.0), 130.0, dt=0.05)
     print(f"\n3. Fire and reset: the rheobase is (V_th - V_rest) / R = {rheobase:g} nA.")
-    print(f"   With 2 nA the neuron fires at {', '.join(f'{s:.2f}' for s in res.spike_times)} "
+    print(f"   With 2 nA the neuron fires at {', '.join(f'{s:.2f}' for s in res.spikes())} "
           "ms,")
     print(f"   is reset to {p.v_reset:g} mV and held there for {p.t_ref:g} ms each time.")
     with plot.lecture_style():
@@ -60,14 +60,15 @@ def main(argv=None):
     save(figures.fig_fi_hh_vs_lif(**kw), "2_fi_hh_vs_lif")
 
     # 6. The Izhikevich zoo: two variables, four parameters, many behaviours.
-    print("\n6. Izhikevich (2003): v' = 0.04 v^2 + 5 v + 140 - u + I, u' = a (b v - u).")
+    print("\n6. Izhikevich (2003): v' = 0.04 v^2 + 5 v + 140 - u + I, u' = a (b v - u); I and u "
+          "in mV/ms.")
     for name in neurosim.list_patterns("izhikevich_2003"):
         amp, onset = figures.IZHIKEVICH_INPUTS[name]
         r = neurosim.simulate_izhikevich(stimulus.step(amp, onset), 200.0, pattern=name)
-        isi = np.diff(r.spike_times)
+        isi = np.diff(r.spikes())
         shape = (f"ISIs from {isi.min():5.1f} to {isi.max():5.1f} ms" if isi.size
                  else "no repeated firing")
-        print(f"   {name:24s} {r.spike_counts:3d} spikes in 200 ms, {shape}")
+        print(f"   {name:24s} {r.spikes().size:3d} spikes in 200 ms, {shape}")
     save(figures.fig_izhikevich_gallery(), "3_izhikevich_gallery")
 
     # 7. A population at compiled speed.
