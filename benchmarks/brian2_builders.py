@@ -21,9 +21,14 @@ import brian2 as b2
 import numpy as np
 
 import neurosim
-from neurosim import stimulus
+from neurosim import registry, stimulus
 from neurosim.networks import build_neuron_group, build_reflex_arc
-from neurosim.networks._groups import HH_EQUATIONS, _codegen_target
+from neurosim.networks._groups import _declarations, brian2_state
+
+_HH = registry.get("hh")
+_HH_FIELDS = [(f.name, f.metadata["unit"]) for f in _HH.params_cls.parameter_fields()
+              if f.name not in _HH.brian2.skip]
+HH_EQUATIONS = _HH.brian2.equations + "\n" + _declarations(_HH, _HH_FIELDS, [("phi", "1")])
 
 
 def reflex(target):
@@ -50,15 +55,17 @@ EXPREL_EQS = HH_EQUATIONS.replace(
 
 def exprel_trap(n, with_exprel, duration=20.0):
     p = neurosim.load_model("hodgkin_huxley_1952")
-    ns = {"c_m": p.c_m * b2.uF / b2.cm**2, "g_na": p.g_na * b2.msiemens / b2.cm**2,
-          "g_k": p.g_k * b2.msiemens / b2.cm**2, "g_l": p.g_l * b2.msiemens / b2.cm**2,
-          "e_na": p.e_na * b2.mV, "e_k": p.e_k * b2.mV, "e_l": p.e_l * b2.mV,
-          "v_offset": p.v_offset * b2.mV, "phi": 1.0,
-          "stim": b2.TimedArray(np.zeros((1, n)) * b2.uA / b2.cm**2, dt=0.01 * b2.ms)}
+    ns = {"stim": b2.TimedArray(np.zeros((1, n)) * b2.uA / b2.cm**2, dt=0.01 * b2.ms)}
     eqs = EXPREL_EQS if with_exprel else HH_EQUATIONS
-    with _codegen_target("numpy"):
+    with brian2_state("numpy"):
         g = b2.NeuronGroup(n, eqs, method="exponential_euler", namespace=ns, dt=0.01 * b2.ms,
                            name="hh")
+        g.c_m, g.g_na, g.g_k, g.g_l = (p.c_m * b2.uF / b2.cm**2, p.g_na * b2.msiemens / b2.cm**2,
+                                       p.g_k * b2.msiemens / b2.cm**2,
+                                       p.g_l * b2.msiemens / b2.cm**2)
+        g.e_na, g.e_k, g.e_l, g.v_offset = (p.e_na * b2.mV, p.e_k * b2.mV, p.e_l * b2.mV,
+                                            p.v_offset * b2.mV)
+        g.phi = 1.0
         v, m, h, nn = neurosim.hh_resting_state(p)
         g.v, g.m, g.h, g.n = v * b2.mV, m, h, nn
         g.I_const = np.linspace(0, 20, n) * b2.uA / b2.cm**2

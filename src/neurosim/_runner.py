@@ -161,12 +161,7 @@ def prepare(spec, stimulus, duration, *, func, call, dt=None, params=None, patte
     params = spec.resolve_params(params, pattern, func)
     method = spec.methods[0] if method is None else as_choice(method, func, "method",
                                                                spec.methods)
-    if temperature is not None:
-        if not spec.temperature:
-            raise param_error(func, "temperature", f"None ({spec.label} has no temperature "
-                              "dependence)", temperature)
-        temperature = as_float(temperature, func, "temperature", low=-20.0, high=60.0,
-                               low_open=False)
+    temperature = spec.check_temperature(temperature, func)
     dur, step, nsteps = time_grid(duration, spec.dt if dt is None else dt, func,
                                   spec.dt_max if dt_max is None else dt_max,
                                   dt_hint or "the largest step this integrator is set up for")

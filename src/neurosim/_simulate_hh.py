@@ -11,7 +11,7 @@ from . import _runner
 from ._kernels import _hh
 from ._validation import ParameterError, SimulationError, as_float
 
-__all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "run_hh"]
+__all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "phi_factor", "run_hh"]
 
 _PARAM_ROWS = ("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l", "v_offset")
 _DT_MAX_EXP_EULER = 0.1
@@ -41,6 +41,13 @@ def hh_rate_functions(v, v_offset=-65.0, phi=1.0):
     bh = 1.0 / (np.exp((30.0 - u) / 10.0) + 1.0)
     bn = 0.125 * np.exp(-u / 80.0)
     return tuple(phi * r for r in (am, bm, ah, bh, an, bn))
+
+
+def phi_factor(p, temperature):
+    """The Q10 factor that multiplies every rate at ``temperature`` (C; None: the model's
+    reference), one per neuron: q10 ** ((T - temperature_ref) / 10)."""
+    t = p["temperature_ref"] if temperature is None else temperature
+    return p["q10"] ** ((t - p["temperature_ref"]) / 10.0)
 
 
 def _steady_gates(v, v_offset):
@@ -118,12 +125,8 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
     interpolation between steps."""
     params = spec.resolve_params(options.get("params"), options.get("pattern"), func)
     method = options.get("method") or spec.methods[0]
-    temperature = options.get("temperature")
-    t_val = None if temperature is None else as_float(temperature, func, "temperature",
-                                                      low=-20.0, high=60.0, low_open=False)
-    p_ref = params.per_neuron(params.n_values(), func)
-    phi = float(np.max(p_ref["q10"] ** (((p_ref["temperature_ref"] if t_val is None
-                                          else t_val) - p_ref["temperature_ref"]) / 10.0)))
+    t_val = spec.check_temperature(options.get("temperature"), func)
+    phi = float(np.max(phi_factor(params.per_neuron(params.n_values(), func), t_val)))
     if method == "rk4":
         dt_max = min(_DT_MAX_RK4, _RK4_PHI_DT / phi)
         hint = "RK4's stability limit at this temperature; use method='exp_euler' for larger steps"
@@ -137,9 +140,7 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
                                                              "spike_threshold", "mV")
     n, step, nsteps = prep.n, prep.dt, prep.nsteps
     p = prep.p
-    phis = p["q10"] ** (((p["temperature_ref"] if prep.temperature is None
-                          else prep.temperature) - p["temperature_ref"]) / 10.0)
-    pmat = np.stack([p[k] for k in _PARAM_ROWS] + [phis])
+    pmat = np.stack([p[k] for k in _PARAM_ROWS] + [phi_factor(p, prep.temperature)])
     if np.all(pmat == pmat[:, :1]):
         pmat = np.ascontiguousarray(pmat[:, :1])
     v, m, h, g = (prep.init[k].copy() for k in ("v", "m", "h", "n"))

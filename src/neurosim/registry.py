@@ -155,6 +155,18 @@ class ModelSpec:
                               f"load_model({self.catalog!r}))", params, TypeError)
         return params
 
+    def check_temperature(self, temperature, func: str) -> float | None:
+        """``temperature`` (C) checked: None, or a float in [-20, 60] for a model whose rates
+        depend on it."""
+        if temperature is None:
+            return None
+        if not self.temperature:
+            raise param_error(func, "temperature", f"None ({self.label} has no temperature "
+                              "dependence)", temperature)
+        from ._validation import as_float
+
+        return as_float(temperature, func, "temperature", low=-20.0, high=60.0, low_open=False)
+
     def peak(self, params) -> float:
         """The height (mV) to which a plot draws a spike."""
         if isinstance(self.spike_peak, str):
@@ -237,11 +249,6 @@ def _hh_currents(p, state):
     return out
 
 
-def _hh_phi(p, temperature):
-    t = p["temperature_ref"] if temperature is None else temperature
-    return p["q10"] ** ((t - p["temperature_ref"]) / 10.0)
-
-
 _HH_RATES = """
 x_m = (25*mV - (v - v_offset))/(10*mV) : 1
 x_n = (10*mV - (v - v_offset))/(10*mV) : 1
@@ -275,7 +282,8 @@ dh/dt = phi*(alpha_h*(1 - h) - beta_h*h) : 1
 dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
 """ + _HH_RATES.format(inv_m=_INV_EXPREL.format(x="x_m"), inv_n=_INV_EXPREL.format(x="x_n")),
         threshold="v > 0*mV", refractory="v > 0*mV", method="exponential_euler", dt=0.01,
-        constants=lambda p, temperature: {"phi": (_hh_phi(p, temperature), "1")},
+        constants=lambda p, temperature: {"phi": (_simulate_hh.phi_factor(p, temperature),
+                                                  "1")},
         skip=("temperature_ref", "q10")),
     plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0))
 

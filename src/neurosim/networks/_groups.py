@@ -10,7 +10,7 @@ import brian2 as b2
 import numpy as np
 
 from .. import _resources, _runner, registry
-from .._validation import UNITS, as_choice, as_float, as_int, brian2_unit, got, param_error
+from .._validation import UNITS, as_choice, as_int, brian2_unit, got, param_error
 from ..result import SimulationResult, SpikeTrains, provenance
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
@@ -218,12 +218,7 @@ def build_neuron_group(model, n=1, *, params=None, pattern=None, dt=None, method
     n = as_int(n, func, "n", low=1)
     target = as_choice(target, func, "target", TARGETS)
     params = spec.resolve_params(params, pattern, func)
-    if temperature is not None:
-        if not spec.temperature:
-            raise param_error(func, "temperature", f"None ({spec.label} has no temperature "
-                              "dependence)", temperature)
-        temperature = as_float(temperature, func, "temperature", low=-20.0, high=60.0,
-                               low_open=False)
+    temperature = spec.check_temperature(temperature, func)
     step = spec.brian2.dt if dt is None else dt
     step = _runner.time_grid(step, step, func, np.inf, "")[1]
     method = spec.brian2.method if method is None else method
