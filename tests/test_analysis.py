@@ -99,3 +99,26 @@ def test_fi_curve_is_type_ii():
     assert onset > 40.0  # jumps from 0 straight to ~50 Hz: no low rates (type II)
     assert np.all(curve.rates[curve.currents < curve.rheobase] == 0)
     assert np.all(np.diff(curve.rates[curve.currents >= curve.rheobase]) > -3.0)
+
+
+def _pair(width, first, interval, a1, a2, duration):
+    drive = (neurosim.stimulus.step(a1, first, first + width)
+             + neurosim.stimulus.step(a2, first + interval, first + interval + width))
+    return neurosim.simulate_hh(drive, duration, record=("spikes",)).spikes().size
+
+
+def test_refractory_periods_are_what_direct_runs_show():
+    """The measured periods, checked by running the pulse pairs they describe."""
+    rp = analysis.refractory_periods(width=0.5, intervals=np.arange(2.0, 22.01, 0.5))
+    dur = 40.0
+    assert rp.baseline == pytest.approx(analysis.pulse_threshold(0.5), rel=1e-3)
+    # just before the absolute period ends, the strongest pulse tried cannot fire again ...
+    assert _pair(0.5, 2.0, rp.absolute - 0.5, 2 * rp.baseline, rp.max_amplitude, dur) == 1
+    # ... at its end a pulse at its measured threshold can
+    k = int(np.flatnonzero(rp.intervals == rp.absolute)[0])
+    assert _pair(0.5, 2.0, rp.absolute, 2 * rp.baseline, 1.01 * rp.thresholds[k], dur) == 2
+    # in the relative period a rested membrane's threshold is not enough; after it, it is
+    mid = 0.5 * (rp.absolute + rp.relative)
+    assert _pair(0.5, 2.0, mid, 2 * rp.baseline, 1.01 * rp.baseline, dur) == 1
+    assert _pair(0.5, 2.0, rp.relative + 1.0, 2 * rp.baseline, 1.1 * rp.baseline, dur) == 2
+    assert 2.0 < rp.absolute < rp.relative < 22.0

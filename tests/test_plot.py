@@ -124,3 +124,17 @@ def test_firing_patterns_gallery():
     titles = [a.get_title(loc="left") for a in axes if a.get_visible()]
     assert titles == ["Regular spiking   (I = 10 mV/ms)", "Chattering   (I = 10 mV/ms)",
                       "Fast spiking   (I = 10 mV/ms)"]
+
+
+@pytest.mark.parametrize(("rule", "plus", "title"), [
+    ("stdp_pair_song_2000", "pre before post: stronger", "the order of two spikes decides"),
+    ("stdp_triplet_pfister_2006", "pre before post: no change", "one way only"),
+])
+def test_stdp_window_captions_follow_the_fit(rule, plus, title):
+    from neurosim.figures import fig_stdp_window
+
+    fig = fig_stdp_window(rule)
+    text = _texts(fig)
+    assert plus in text and "post before pre: weaker" in text
+    assert title in fig.axes[0].get_title()
+    assert "-" not in text.replace("\n", " ").split("A$_-$")[1][:6]  # a true minus sign

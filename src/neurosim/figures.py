@@ -217,9 +217,13 @@ def fig_stdp_window(rule="stdp_pair_song_2000"):
     from .plasticity import stdp_window
 
     win = stdp_window(rule)
+    a_plus, a_minus = win.fit.get("a_plus", 0.0), win.fit.get("a_minus", 0.0)
+    both = a_plus > 0.01 * abs(a_minus) and a_minus < -0.01 * abs(a_plus)
     with plot.lecture_style():
         ax = plot.stdp_window(win)
-        ax.set_title("STDP: the order of two spikes decides the sign of the change")
+        ax.set_title("STDP: the order of two spikes decides the sign of the change" if both
+                     else f"{win.rule.name}: isolated pairs (1 Hz) change the weight one way "
+                     "only")
     return ax.figure
 
 

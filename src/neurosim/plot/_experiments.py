@@ -199,17 +199,6 @@ def fi_curve(curves, ax=None, *, labels=None, colors=None, annotate_onset=True):
     return ax
 
 
-_PATTERN_TITLES = {
-    "regular_spiking": "Regular spiking",
-    "intrinsically_bursting": "Intrinsically bursting",
-    "chattering": "Chattering",
-    "fast_spiking": "Fast spiking",
-    "thalamo_cortical": "Thalamo-cortical",
-    "resonator": "Resonator",
-    "low_threshold_spiking": "Low-threshold spiking",
-}
-
-
 @styled
 def firing_patterns(results, ax=None, *, ncols=2):
     """A gallery: one small panel of V(t) per named result (e.g. the Izhikevich patterns), the
@@ -239,7 +228,7 @@ def firing_patterns(results, ax=None, *, ncols=2):
             raise param_error("firing_patterns", "ax", f"at least {n} axes", axes)
     for a, (name, res) in zip(axes, results.items(), strict=False):
         membrane(res, ax=a, annotate=False, lw=1.8)
-        title = _PATTERN_TITLES.get(name, name.replace("_", " "))
+        title = name.replace("_", " ").capitalize()  # the catalog's pattern name, in words
         if res.stimulus is not None:
             stim = res.trace("stimulus")
             amp = float(stim[np.argmax(np.abs(stim))])

@@ -22,8 +22,10 @@ def _signed(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}".replace("-", "\u2212")
 
 
-def _effect(a: float) -> str:
-    if abs(a) < 1e-6:
+def _effect(a: float, scale: float) -> str:
+    """'stronger', 'weaker', or 'no change' for a side whose amplitude is under 1 % of the
+    larger side's (``scale``)."""
+    if abs(a) < 0.01 * scale:
         return "no change"
     return "stronger" if a > 0 else "weaker"
 
@@ -55,12 +57,13 @@ def stdp_window(window, ax=None, *, experimental=True):
     lines = ax.plot(dt[pos], dw[pos], "o", color=COLORS["excitatory"], ms=7)
     lines += ax.plot(dt[neg], dw[neg], "o", color=COLORS["inhibitory"], ms=7)
     f = window.fit
+    scale = max(abs(f.get("a_plus", 0.0)), abs(f.get("a_minus", 0.0))) or 1.0
     captions = []
     if "a_plus" in f:
         x = np.linspace(0.5, dt.max(), 200)
         lines += ax.plot(x, 100 * f["a_plus"] * np.exp(-x / f["tau_plus"]),
                          color=COLORS["excitatory"])
-        captions.append((f"pre before post: {_effect(f['a_plus'])}\n"
+        captions.append((f"pre before post: {_effect(f['a_plus'], scale)}\n"
                          f"A$_+$ = {_signed(100 * f['a_plus'])} %, τ$_+$ = "
                          f"{f['tau_plus']:.1f} ms", (x[0], 100 * f["a_plus"]),
                          COLORS["excitatory"], ((1, 1), (2, 1), (1, -1), (2, -1))))
@@ -68,12 +71,12 @@ def stdp_window(window, ax=None, *, experimental=True):
         x = np.linspace(dt.min(), -0.5, 200)
         lines += ax.plot(x, 100 * f["a_minus"] * np.exp(x / f["tau_minus"]),
                          color=COLORS["inhibitory"])
-        captions.append((f"post before pre: {_effect(f['a_minus'])}\n"
+        captions.append((f"post before pre: {_effect(f['a_minus'], scale)}\n"
                          f"A$_-$ = {_signed(100 * f['a_minus'])} %, τ$_-$ = "
                          f"{f['tau_minus']:.1f} ms", (x[-1], 100 * f["a_minus"]),
                          COLORS["inhibitory"], ((-1, -1), (-2, -1), (-1, 1), (-2, 1))))
     shape = []
-    if experimental and abs(f.get("a_plus", 0.0)) > 1e-6:
+    if experimental and _effect(f.get("a_plus", 0.0), scale) == "stronger":
         peak = 100 * f["a_plus"]
         xp = np.linspace(0.5, dt.max(), 200)
         xn = np.linspace(dt.min(), -0.5, 200)
