@@ -188,12 +188,6 @@ def as_choice(value, func: str, name: str, choices) -> str:
     return value
 
 
-def as_bool(value, func: str, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise param_error(func, name, "True or False", value, TypeError)
-    return bool(value)
-
-
 def as_finite_array(value, func: str, name: str, unit: str | None = None) -> np.ndarray:
     """A float64 array of finite real numbers; strings, None and other objects are refused
     (numpy would quietly turn "2" into 2.0)."""

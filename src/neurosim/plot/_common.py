@@ -41,9 +41,3 @@ def need(result: SimulationResult, names, func: str) -> None:
             raise param_error(func, "result", f"a run that recorded '{name}' (pass "
                               f"record={tuple(names)!r} or record='all')",
                               f"a run without '{name}'")
-
-
-def label_line(ax, x, y, text, color, *, dx=0.0, dy=0.0, ha="left", va="center", **kw):
-    """Write ``text`` beside a curve in the curve's colour (labels on the plot, not a legend)."""
-    return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", color=color,
-                       ha=ha, va=va, fontsize=15, fontweight="bold", **kw)
