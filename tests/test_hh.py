@@ -3,6 +3,7 @@
 import numba
 import numpy as np
 import pytest
+from numba import njit
 from reference import hh_rates, hh_spike_times_reference, hh_steady_state
 
 import neurosim
@@ -61,11 +62,13 @@ def test_resting_potential(hh_params):
     assert res.spike_counts.tolist() == [0]
 
 
+@njit(fastmath={"contract"}, error_model="numpy")
+def _rates_jit(v):
+    return _hh.rates(v, -65.0, 1.0)
+
+
 def _kernel_rates(v):
-    out = np.empty(6)
-    _hh.rates(np.array([v]), 1, np.array([-65.0]), np.array([1.0]), out, np.empty(6),
-              np.empty(6))
-    return out
+    return np.array(_rates_jit(float(v)))
 
 
 def test_rates_match_formulas_and_removable_singularities(hh_params):

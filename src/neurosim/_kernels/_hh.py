@@ -2,10 +2,18 @@
 
 Units: ms, mV, uA/cm^2, mS/cm^2, uF/cm^2. The parameter matrix ``p`` has one row per
 parameter, in order ``c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi`` (``phi`` is the Q10
-temperature factor that multiplies every rate), and one column per neuron. Neurons are
-independent, so the population is cut into chunks of ``CHUNK`` neurons; each chunk copies its
-columns of ``p`` and its state into L1-sized buffers and runs the whole time loop there, and the
-caller runs disjoint ranges of chunks on several threads (the drivers release the GIL).
+temperature factor that multiplies every rate), and one column per neuron (or one shared by
+all). Neurons are independent, so the population is cut into chunks of ``CHUNK`` neurons; each
+chunk copies its columns of ``p`` and its state into L1-sized buffers and runs the whole time
+loop there, and the caller runs disjoint ranges of chunks on several threads (the drivers
+release the GIL).
+
+Layout: a step is one straight loop over the chunk's neurons that computes everything a neuron
+needs (rates, exponentials via ``fexp``, the new state) in registers, so LLVM vectorises it
+whole, as a C compiler vectorises the same loop under ``#pragma omp simd``. The same loop
+counts the neurons that crossed the spike threshold and those that blew up; only when a count
+is non-zero does a scalar pass visit them (cubic Hermite spike timing, blow-up report). The
+kernels compile with ``fastmath={"contract"}``: fused multiply-adds, no other licence.
 
 Rate functions (u = V - v_offset, the 1952 convention with depolarisation positive):
 
@@ -19,9 +27,10 @@ trace that crosses them, or starts on them, stays finite.
 """
 
 import numpy as np
+from numba import njit
 
-from ._jit import jit, jit_inline, jit_nogil
-from ._vexp import vexp
+from ._fastexp import fexp
+from ._jit import jit, jit_inline
 
 CHUNK = 128
 V_BOUND = 1000.0  # |V| beyond this (mV) means the integration blew up
@@ -30,13 +39,17 @@ V_BOUND = 1000.0  # |V| beyond this (mV) means the integration blew up
 C_M, G_NA, G_K, G_L, E_NA, E_K, E_L, V_OFF, PHI = range(9)
 N_PARAMS = 9
 
+# the drivers: GIL released, fused multiply-adds allowed (see the module docstring)
+_driver = njit(cache=True, error_model="numpy", nogil=True, fastmath={"contract"})
 
-@jit
+
+@jit_inline
 def _inv_exprel(z, ez, scale):
     """scale * z / (exp(z) - 1) given ez = exp(z), exact through z = 0 (one division).
 
     Near z = 0 the denominator is replaced by its Taylor series (exprel(z) = 1 + z/2 + ...,
     truncation error below 3e-19 for |z| < 1e-2), so there is no cancellation and no 0/0.
+    Both branches are computed and one is selected, which keeps the caller's loop vectorised.
     """
     series = 1.0 + z * (0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z * (1.0 / 120.0 + z * (
         1.0 / 720.0 + z * (1.0 / 5040.0))))))
@@ -46,35 +59,28 @@ def _inv_exprel(z, ez, scale):
     return num / den
 
 
-@jit
-def rates(v, n, v_off, phi, out, xbuf, scratch):
-    """Write the six rates (1/ms) for v[:n] into out[0:6n] as am, bm, ah, bh, an, bn blocks;
-    ``v_off`` and ``phi`` hold one value per neuron.
+@jit_inline
+def rates(v, v_off, phi):
+    """The six rates (1/ms) at membrane potential ``v``: (am, bm, ah, bh, an, bn).
 
     Five exponentials, not six: alpha_h = 0.07 exp(-u/20) is computed as 0.07 (exp(-u/80))^4
     from beta_n's exponential (relative error about 1e-15 instead of 2e-16).
     """
-    for j in range(n):
-        u = v[j] - v_off[j]
-        xbuf[j] = (25.0 - u) * 0.1
-        xbuf[n + j] = -u / 18.0
-        xbuf[2 * n + j] = -u / 80.0
-        xbuf[3 * n + j] = (30.0 - u) * 0.1
-        xbuf[4 * n + j] = (10.0 - u) * 0.1
-    vexp(xbuf, out, 5 * n, scratch)
-    for j in range(n):
-        ph = phi[j]
-        e80 = out[2 * n + j]
-        e40 = e80 * e80
-        out[j] = _inv_exprel(xbuf[j], out[j], ph)
-        out[n + j] = ph * 4.0 * out[n + j]
-        out[2 * n + j] = ph * 0.07 * (e40 * e40)
-        out[3 * n + j] = ph / (out[3 * n + j] + 1.0)
-        out[4 * n + j] = _inv_exprel(xbuf[4 * n + j], out[4 * n + j], ph * 0.1)
-        out[5 * n + j] = ph * 0.125 * e80
+    u = v - v_off
+    za = (25.0 - u) * 0.1
+    zn = (10.0 - u) * 0.1
+    e80 = fexp(-u * (1.0 / 80.0))
+    e40 = e80 * e80
+    am = _inv_exprel(za, fexp(za), phi)
+    bm = phi * 4.0 * fexp(-u * (1.0 / 18.0))
+    ah = phi * 0.07 * (e40 * e40)
+    bh = phi / (fexp((30.0 - u) * 0.1) + 1.0)
+    an = _inv_exprel(zn, fexp(zn), phi * 0.1)
+    bn = phi * 0.125 * e80
+    return am, bm, ah, bh, an, bn
 
 
-@jit
+@jit_inline
 def dvdt(v, m, h, n, i_ext, p, j):
     """dV/dt (mV/ms) of neuron ``j`` of a chunk: (I_ext - I_Na - I_K - I_L) / C_m, with its
     parameters in column j of ``p``."""
@@ -152,18 +158,8 @@ def _load_current(i_ext, g, lo, L, cur):
 
 
 @jit_inline
-def _finish_step(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk_n,
-                 rec_every, rec, slots):
-    """After a step from state vs (slope f0) to v: check for blow-up, time spikes, record.
-
-    Returns True if the chunk blew up (NaN or |V| >= V_BOUND).
-    """
-    bad = False
-    for j in range(L):
-        if not (abs(v[j]) < V_BOUND):
-            bad = True
-    if bad:
-        return True
+def _time_spikes(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk_n):
+    """The rare event pass: time each upward crossing of threshold in step ``g``."""
     for j in range(L):
         if vs[j] < threshold <= v[j]:
             f1 = dvdt(v[j], m[j], h[j], n[j], cur[j], p, j)
@@ -171,87 +167,105 @@ def _finish_step(g, lo, L, vs, v, m, h, n, f0, cur, p, dt, threshold, spk_t, spk
             k = spk_n[lo + j]
             spk_t[lo + j, k] = (g + frac) * dt
             spk_n[lo + j] = k + 1
-    if (g + 1) % rec_every == 0:
-        _record((g + 1) // rec_every, lo, L, v, m, h, n, rec, slots)
-    return False
 
 
 @jit_inline
-def _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, eb, vinf, minf, hinf, ninf):
-    """One exponential-Euler step: every variable relaxes exponentially towards its
-    instantaneous steady state, all computed from the state at the start of the step."""
-    rates(v, L, p[V_OFF], p[PHI], rt, xb, sc)
+def _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, threshold):
+    """One exponential-Euler step of the chunk: every variable relaxes exponentially towards
+    its instantaneous steady state, all computed from the state at the start of the step.
+    Keeps V and dV/dt at the start in ``vs`` and ``f0``; returns (crossings, blow-ups)."""
+    crossed = 0
+    bad = 0
     for j in range(L):
-        sm = rt[j] + rt[L + j]
-        sh = rt[2 * L + j] + rt[3 * L + j]
-        sn = rt[4 * L + j] + rt[5 * L + j]
-        gna = p[G_NA, j] * m[j] * m[j] * m[j] * h[j]
-        gk = p[G_K, j] * n[j] * n[j] * n[j] * n[j]
+        vj = v[j]
+        mj = m[j]
+        hj = h[j]
+        nj = n[j]
+        am, bm, ah, bh, an, bn = rates(vj, p[V_OFF, j], p[PHI, j])
+        sm = am + bm
+        sh = ah + bh
+        sn = an + bn
+        gna = p[G_NA, j] * mj * mj * mj * hj
+        gk = p[G_K, j] * nj * nj * nj * nj
         gt = gna + gk + p[G_L, j]
         drive = gna * p[E_NA, j] + gk * p[E_K, j] + p[G_L, j] * p[E_L, j] + cur[j]
         inv_c = 1.0 / p[C_M, j]
-        f0[j] = (drive - gt * v[j]) * inv_c
-        xb[j] = -dt * sm
-        xb[L + j] = -dt * sh
-        xb[2 * L + j] = -dt * sn
-        xb[3 * L + j] = -dt * gt * inv_c
         # one division for the four steady states (a / (a + b) and drive / g)
         p_mh = sm * sh
         p_ng = sn * gt
         inv = 1.0 / (p_mh * p_ng)
         inv_mh = p_ng * inv
         inv_ng = p_mh * inv
-        vinf[j] = drive * sn * inv_ng
-        minf[j] = rt[j] * sh * inv_mh
-        hinf[j] = rt[2 * L + j] * sm * inv_mh
-        ninf[j] = rt[4 * L + j] * gt * inv_ng
-    vexp(xb, eb, 4 * L, sc)
-    for j in range(L):
-        vs[j] = v[j]
-        m[j] = minf[j] + (m[j] - minf[j]) * eb[j]
-        h[j] = hinf[j] + (h[j] - hinf[j]) * eb[L + j]
-        n[j] = ninf[j] + (n[j] - ninf[j]) * eb[2 * L + j]
-        v[j] = vinf[j] + (v[j] - vinf[j]) * eb[3 * L + j]
+        vinf = drive * sn * inv_ng
+        minf = am * sh * inv_mh
+        hinf = ah * sm * inv_mh
+        ninf = an * gt * inv_ng
+        m[j] = minf + (mj - minf) * fexp(-dt * sm)
+        h[j] = hinf + (hj - hinf) * fexp(-dt * sh)
+        n[j] = ninf + (nj - ninf) * fexp(-dt * sn)
+        vn = vinf + (vj - vinf) * fexp(-dt * gt * inv_c)
+        v[j] = vn
+        vs[j] = vj
+        f0[j] = (drive - gt * vj) * inv_c
+        crossed += 1 if (vj < threshold and vn >= threshold) else 0
+        bad += 0 if abs(vn) < V_BOUND else 1
+    return crossed, bad
 
 
 @jit_inline
-def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn):
-    """One classic RK4 step on (V, m, h, n); kv..kn accumulate the weighted slopes."""
+def _slopes(v, m, h, n, i, gna, gk, gl, ena, ek, el, inv_c, v_off, phi):
+    """(dV/dt, dm/dt, dh/dt, dn/dt) at state (v, m, h, n), from scalar parameters (scalars,
+    not a column of ``p``, keep the RK4 loop vectorisable: LLVM gave up on the other form)."""
+    am, bm, ah, bh, an, bn = rates(v, v_off, phi)
+    i_ion = gna * m * m * m * h * (v - ena) + gk * n * n * n * n * (v - ek) + gl * (v - el)
+    return ((i - i_ion) * inv_c, am * (1.0 - m) - bm * m, ah * (1.0 - h) - bh * h,
+            an * (1.0 - n) - bn * n)
+
+
+@jit_inline
+def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, threshold):
+    """One classic RK4 step of the chunk on (V, m, h, n), all four stages in registers.
+    Keeps V and dV/dt at the start in ``vs`` and ``f0``; returns (crossings, blow-ups)."""
+    crossed = 0
+    bad = 0
+    half = 0.5 * dt
+    sixth = dt / 6.0
     for j in range(L):
-        vs[j] = v[j]
-        ms[j] = m[j]
-        hs[j] = h[j]
-        ns[j] = n[j]
-        kv[j] = 0.0
-        km[j] = 0.0
-        kh[j] = 0.0
-        kn[j] = 0.0
-    for stage in range(4):
-        w = 1.0 if (stage == 0 or stage == 3) else 2.0
-        frac = 0.5 if stage < 2 else 1.0
-        rates(vs, L, p[V_OFF], p[PHI], rt, xb, sc)
-        for j in range(L):
-            dv = dvdt(vs[j], ms[j], hs[j], ns[j], cur[j], p, j)
-            dm = rt[j] * (1.0 - ms[j]) - rt[L + j] * ms[j]
-            dh = rt[2 * L + j] * (1.0 - hs[j]) - rt[3 * L + j] * hs[j]
-            dn = rt[4 * L + j] * (1.0 - ns[j]) - rt[5 * L + j] * ns[j]
-            if stage == 0:
-                f0[j] = dv
-            kv[j] += w * dv
-            km[j] += w * dm
-            kh[j] += w * dh
-            kn[j] += w * dn
-            if stage < 3:
-                vs[j] = v[j] + frac * dt * dv
-                ms[j] = m[j] + frac * dt * dm
-                hs[j] = h[j] + frac * dt * dh
-                ns[j] = n[j] + frac * dt * dn
-    for j in range(L):
-        vs[j] = v[j]
-        v[j] = v[j] + dt / 6.0 * kv[j]
-        m[j] = m[j] + dt / 6.0 * km[j]
-        h[j] = h[j] + dt / 6.0 * kh[j]
-        n[j] = n[j] + dt / 6.0 * kn[j]
+        vj = v[j]
+        mj = m[j]
+        hj = h[j]
+        nj = n[j]
+        i = cur[j]
+        gna = p[G_NA, j]
+        gk = p[G_K, j]
+        gl = p[G_L, j]
+        ena = p[E_NA, j]
+        ek = p[E_K, j]
+        el = p[E_L, j]
+        inv_c = 1.0 / p[C_M, j]
+        v_off = p[V_OFF, j]
+        phi = p[PHI, j]
+        k1v, k1m, k1h, k1n = _slopes(vj, mj, hj, nj, i, gna, gk, gl, ena, ek, el, inv_c, v_off,
+                                     phi)
+        k2v, k2m, k2h, k2n = _slopes(vj + half * k1v, mj + half * k1m, hj + half * k1h,
+                                     nj + half * k1n, i, gna, gk, gl, ena, ek, el, inv_c,
+                                     v_off, phi)
+        k3v, k3m, k3h, k3n = _slopes(vj + half * k2v, mj + half * k2m, hj + half * k2h,
+                                     nj + half * k2n, i, gna, gk, gl, ena, ek, el, inv_c,
+                                     v_off, phi)
+        k4v, k4m, k4h, k4n = _slopes(vj + dt * k3v, mj + dt * k3m, hj + dt * k3h,
+                                     nj + dt * k3n, i, gna, gk, gl, ena, ek, el, inv_c, v_off,
+                                     phi)
+        vn = vj + sixth * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        m[j] = mj + sixth * (k1m + 2.0 * k2m + 2.0 * k3m + k4m)
+        h[j] = hj + sixth * (k1h + 2.0 * k2h + 2.0 * k3h + k4h)
+        n[j] = nj + sixth * (k1n + 2.0 * k2n + 2.0 * k3n + k4n)
+        v[j] = vn
+        vs[j] = vj
+        f0[j] = k1v
+        crossed += 1 if (vj < threshold and vn >= threshold) else 0
+        bad += 0 if abs(vn) < V_BOUND else 1
+    return crossed, bad
 
 
 # The two drivers below share their shape; they are separate functions so that a first call
@@ -266,7 +280,7 @@ def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km,
 # runs disjoint chunk ranges on several threads.
 
 
-@jit_nogil
+@_driver
 def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_every,
                   rec, slots, threshold, spk_t, spk_n, err_step):
     N = v_all.shape[0]
@@ -277,19 +291,22 @@ def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, 
                       h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
         pc = _chunk_params(p, lo, L)
         cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
-        rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
-        eb, b1, b2, b3, b4 = np.empty(4 * L), np.empty(L), np.empty(L), np.empty(L), np.empty(L)
         for j in range(L):  # explicit loops: slice assignment drags in costly error code
             spk_n[lo + j] = 0
         err_step[c] = -1
         for s in range(nsteps):
+            g = step0 + s
             if s == 0 or i_ext.shape[0] > 1:
-                _load_current(i_ext, step0 + s, lo, L, cur)
-            _exp_euler_step(v, m, h, n, cur, dt, pc, L, vs, f0, rt, xb, sc, eb, b1, b2, b3, b4)
-            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold,
-                            spk_t, spk_n, rec_every, rec, slots):
-                err_step[c] = step0 + s + 1
+                _load_current(i_ext, g, lo, L, cur)
+            crossed, bad = _exp_euler_step(v, m, h, n, cur, dt, pc, L, vs, f0, threshold)
+            if bad:
+                err_step[c] = g + 1
                 break
+            if crossed:
+                _time_spikes(g, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold, spk_t,
+                             spk_n)
+            if (g + 1) % rec_every == 0:
+                _record((g + 1) // rec_every, lo, L, v, m, h, n, rec, slots)
         for j in range(L):
             v_all[lo + j] = v[j]
             m_all[lo + j] = m[j]
@@ -297,7 +314,7 @@ def run_exp_euler(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, 
             n_all[lo + j] = n[j]
 
 
-@jit_nogil
+@_driver
 def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec_every, rec,
             slots, threshold, spk_t, spk_n, err_step):
     N = v_all.shape[0]
@@ -308,20 +325,22 @@ def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec
                       h_all[lo:lo + L].copy(), n_all[lo:lo + L].copy())
         pc = _chunk_params(p, lo, L)
         cur, f0, vs = np.empty(L), np.empty(L), np.empty(L)
-        rt, xb, sc = np.empty(6 * L), np.empty(6 * L), np.empty(6 * L)
-        ms, hs, ns = np.empty(L), np.empty(L), np.empty(L)
-        kv, km, kh, kn = np.empty(L), np.empty(L), np.empty(L), np.empty(L)
         for j in range(L):  # explicit loops: slice assignment drags in costly error code
             spk_n[lo + j] = 0
         err_step[c] = -1
         for s in range(nsteps):
+            g = step0 + s
             if s == 0 or i_ext.shape[0] > 1:
-                _load_current(i_ext, step0 + s, lo, L, cur)
-            _rk4_step(v, m, h, n, cur, dt, pc, L, vs, f0, rt, xb, sc, ms, hs, ns, kv, km, kh, kn)
-            if _finish_step(step0 + s, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold,
-                            spk_t, spk_n, rec_every, rec, slots):
-                err_step[c] = step0 + s + 1
+                _load_current(i_ext, g, lo, L, cur)
+            crossed, bad = _rk4_step(v, m, h, n, cur, dt, pc, L, vs, f0, threshold)
+            if bad:
+                err_step[c] = g + 1
                 break
+            if crossed:
+                _time_spikes(g, lo, L, vs, v, m, h, n, f0, cur, pc, dt, threshold, spk_t,
+                             spk_n)
+            if (g + 1) % rec_every == 0:
+                _record((g + 1) // rec_every, lo, L, v, m, h, n, rec, slots)
         for j in range(L):
             v_all[lo + j] = v[j]
             m_all[lo + j] = m[j]
