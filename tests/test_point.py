@@ -221,3 +221,27 @@ def test_bad_point_parameters(lif):
     with pytest.raises(ValueError, match="an input in nA"):
         b2 = pytest.importorskip("brian2")
         neurosim.simulate_lif(stimulus.step(1 * b2.uA / b2.cm**2, 0.0), 10.0)
+
+
+@pytest.mark.parametrize(("func", "chunk", "amp"), [
+    (neurosim.simulate_izhikevich, "IZHIKEVICH_CHUNK", -1e6),
+    (neurosim.simulate_adex, "ADEX_CHUNK", 1e7),
+])
+def test_a_blow_up_in_one_neuron_raises_and_names_it(func, chunk, amp):
+    """One absurd input among quiet neurons: the run raises (no NaN comes back), naming the
+    block of neurons that holds it and a time within the blow-up check's 16 steps."""
+    import re
+
+    from neurosim._kernels import _point
+
+    size = getattr(_point, chunk)
+    currents = np.zeros(3 * size)
+    bad = size + size // 3
+    currents[bad] = amp
+    with pytest.raises(neurosim.SimulationError, match="smaller dt") as info:
+        func(currents, 50.0)
+    found = re.search(r"by t = ([0-9.e+-]+) ms in neurons (\d+)-(\d+)", str(info.value))
+    assert found is not None, str(info.value)
+    assert (int(found[2]), int(found[3])) == (size, 2 * size - 1)
+    dt = neurosim.registry.get(func.__name__.removeprefix("simulate_")).dt
+    assert 0.0 < float(found[1]) <= _point.IZHIKEVICH_CHECK * dt + 1e-12

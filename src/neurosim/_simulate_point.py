@@ -48,7 +48,7 @@ def run_point(spec, stimulus, duration, *, func, call, spike_threshold=None, **o
                     if np.any(bufs[3] >= 0):
                         c = int(np.flatnonzero(bufs[3] >= 0)[0])
                         raise SimulationError(
-                            f"{func} blew up at t = {bufs[3][c] * step:.4g} ms in neurons "
+                            f"{func} blew up by t = {bufs[3][c] * step:.4g} ms in neurons "
                             f"{c * kernel.chunk}-{min(n, (c + 1) * kernel.chunk) - 1} with "
                             f"dt = {step:g} ms: use a smaller dt, or check the parameters "
                             "and the input.")

@@ -383,7 +383,7 @@ class IzhikevichParams(NeuronParams, kind="izhikevich"):
 
 
 class _IzhikevichKernel:
-    chunk = _point.POINT_CHUNK
+    chunk = _point.IZHIKEVICH_CHUNK
 
     @staticmethod
     def state(init):
@@ -469,7 +469,7 @@ class AdExParams(NeuronParams, kind="adex"):
 class _AdExKernel:
     """RK4; currents in pA inside the kernel (w recorded in nA)."""
 
-    chunk = _point.POINT_CHUNK
+    chunk = _point.ADEX_CHUNK
 
     @staticmethod
     def state(init):
