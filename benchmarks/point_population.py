@@ -10,8 +10,8 @@ own constant current, in two regimes: "firing" (1.4 to 2.0 nA: 0 to 55 Hz, mean 
 Compilation is excluded (each tool is run once first, or reports its own run time).
 
 neurosim integrates exactly and times each spike inside its step; Brian2 ('exact' method)
-and NEST (iaf_psc_delta) integrate exactly but put spikes on the grid; the C loop does the same
-as Brian2 in a plain loop over neurons per step (gcc -O3 -march=native -fopenmp).
+and NEST (iaf_psc_delta) integrate exactly but put spikes on the grid; the C loops are
+``c_reference.py``'s LIF (the same exact event handling as neurosim), vectorised and scalar.
 
 Memory: peak resident memory of a spikes-only neurosim run of 1,000,000 LIF neurons for 1 s, in
 a fresh process (target < 1 GiB).
@@ -20,7 +20,6 @@ a fresh process (target < 1 GiB).
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import c_reference
 
 THREADS = 2
 N = 100_000
@@ -116,50 +118,10 @@ def bench_nest(currents):
     return time.perf_counter() - t0, int(rec.n_events)
 
 
-C_SOURCE = r"""
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <omp.h>
-int main(int argc, char **argv) {
-    int n = atoi(argv[1]); double lo = atof(argv[2]), hi = atof(argv[3]);
-    double dt = 0.1, tau = 10.0, r = 10.0, vrest = -70.0, vth = -55.0, vreset = -75.0;
-    int nsteps = 10000, nref = 20;
-    double *v = malloc(n * sizeof(double)), *vinf = malloc(n * sizeof(double));
-    int *ref = malloc(n * sizeof(int));
-    long spikes = 0;
-    double dec = exp(-dt / tau);
-    for (int i = 0; i < n; i++) {
-        v[i] = vrest; ref[i] = 0; vinf[i] = vrest + r * (lo + (hi - lo) * i / (n - 1));
-    }
-    double t0 = omp_get_wtime();
-    for (int s = 0; s < nsteps; s++) {
-        #pragma omp parallel for reduction(+:spikes) schedule(static)
-        for (int i = 0; i < n; i++) {
-            if (ref[i] > 0) { ref[i]--; continue; }
-            double vn = vinf[i] + (v[i] - vinf[i]) * dec;
-            if (vn > vth) { vn = vreset; ref[i] = nref; spikes++; }
-            v[i] = vn;
-        }
-    }
-    printf("%f %ld\n", omp_get_wtime() - t0, spikes);
-    return 0;
-}
-"""
-
-
-def bench_c(lo, hi):
-    with tempfile.TemporaryDirectory() as d:
-        src = Path(d) / "lif.c"
-        exe = Path(d) / "lif"
-        src.write_text(C_SOURCE)
-        subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", str(src), "-o", str(exe),
-                        "-lm"], check=True)
-        out = subprocess.run([str(exe), str(N), str(lo), str(hi)], capture_output=True,
-                             text=True, check=True, env={**os.environ,
-                                                         "OMP_NUM_THREADS": str(THREADS)})
-    elapsed, spikes = out.stdout.split()
-    return float(elapsed), int(spikes)
+def bench_c(lo, hi, variant):
+    """``c_reference``'s LIF loop (exact spike times, as neurosim) on the same currents."""
+    return c_reference.run("lif", N, round(DURATION / DT), DT, P["r_m"] * lo, P["r_m"] * hi,
+                           THREADS, variant)
 
 
 # VmHWM (peak resident set of this process image) rather than ru_maxrss, which Linux carries
@@ -194,7 +156,8 @@ def main(argv=None):
         currents = np.linspace(lo, hi, N)
         runs = {"neurosim": lambda c=currents: bench_neurosim(c)}
         if not args.skip_c:
-            runs["C loop, gcc -O3 (2 OpenMP)"] = lambda lo=lo, hi=hi: bench_c(lo, hi)
+            runs["C loop, vectorised (2 OpenMP)"] = lambda lo=lo, hi=hi: bench_c(lo, hi, "simd")
+            runs["C loop, scalar (2 OpenMP)"] = lambda lo=lo, hi=hi: bench_c(lo, hi, "scalar")
         if not args.skip_brian2:
             runs["Brian2 cython (1 thread)"] = lambda c=currents: bench_brian2_cython(c)
             if not args.skip_standalone:
