@@ -22,6 +22,7 @@ found by it; the neuron models' classes live with their registry entries
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import tomllib
@@ -304,6 +305,7 @@ def _data_dir(installed: str, checkout: str, pattern: str, what: str) -> Path:
         f"{here.parents[1] / checkout} (source checkout). Reinstall neurosim.")
 
 
+@functools.cache
 def catalog_dir() -> Path:
     """The folder holding the catalog's TOML files (wheel install or source checkout)."""
     return _data_dir("_catalog", "models", "*.toml", "model catalog")
@@ -313,6 +315,23 @@ def artefacts_dir() -> Path:
     """The folder of generated artefacts (trained weights and their reports), kept apart from
     the hand-written catalog."""
     return _data_dir("_artefacts", "artefacts", "*/*", "artefact folder")
+
+
+# parsed TOML files by content: a simulation that names its model resolves it on every call,
+# and parsing is most of a short run's fixed cost (reading the bytes is not)
+_PARSED: dict[bytes, dict] = {}
+
+
+def _read_toml(path: Path) -> dict:
+    """The parsed file (shared: callers copy before they change anything); raises
+    tomllib.TOMLDecodeError as tomllib does."""
+    raw = path.read_bytes()
+    if raw not in _PARSED:
+        data = tomllib.loads(raw.decode("utf-8"))
+        if len(_PARSED) > 256:
+            _PARSED.clear()
+        _PARSED[raw] = data
+    return _PARSED[raw]
 
 
 def list_models() -> list[str]:
@@ -365,8 +384,7 @@ def load_model(name_or_path, pattern=None):
 
     path = _resolve(name_or_path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = _read_toml(path)
     except tomllib.TOMLDecodeError as exc:
         raise _file_error(str(path), f"is not valid TOML: {exc}") from None
     src = str(path)
@@ -419,5 +437,4 @@ def load_model(name_or_path, pattern=None):
 def list_patterns(name_or_path) -> list[str]:
     """The named parameter sets of a catalog file (e.g. Izhikevich firing patterns)."""
     path = _resolve(name_or_path, "list_patterns")
-    with path.open("rb") as fh:
-        return list(tomllib.load(fh).get("patterns", {}))
+    return list(_read_toml(path).get("patterns", {}))
