@@ -71,8 +71,9 @@ static inline double poly_exp(double x) {
 _HH_RATES = r"""
 #define SERIES(z) (1.0 + (z) * (0.5 + (z) * (1.0/6.0 + (z) * (1.0/24.0 + (z) * (1.0/120.0 \
     + (z) * (1.0/720.0 + (z) * (1.0/5040.0)))))))
+/* numerator and denominator chosen first, then one division (as neurosim) */
 #define INV_EXPREL(z, ez, scale) \
-    (fabs(z) < 1e-2 ? (scale) / SERIES(z) : (scale) * (z) / ((ez) - 1.0))
+    ((fabs(z) < 1e-2 ? (scale) : (scale) * (z)) / (fabs(z) < 1e-2 ? SERIES(z) : (ez) - 1.0))
 #define HH_RATES(V, am, bm, ah, bh, an, bn) { \
     double u = (V) + 65.0, za = (25.0 - u) * 0.1, zn = (10.0 - u) * 0.1; \
     double ea = VEXP(za), e18 = VEXP(-u / 18.0), e80 = VEXP(-u / 80.0), \
@@ -123,7 +124,8 @@ int main(int argc, char **argv) {
         for (int a = a0; a < b0; a += CH) {
         int b = a + CH < b0 ? a + CH : b0;
         for (int s = 0; s < nsteps; s++) {
-            #pragma omp simd
+            int crossed = 0;
+            #pragma omp simd reduction(+:crossed)
             for (int j = a; j < b; j++) {
                 double am, bm, ah, bh, an, bn;
                 HH_RATES(v[j], am, bm, ah, bh, an, bn);
@@ -141,7 +143,9 @@ int main(int argc, char **argv) {
                 h[j] = hinf + (h[j] - hinf) * VEXP(-dt * sh);
                 g[j] = ninf + (g[j] - ninf) * VEXP(-dt * sn);
                 v[j] = vinf + (v[j] - vinf) * VEXP(-dt * gt);
+                crossed += v0[j] < 0.0 && v[j] >= 0.0;
             }
+            if (!crossed) continue;
             for (int j = a; j < b; j++) {  /* the rare event pass: time each crossing */
                 if (v0[j] < 0.0 && v[j] >= 0.0) {
                     double f1 = DVDT(v[j], m[j], h[j], g[j], I[j]);
@@ -180,7 +184,8 @@ int main(int argc, char **argv) {
         for (int a = a0; a < b0; a += CH) {
         int b = a + CH < b0 ? a + CH : b0;
         for (int s = 0; s < nsteps; s++) {
-            #pragma omp simd
+            int crossed = 0;
+            #pragma omp simd reduction(+:crossed)
             for (int j = a; j < b; j++) {
                 double V = v[j], M = m[j], H = h[j], N = g[j], i = I[j];
                 double k1v, k1m, k1h, k1n, k2v, k2m, k2h, k2n, k3v, k3m, k3h, k3n,
@@ -196,7 +201,9 @@ int main(int argc, char **argv) {
                 m[j] = M + dt / 6.0 * (k1m + 2*k2m + 2*k3m + k4m);
                 h[j] = H + dt / 6.0 * (k1h + 2*k2h + 2*k3h + k4h);
                 g[j] = N + dt / 6.0 * (k1n + 2*k2n + 2*k3n + k4n);
+                crossed += V < 0.0 && v[j] >= 0.0;
             }
+            if (!crossed) continue;
             for (int j = a; j < b; j++) {
                 if (v0[j] < 0.0 && v[j] >= 0.0) {
                     double f1 = DVDT(v[j], m[j], h[j], g[j], I[j]);
@@ -212,9 +219,6 @@ int main(int argc, char **argv) {
 }
 """
 
-# LIF, exact between steps: the vector pass relaxes V (or holds it at reset through a whole
-# refractory step) and flags the neurons with an event; the scalar pass redoes those exactly
-# (crossing time tau ln((vinf - V)/(vinf - vth)), release from refractoriness mid-step).
 # LIF, exact between steps: the vector pass relaxes V (or holds it at reset through a whole
 # refractory step) and measures each neuron's event (> 0 when its refractory period ends inside
 # the step or it crosses threshold); the scalar pass redoes those neurons exactly (crossing time

@@ -88,10 +88,10 @@ def rates(v, v_off, phi):
 @jit_inline
 def dvdt(v, m, h, n, i_ext, p, j):
     """dV/dt (mV/ms) of neuron ``j`` of a chunk: (I_ext - I_Na - I_K - I_L) / C_m, with its
-    parameters in column j of ``p``."""
+    parameters in column j of the chunk's ``p`` (row C_M holding 1 / c_m)."""
     i_ion = (p[G_NA, j] * m * m * m * h * (v - p[E_NA, j])
              + p[G_K, j] * n * n * n * n * (v - p[E_K, j]) + p[G_L, j] * (v - p[E_L, j]))
-    return (i_ext - i_ion) / p[C_M, j]
+    return (i_ext - i_ion) * p[C_M, j]
 
 
 @jit
@@ -139,7 +139,7 @@ def _record(row, lo, L, v, m, h, n, rec, slots):
 @jit_inline
 def _chunk_params(p, lo, L):
     """The chunk's columns of the parameter matrix, contiguous (p has one column per neuron,
-    or a single column shared by all)."""
+    or a single column shared by all), with 1 / c_m in row C_M: a division a neuron-step less."""
     pc = np.empty((N_PARAMS, L))
     for k in range(N_PARAMS):
         if p.shape[1] > 1:
@@ -148,6 +148,8 @@ def _chunk_params(p, lo, L):
         else:
             for j in range(L):
                 pc[k, j] = p[k, 0]
+    for j in range(L):
+        pc[C_M, j] = 1.0 / pc[C_M, j]
     return pc
 
 
@@ -194,7 +196,7 @@ def _exp_euler_step(v, m, h, n, cur, dt, p, L, vs, f0, threshold):
         gk = p[G_K, j] * nj * nj * nj * nj
         gt = gna + gk + p[G_L, j]
         drive = gna * p[E_NA, j] + gk * p[E_K, j] + p[G_L, j] * p[E_L, j] + cur[j]
-        inv_c = 1.0 / p[C_M, j]
+        inv_c = p[C_M, j]
         # one division for the four steady states (a / (a + b) and drive / g)
         p_mh = sm * sh
         p_ng = sn * gt
@@ -247,7 +249,7 @@ def _rk4_step(v, m, h, n, cur, dt, p, L, vs, f0, threshold):
         ena = p[E_NA, j]
         ek = p[E_K, j]
         el = p[E_L, j]
-        inv_c = 1.0 / p[C_M, j]
+        inv_c = p[C_M, j]
         v_off = p[V_OFF, j]
         phi = p[PHI, j]
         k1v, k1m, k1h, k1n = _slopes(vj, mj, hj, nj, i, gna, gk, gl, ena, ek, el, inv_c, v_off,
