@@ -105,7 +105,11 @@ static double cross(double v0, double v1, double f0, double f1, double dt) {
 }
 """
 
-HH_EXP_EULER = _HEADER + _HH_RATES + r"""
+# The HH programs' main(): rest as the initial state, a ramp of currents, each thread its block
+# of neurons in CH-sized pieces through the whole time loop, the rare event pass after the
+# vector loop. STEP is the vector loop's body: it advances neuron j, keeps V and dV/dt at the
+# start in v0[j] and f0[j], and counts a crossing of 0 mV in `crossed`.
+_HH_MAIN = r"""
 int main(int argc, char **argv) {
     int n = atoi(argv[1]), nsteps = atoi(argv[2]); double dt = atof(argv[3]);
     double lo = atof(argv[4]), hi = atof(argv[5]);
@@ -127,6 +131,29 @@ int main(int argc, char **argv) {
             int crossed = 0;
             #pragma omp simd reduction(+:crossed)
             for (int j = a; j < b; j++) {
+STEP            }
+            if (!crossed) continue;
+            for (int j = a; j < b; j++) {  /* the rare event pass: time each crossing */
+                if (v0[j] < 0.0 && v[j] >= 0.0) {
+                    double f1 = DVDT(v[j], m[j], h[j], g[j], I[j]);
+                    tsum += (s + cross(v0[j], v[j], f0[j], f1, dt)) * dt;
+                    spikes++;
+                }
+            }
+        }
+        }
+    }
+    printf("%f %ld %f\n", omp_get_wtime() - t0, spikes, tsum);
+    return 0;
+}
+"""
+
+
+def _hh_program(step: str, defines: str = "") -> str:
+    return _HEADER + _HH_RATES + defines + _HH_MAIN.replace("STEP", step)
+
+
+HH_EXP_EULER = _hh_program(r"""
                 double am, bm, ah, bh, an, bn;
                 HH_RATES(v[j], am, bm, ah, bh, an, bn);
                 double gna = GNA * m[j] * m[j] * m[j] * h[j], gk = GK * g[j] * g[j] * g[j] * g[j];
@@ -144,49 +171,9 @@ int main(int argc, char **argv) {
                 g[j] = ninf + (g[j] - ninf) * VEXP(-dt * sn);
                 v[j] = vinf + (v[j] - vinf) * VEXP(-dt * gt);
                 crossed += v0[j] < 0.0 && v[j] >= 0.0;
-            }
-            if (!crossed) continue;
-            for (int j = a; j < b; j++) {  /* the rare event pass: time each crossing */
-                if (v0[j] < 0.0 && v[j] >= 0.0) {
-                    double f1 = DVDT(v[j], m[j], h[j], g[j], I[j]);
-                    tsum += (s + cross(v0[j], v[j], f0[j], f1, dt)) * dt;
-                    spikes++;
-                }
-            }
-        }
-        }
-    }
-    printf("%f %ld %f\n", omp_get_wtime() - t0, spikes, tsum);
-    return 0;
-}
-"""
+""")
 
-HH_RK4 = _HEADER + _HH_RATES + r"""
-#define RHS(V, M, H, N, I, dv, dm, dh, dn) { double am, bm, ah, bh, an, bn; \
-    HH_RATES(V, am, bm, ah, bh, an, bn); dv = DVDT(V, M, H, N, I); \
-    dm = am * (1 - (M)) - bm * (M); dh = ah * (1 - (H)) - bh * (H); \
-    dn = an * (1 - (N)) - bn * (N); }
-int main(int argc, char **argv) {
-    int n = atoi(argv[1]), nsteps = atoi(argv[2]); double dt = atof(argv[3]);
-    double lo = atof(argv[4]), hi = atof(argv[5]);
-    double *v = alloc(n), *m = alloc(n), *h = alloc(n), *g = alloc(n), *I = alloc(n),
-           *v0 = alloc(n), *f0 = alloc(n);
-    for (int j = 0; j < n; j++) {
-        v[j] = -65.0; m[j] = 0.0529; h[j] = 0.5961; g[j] = 0.3177;
-        I[j] = lo + (hi - lo) * j / (n > 1 ? n - 1 : 1);
-    }
-    long spikes = 0; double tsum = 0.0;
-    double t0 = omp_get_wtime();
-    #pragma omp parallel reduction(+:spikes, tsum)
-    {
-        int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int a0 = (long)n * id / nt, b0 = (long)n * (id + 1) / nt;
-        for (int a = a0; a < b0; a += CH) {
-        int b = a + CH < b0 ? a + CH : b0;
-        for (int s = 0; s < nsteps; s++) {
-            int crossed = 0;
-            #pragma omp simd reduction(+:crossed)
-            for (int j = a; j < b; j++) {
+HH_RK4 = _hh_program(r"""
                 double V = v[j], M = m[j], H = h[j], N = g[j], i = I[j];
                 double k1v, k1m, k1h, k1n, k2v, k2m, k2h, k2n, k3v, k3m, k3h, k3n,
                        k4v, k4m, k4h, k4n;
@@ -202,22 +189,12 @@ int main(int argc, char **argv) {
                 h[j] = H + dt / 6.0 * (k1h + 2*k2h + 2*k3h + k4h);
                 g[j] = N + dt / 6.0 * (k1n + 2*k2n + 2*k3n + k4n);
                 crossed += V < 0.0 && v[j] >= 0.0;
-            }
-            if (!crossed) continue;
-            for (int j = a; j < b; j++) {
-                if (v0[j] < 0.0 && v[j] >= 0.0) {
-                    double f1 = DVDT(v[j], m[j], h[j], g[j], I[j]);
-                    tsum += (s + cross(v0[j], v[j], f0[j], f1, dt)) * dt;
-                    spikes++;
-                }
-            }
-        }
-        }
-    }
-    printf("%f %ld %f\n", omp_get_wtime() - t0, spikes, tsum);
-    return 0;
-}
-"""
+""", defines=r"""
+#define RHS(V, M, H, N, I, dv, dm, dh, dn) { double am, bm, ah, bh, an, bn; \
+    HH_RATES(V, am, bm, ah, bh, an, bn); dv = DVDT(V, M, H, N, I); \
+    dm = am * (1 - (M)) - bm * (M); dh = ah * (1 - (H)) - bh * (H); \
+    dn = an * (1 - (N)) - bn * (N); }
+""")
 
 # LIF, exact between steps: the vector pass relaxes V (or holds it at reset through a whole
 # refractory step) and measures each neuron's event (> 0 when its refractory period ends inside
