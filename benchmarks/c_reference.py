@@ -1,10 +1,12 @@
 """Vectorised C references: the best loop gcc makes for the same work as neurosim's kernels.
 
-Each program is compiled at run time with ``gcc -O3 -march=native -ffast-math -fopenmp``; each
-thread owns a block of neurons for the whole run and ``#pragma omp simd`` vectorises the update
-over neurons inside the time loop (glibc's vector ``exp`` under fast-math). The block is run in
-cache-sized pieces of ``CH`` neurons, each through the whole time loop, as neurosim's kernels
-do: without that a large block streams through L3 every step and the C loop is memory-bound
+Each program is compiled at run time with ``gcc -O3 -march=native -ffast-math -fopenmp``. The
+neurons are cut into cache-sized chunks of ``CH`` neurons (``CHUNKS``: the best size on the
+benchmark machine, swept over 64 to 1024), each run through the whole time loop, and the threads
+take chunks as they come free (dynamic schedule, so an input ramp whose firing neurons sit
+together does not leave a core idle); ``#pragma omp simd`` vectorises the update over the
+neurons of a chunk (glibc's vector ``exp`` under fast-math). Without the chunks a large
+population streams through L3 every step and the C loop is memory-bound
 (``run(..., chunk=n)`` gives the unblocked loop for comparison). The same work as
 neurosim: the same equations and parameters, spikes timed as neurosim times them (cubic Hermite
 for HH, exact for LIF, linear for Izhikevich, sub-stepped for AdEx) in a scalar pass over the
@@ -12,6 +14,7 @@ neurons the vector pass flagged. ``-fopt-info-vec`` output is kept, so a loop gc
 vectorise is seen (and such a loop is not the reference).
 
     python benchmarks/c_reference.py            # every kernel, the C loop alone
+    python benchmarks/c_reference.py --sweep    # the simd loop at each chunk size
 
 Imported by ``hh_population.py`` and ``point_population.py``, which time neurosim beside it.
 """
@@ -121,12 +124,10 @@ int main(int argc, char **argv) {
     }
     long spikes = 0; double tsum = 0.0;
     double t0 = omp_get_wtime();
-    #pragma omp parallel reduction(+:spikes, tsum)
     {
-        int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int a0 = (long)n * id / nt, b0 = (long)n * (id + 1) / nt;
-        for (int a = a0; a < b0; a += CH) {
-        int b = a + CH < b0 ? a + CH : b0;
+        #pragma omp parallel for schedule(dynamic) reduction(+:spikes, tsum)
+        for (int a = 0; a < n; a += CH) {
+        int b = a + CH < n ? a + CH : n;
         for (int s = 0; s < nsteps; s++) {
             int crossed = 0;
             #pragma omp simd reduction(+:crossed)
@@ -217,12 +218,10 @@ int main(int argc, char **argv) {
     double dec = exp(-dt / TAU);
     long spikes = 0; double tsum = 0.0;
     double t0 = omp_get_wtime();
-    #pragma omp parallel reduction(+:spikes, tsum)
     {
-        int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int a0 = (long)n * id / nt, b0 = (long)n * (id + 1) / nt;
-        for (int a = a0; a < b0; a += CH) {
-        int b = a + CH < b0 ? a + CH : b0;
+        #pragma omp parallel for schedule(dynamic) reduction(+:spikes, tsum)
+        for (int a = 0; a < n; a += CH) {
+        int b = a + CH < n ? a + CH : n;
         double *restrict v = va, *restrict vn_ = vb, *restrict r = ra, *restrict rn = rb;
         const double *restrict vi = vinf; double *restrict e = ev;
         for (int s = 0; s < nsteps; s++) {
@@ -277,12 +276,10 @@ int main(int argc, char **argv) {
     }
     long spikes = 0; double tsum = 0.0;
     double t0 = omp_get_wtime();
-    #pragma omp parallel reduction(+:spikes, tsum)
     {
-        int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int a0 = (long)n * id / nt, b0 = (long)n * (id + 1) / nt;
-        for (int lo_ = a0; lo_ < b0; lo_ += CH) {
-        int hi_ = lo_ + CH < b0 ? lo_ + CH : b0;
+        #pragma omp parallel for schedule(dynamic) reduction(+:spikes, tsum)
+        for (int lo_ = 0; lo_ < n; lo_ += CH) {
+        int hi_ = lo_ + CH < n ? lo_ + CH : n;
         for (int s = 0; s < nsteps; s++) {
             int any = 0;
             #pragma omp simd reduction(|:any)
@@ -339,12 +336,10 @@ int main(int argc, char **argv) {
     }
     long spikes = 0; double tsum = 0.0;
     double t0 = omp_get_wtime();
-    #pragma omp parallel reduction(+:spikes, tsum)
     {
-        int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int a0 = (long)n * id / nt, b0 = (long)n * (id + 1) / nt;
-        for (int lo_ = a0; lo_ < b0; lo_ += CH) {
-        int hi_ = lo_ + CH < b0 ? lo_ + CH : b0;
+        #pragma omp parallel for schedule(dynamic) reduction(+:spikes, tsum)
+        for (int lo_ = 0; lo_ < n; lo_ += CH) {
+        int hi_ = lo_ + CH < n ? lo_ + CH : n;
         for (int s = 0; s < nsteps; s++) {
             int any = 0;
             #pragma omp simd reduction(|:any)
@@ -379,7 +374,10 @@ SOURCES = {"hh_exp_euler": HH_EXP_EULER, "hh_rk4": HH_RK4, "lif": LIF,
            "izhikevich": IZHIKEVICH, "adex": ADEX}
 
 
-CHUNKS = {"hh_exp_euler": 256, "hh_rk4": 256, "lif": 512, "izhikevich": 512, "adex": 256}
+# chunk sizes (neurons) that ran fastest on the benchmark machine (2-core Zen 4, 2026-11-24):
+# ``python benchmarks/c_reference.py --sweep`` measures them again
+CHUNKS = {"hh_exp_euler": 64, "hh_rk4": 128, "lif": 128, "izhikevich": 128, "adex": 256}
+SWEEP = (64, 128, 256, 512, 1024)
 # the kernels with exp inside the vector loop, where the polynomial exp is a second reference
 WITH_EXP = ("hh_exp_euler", "hh_rk4", "adex")
 VARIANTS = {
@@ -472,14 +470,23 @@ CASES = [("hh_exp_euler", 10_000, 10_000, 0.01, 0.0, 50.0),
          ("adex", 5_000, 20_000, 0.01, 0.0, 1.5)]
 
 
-def main():
+def main(argv=None):
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Time the vectorised C references alone.")
+    ap.add_argument("--sweep", action="store_true",
+                    help=f"time the simd variant at each chunk size of {SWEEP}")
+    args = ap.parse_args(argv)
     threads = os.cpu_count() or 1
     for kernel, n, nsteps, dt, lo, hi in CASES:
-        for variant in variants(kernel):
-            best = min(run(kernel, n, nsteps, dt, lo, hi, threads, variant)[0]
+        runs = ([("simd", ch) for ch in SWEEP] if args.sweep
+                else [(v, CHUNKS[kernel]) for v in variants(kernel)])
+        for variant, chunk in runs:
+            best = min(run(kernel, n, nsteps, dt, lo, hi, threads, variant, chunk=chunk)[0]
                        for _ in range(3))
-            print(f"{kernel:14s} {variant:10s} {n * nsteps / best / 1e6:9.1f} M neuron-steps/s "
-                  f"({threads} threads)")
+            print(f"{kernel:14s} {variant:10s} chunk {chunk:5d} {n * nsteps / best / 1e6:9.1f} "
+                  f"M neuron-steps/s ({threads} threads)", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def test_parallel_equals_serial_and_resume(func, monkeypatch):
     parallel = func(currents, 200.0, n_threads=2)
     np.testing.assert_array_equal(serial.v, parallel.v)
     # a tiny spike buffer forces chunks to stop and resume many times: same result
-    monkeypatch.setattr(_simulate_point, "_MIN_SLOTS", 1)
+    monkeypatch.setattr(_simulate_point, "_MAX_SLOTS", 1)
     resumed = func(currents, 200.0, n_threads=2)
     np.testing.assert_array_equal(serial.v, resumed.v)
     assert serial.spike_times.flat.size > 100

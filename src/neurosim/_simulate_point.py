@@ -8,8 +8,10 @@ import numpy as np
 from . import _runner
 from ._validation import SimulationError, param_error
 
-# spike-buffer slots per chunk (x 16 bytes): a chunk that could overflow stops and resumes
-_MIN_SLOTS = 4096
+# spike-buffer slots per chunk (12 bytes each): the chunks share SPIKE_BUFFER_SLOTS, up to this
+# many each, and always hold four steps of every neuron firing; a chunk that could overflow in
+# its next step stops, and resumes once the buffers are emptied
+_MAX_SLOTS = 65536
 
 
 def run_point(spec, stimulus, duration, *, func, call, spike_threshold=None, **options):
@@ -28,13 +30,16 @@ def run_point(spec, stimulus, duration, *, func, call, spike_threshold=None, **o
             recs[name][0] = prep.init[name]
     n_chunks = (n + kernel.chunk - 1) // kernel.chunk
     max_events = kernel.max_events(p, prep.matrix, step) if kernel.max_events else 1
-    cap = max(_MIN_SLOTS, 4 * min(n, kernel.chunk) * max_events)
+    cap = max(4 * min(n, kernel.chunk) * max_events,
+              min(_MAX_SLOTS, _runner.SPIKE_BUFFER_SLOTS // n_chunks))
     bufs = (np.empty((n_chunks, cap), dtype=np.int32), np.empty((n_chunks, cap)),
             np.zeros(n_chunks, dtype=np.int64), np.full(n_chunks, -1, dtype=np.int64))
     chunk_step = np.zeros(n_chunks, dtype=np.int64)
     collector = _runner.SpikeCollector(n)
-    seg = max(1, min(nsteps, int(5e7 // n)))  # a progress tick every ~5e7 neuron-steps
     bar = _runner.progress_bar(prep.progress, nsteps, func)
+    # with a progress bar, a tick every ~5e7 neuron-steps; without, the threads run until their
+    # spike buffers fill (each round ends with both threads waiting for the slower)
+    seg = max(1, min(nsteps, int(5e7 // n))) if bar is not None else nsteps
     try:
         with _runner.ChunkRunner(n_chunks, prep.threads) as pool:
             target = 0

@@ -19,8 +19,8 @@ from numba import njit
 from ._fastexp import fexp
 from ._jit import jit_inline, jit_nogil
 
-LIF_CHUNK = 1024
-IZHIKEVICH_CHUNK = 512
+LIF_CHUNK = 256
+IZHIKEVICH_CHUNK = 256
 IZHIKEVICH_CHECK = 16  # steps between the Izhikevich kernel's blow-up checks
 ADEX_CHUNK = 256
 V_BOUND = 1.0e4  # |V| beyond this (mV) means an integration blew up
