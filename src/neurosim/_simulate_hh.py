@@ -8,7 +8,6 @@ import functools
 import numpy as np
 
 from . import _runner
-from ._kernels import _hh
 from ._validation import ParameterError, SimulationError, as_float
 
 __all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "phi_factor", "run_hh"]
@@ -115,6 +114,8 @@ def initial_state(p, n, v0, temperature):
 
 
 def _raise_blow_up(err, v, step, method, func):
+    from ._kernels import _hh
+
     c = int(np.flatnonzero(err >= 0)[0])
     lo = c * _hh.CHUNK
     bad = lo + int(np.flatnonzero(~(np.abs(v[lo:lo + _hh.CHUNK]) < _hh.V_BOUND))[0])
@@ -145,6 +146,8 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
                            dt_hint=hint)
     threshold = 0.0 if spike_threshold is None else as_float(spike_threshold, func,
                                                              "spike_threshold", "mV")
+    from ._kernels import _hh  # Numba loads with the first simulation, not with neurosim
+
     n, step, nsteps = prep.n, prep.dt, prep.nsteps
     p = prep.p
     pmat = np.stack([p[k] for k in _PARAM_ROWS] + [phi_factor(p, prep.temperature)])

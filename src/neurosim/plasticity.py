@@ -10,9 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._kernels import _stdp
 from ._validation import as_finite_array, as_float, as_int, as_seed, param_error
 from .catalog import PairSTDPParams, TripletSTDPParams, load_model
+
+
+def _stdp():
+    """The STDP kernels, imported on first use (``import neurosim`` does not load Numba)."""
+    from ._kernels import _stdp as kernels
+
+    return kernels
+
 
 __all__ = [
     "PairExperiment",
@@ -79,11 +86,11 @@ def apply_stdp(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5) -> Wei
     post = _spike_train(post_times, "post_times")
     w_start = as_float(w0, func, "w0", low=0.0, high=r.w_max, low_open=False)
     if isinstance(r, PairSTDPParams):
-        t, w, k = _stdp.pair_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.a_plus,
+        t, w, k = _stdp().pair_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.a_plus,
                                   r.a_minus, r.w_max, r.weight_dependence == "multiplicative",
                                   r.pairing == "nearest")
     else:
-        t, w, k = _stdp.triplet_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.tau_x,
+        t, w, k = _stdp().triplet_stdp(pre, post, w_start, r.tau_plus, r.tau_minus, r.tau_x,
                                      r.tau_y, r.a2_plus, r.a3_plus, r.a2_minus, r.a3_minus,
                                      r.w_max)
     return WeightTrajectory(t=t, w=w, is_pre=k.astype(bool), w0=w_start)
@@ -296,7 +303,7 @@ def song_abbott_2000(duration=100.0, *, input_rate=None, n_inputs=None, n_correl
     snap_every = max(1, n_steps // (n_snap - 1))
     snaps = np.empty((n_snap, n))
     counts = np.zeros((n_steps if n_rec else 0, n_rec), dtype=np.int8)
-    spikes = _stdp.song_abbott(n_steps, step, rate, n, n_corr, c, w, seed, nrn.tau_m, nrn.e_l,
+    spikes = _stdp().song_abbott(n_steps, step, rate, n, n_corr, c, w, seed, nrn.tau_m, nrn.e_l,
                                nrn.e_e, nrn.v_th, nrn.v_reset, nrn.tau_e, nrn.g_max,
                                r.tau_plus, r.tau_minus, r.a_plus, r.a_minus, r.w_max,
                                snap_every, snaps, counts)

@@ -27,9 +27,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _simulate_hh, _simulate_point
-from ._kernels import _point
 from ._validation import key_error, param_error
 from .catalog import NeuronParams, _meta, _p
+
+
+def _point():
+    """The point-neuron kernels, imported on first use so that ``import neurosim`` does not
+    load Numba."""
+    from ._kernels import _point as kernels
+
+    return kernels
+
 
 __all__ = [
     "AdExParams",
@@ -317,7 +325,7 @@ class LIFParams(NeuronParams, kind="lif"):
 class _LIFKernel:
     """Exact LIF: state (V, refractory time left); spikes and releases timed inside the step."""
 
-    chunk = _point.LIF_CHUNK
+    chunk = property(lambda self: _point().LIF_CHUNK)
 
     @staticmethod
     def state(init):
@@ -327,7 +335,7 @@ class _LIFKernel:
     def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
             max_events):
         spk_idx, spk_t, spk_n, _ = bufs
-        pool.run(_point.run_lif, state[0], state[1], matrix, step_end, chunk_step, dt,
+        pool.run(_point().run_lif, state[0], state[1], matrix, step_end, chunk_step, dt,
                  p["v_rest"], p["r_m"], p["v_th"], p["v_reset"], p["tau_m"], p["t_ref"],
                  max_events, rec_every, recs["v"], spk_idx, spk_t, spk_n)
 
@@ -383,7 +391,7 @@ class IzhikevichParams(NeuronParams, kind="izhikevich"):
 
 
 class _IzhikevichKernel:
-    chunk = _point.IZHIKEVICH_CHUNK
+    chunk = property(lambda self: _point().IZHIKEVICH_CHUNK)
 
     @staticmethod
     def state(init):
@@ -393,7 +401,7 @@ class _IzhikevichKernel:
     def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
             max_events):
         spk_idx, spk_t, spk_n, err = bufs
-        pool.run(_point.run_izhikevich, state[0], state[1], matrix, step_end, chunk_step, dt,
+        pool.run(_point().run_izhikevich, state[0], state[1], matrix, step_end, chunk_step, dt,
                  p["a"], p["b"], p["c"], p["d"], p["v_peak"], rec_every, recs["v"], recs["u"],
                  spk_idx, spk_t, spk_n, err)
 
@@ -469,7 +477,7 @@ class AdExParams(NeuronParams, kind="adex"):
 class _AdExKernel:
     """RK4; currents in pA inside the kernel (w recorded in nA)."""
 
-    chunk = _point.ADEX_CHUNK
+    chunk = property(lambda self: _point().ADEX_CHUNK)
 
     @staticmethod
     def state(init):
@@ -479,14 +487,14 @@ class _AdExKernel:
     def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
             max_events):
         spk_idx, spk_t, spk_n, err = bufs
-        pool.run(_point.run_adex, state[0], state[1], matrix, step_end, chunk_step, dt,
+        pool.run(_point().run_adex, state[0], state[1], matrix, step_end, chunk_step, dt,
                  p["c_m"], p["g_l"], p["e_l"], p["v_t"], p["delta_t"], p["tau_w"], p["a"],
                  p["b"], p["v_reset"], p["v_peak"], rec_every, recs["v"], recs["w"], spk_idx,
                  spk_t, spk_n, err)
 
     @staticmethod
     def max_events(p, matrix, dt) -> int:
-        return _point.ADEX_MAX_EVENTS
+        return _point().ADEX_MAX_EVENTS
 
 
 def adex_rest(p):
