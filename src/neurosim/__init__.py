@@ -25,27 +25,45 @@ from ._validation import (
     SimulationError,
 )
 from .catalog import list_models, list_patterns, load_model
+from .network import (
+    Dist,
+    Network,
+    PoissonInput,
+    Population,
+    Projection,
+    SpikeSource,
+    list_networks,
+    load_network,
+)
 from .registry import AdExParams, HodgkinHuxleyParams, IzhikevichParams, LIFParams
 from .result import SimulationResult, SpikeTrains, load_result
 
 __all__ = [
     "AdExParams",
+    "Dist",
     "HodgkinHuxleyParams",
     "InvalidInput",
     "IzhikevichParams",
     "LIFParams",
+    "Network",
     "ParameterError",
     "ParameterTypeError",
+    "PoissonInput",
+    "Population",
+    "Projection",
     "ResourceError",
     "SimulationError",
     "SimulationResult",
+    "SpikeSource",
     "SpikeTrains",
     "analysis",
     "hh_resting_state",
     "limits",
     "list_models",
+    "list_networks",
     "list_patterns",
     "load_model",
+    "load_network",
     "load_result",
     "plasticity",
     "registry",

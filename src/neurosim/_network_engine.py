@@ -1,0 +1,205 @@
+"""The Numba engine of :class:`neurosim.Network`: the spec and its drawn connectivity in, a
+:class:`NetworkResult` out (see :mod:`neurosim._kernels._network` for the scheme)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import SimulationError, param_error
+from .result import SpikeTrains, provenance
+
+SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
+MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
+
+
+@dataclass(eq=False)
+class NetworkResult:
+    """What a network run gives back.
+
+    Attributes:
+        spike_times: population name -> :class:`SpikeTrains` (ms).
+        t: the times of the recorded traces (ms); ``v``: population name -> (len(t), k)
+            membrane potentials (mV) of the neurons ``record_v`` named (``v_index``): V at t
+            before the arrivals due at t (the left limit of a jump).
+        rate_t, rates: the population rates (Hz) in bins of the spec's ``rate_bin`` (bin
+            starts, ms) per population.
+        connectivity: the graph the run used (reuse it with ``net.run(connectivity=...)``).
+        sizes: population name -> number of neurons; ``dt``, ``duration`` (ms).
+        timings: seconds spent drawing the graph (``build``) and simulating (``run``).
+        provenance: neurosim's version, the date, the call.
+    """
+
+    spike_times: dict
+    t: np.ndarray
+    v: dict
+    v_index: dict
+    rate_t: np.ndarray
+    rates: dict
+    connectivity: object
+    sizes: dict
+    dt: float
+    duration: float
+    timings: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    name: str = ""
+
+    def rate(self, population: str) -> float:
+        """The population's mean firing rate over the run (Hz)."""
+        trains = self._trains(population)
+        return float(trains.flat.size / (len(trains) * self.duration) * 1000.0)
+
+    def _trains(self, population: str) -> SpikeTrains:
+        if population not in self.spike_times:
+            raise param_error("NetworkResult", "population", f"one of "
+                              f"{', '.join(self.spike_times)} (the recorded populations)",
+                              population, KeyError)
+        return self.spike_times[population]
+
+
+def _ports(net) -> tuple[list, dict]:
+    """The exponential-current time constants (one port each) and a map from tau to port."""
+    taus = []
+    for item in (*net.projections, *net.inputs):
+        if item.synapse == "exp_current" and float(item.tau_syn) not in taus:
+            taus.append(float(item.tau_syn))
+    return taus, {tau: 1 + k for k, tau in enumerate(taus)}
+
+
+def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
+    from . import registry
+    from ._kernels import _network
+
+    t_build = time.perf_counter()
+    dt = net.dt
+    pops = net.neurons
+    offsets, n = {}, 0
+    for pop in pops:
+        offsets[pop.name] = n
+        n += pop.size
+    src_offsets, m = {}, n
+    sources = [p for p in net.populations if p not in pops]
+    for src in sources:
+        src_offsets[src.name] = m
+        m += src.size
+    first = {**offsets, **src_offsets}
+
+    def cat(key):
+        return np.ascontiguousarray(np.concatenate([conn.params[p.name][key] for p in pops]))
+
+    p = {key: cat(key) for key in ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref",
+                                     "i_ext")}
+    v = np.concatenate([conn.v0[pop.name] for pop in pops]).astype(np.float64)
+    taus, port_of = _ports(net)
+    channel = {"delta": 0}
+    # synapses by source (CSR)
+    srcs, tgts, chans, ws, dlys = [], [], [], [], []
+    for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
+                                       conn.delay, strict=True):
+        steps_d = np.round(dl / dt).astype(np.int64)
+        if steps_d.size and steps_d.max() > MAX_DELAY_STEPS:
+            raise param_error("Network.run", f"projections.{proj.label}.delay",
+                              f"at most {MAX_DELAY_STEPS} steps ({MAX_DELAY_STEPS * dt:g} ms)",
+                              float(dl.max()))
+        srcs.append(pre.astype(np.int64) + first[proj.pre])
+        tgts.append(post.astype(np.int32) + offsets[proj.post])
+        c = channel["delta"] if proj.synapse == "delta" else port_of[float(proj.tau_syn)]
+        chans.append(np.full(pre.size, c, dtype=np.uint8))
+        ws.append(wt.astype(np.float32))
+        dlys.append(steps_d.astype(np.uint16))
+    src_all = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)
+    order = np.argsort(src_all, kind="stable")
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src_all, minlength=m), out=indptr[1:])
+
+    def gather(parts, dtype):
+        return (np.concatenate(parts)[order] if parts else np.zeros(0, dtype)).astype(dtype)
+
+    tgt, chan = gather(tgts, np.int32), gather(chans, np.uint8)
+    w, dly = gather(ws, np.float32), gather(dlys, np.uint16)
+    max_d = int(dly.max()) if dly.size else 1
+    ring = np.zeros((max_d + 2, 1 + len(taus), n))
+    isyn = np.zeros((len(taus), n))
+    # spike sources: each spike is emitted at the grid step ceil(t / dt)
+    ev_step, ev_id = [], []
+    for src in sources:
+        for k, train in enumerate(src.times):
+            tr = np.asarray(train, dtype=float)
+            ev_step.append(np.ceil(tr / dt - 1e-9).astype(np.int64))
+            ev_id.append(np.full(tr.size, src_offsets[src.name] + k, dtype=np.int64))
+    ev_step = np.concatenate(ev_step) if ev_step else np.zeros(0, np.int64)
+    ev_id = np.concatenate(ev_id) if ev_id else np.zeros(0, np.int64)
+    ev_order = np.argsort(ev_step, kind="stable")
+    ev_step, ev_id = ev_step[ev_order], ev_id[ev_order]
+    # Poisson inputs
+    pin = [(offsets[i.target], offsets[i.target] + net.population(i.target).size,
+            i.count * i.rate * dt / 1000.0, float(i.weight),
+            0 if i.synapse == "delta" else port_of[float(i.tau_syn)]) for i in net.inputs]
+    pin_lo = np.array([x[0] for x in pin], dtype=np.int64)
+    pin_hi = np.array([x[1] for x in pin], dtype=np.int64)
+    pin_lam = np.array([x[2] for x in pin], dtype=np.float64)
+    pin_w = np.array([x[3] for x in pin], dtype=np.float64)
+    pin_chan = np.array([x[4] for x in pin], dtype=np.int64)
+    # recording
+    rec_pops = [pop.name for pop in pops if pop.name in net.record_v]
+    rec_idx = np.concatenate([np.asarray(net.record_v[name], dtype=np.int64) + offsets[name]
+                              for name in rec_pops]) if rec_pops else np.zeros(0, np.int64)
+    rec_v = np.empty((steps + 1 if rec_idx.size else 0, rec_idx.size))
+    if rec_idx.size:
+        rec_v[0] = v[rec_idx]
+    lif = registry.get("lif").kernel
+    max_ev = 1 + lif.max_events(p, p["i_ext"][None, :] / 1.0, dt) if n else 1
+    cap = max(SPIKE_BUFFER, 2 * n * max_ev)
+    spk_id, spk_t = np.empty(cap, dtype=np.int64), np.empty(cap)
+    spk_n = np.zeros(1, dtype=np.int64)
+    out_src = np.empty(n * max_ev + ev_step.size + 1, dtype=np.int64)
+    out_step = np.empty_like(out_src)
+    ref = np.zeros(n)
+    src_pos = np.zeros(1, dtype=np.int64)
+    t_run = time.perf_counter()
+    ids, times = [], []
+    s = 0
+    while s < steps:
+        s = _network.run_network(
+            s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
+            p["tau_m"], p["t_ref"], p["i_ext"], np.array(taus, dtype=np.float64), ring, indptr,
+            tgt, chan, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
+            pin_chan, seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
+        k = int(spk_n[0])
+        ids.append(spk_id[:k].copy())
+        times.append(spk_t[:k].copy())
+        spk_n[0] = 0
+        if not np.all(np.isfinite(v)):
+            bad = int(np.flatnonzero(~np.isfinite(v))[0])
+            raise SimulationError(f"Network.run blew up by t = {s * dt:g} ms (neuron {bad}): "
+                                  "check the weights and the input.")
+    t_end = time.perf_counter()
+    ids = np.concatenate(ids)
+    times = np.concatenate(times)
+    duration = steps * dt
+    wanted = [pop.name for pop in pops] if net.record_spikes == "all" else \
+        [name for name in net.record_spikes if name in offsets]
+    spike_times, rates = {}, {}
+    n_bins = max(1, math.floor(duration / net.rate_bin + 1e-9))
+    for name in wanted:
+        lo, size = offsets[name], net.population(name).size
+        sel = (ids >= lo) & (ids < lo + size)
+        trains = SpikeTrains.from_pairs(ids[sel] - lo, times[sel], size)
+        spike_times[name] = trains
+        counts = np.histogram(trains.flat, bins=n_bins, range=(0.0, n_bins * net.rate_bin))[0]
+        rates[name] = counts / (size * net.rate_bin / 1000.0)
+    v_out, v_index, col = {}, {}, 0
+    for name in rec_pops:
+        k = len(net.record_v[name])
+        v_out[name] = rec_v[:, col:col + k]
+        v_index[name] = np.asarray(net.record_v[name], dtype=np.int64)
+        col += k
+    return NetworkResult(
+        spike_times=spike_times, t=np.arange(rec_v.shape[0]) * dt, v=v_out, v_index=v_index,
+        rate_t=np.arange(n_bins) * net.rate_bin, rates=rates, connectivity=conn,
+        sizes={pop.name: pop.size for pop in pops}, dt=dt, duration=duration,
+        timings={"build": t_run - t_build, "run": t_end - t_run},
+        provenance=provenance(f"Network.run(engine='numba', seed={seed})"), name=net.name)

@@ -1,0 +1,673 @@
+"""Networks as data: populations, projections, inputs and monitors in one spec.
+
+A :class:`Network` is built in Python or loaded from ``models/networks/*.toml`` with
+:func:`load_network`; ``net.run(duration, engine=...)`` runs it and returns a
+:class:`NetworkResult`. The spec holds no simulator objects: it is checked as a whole
+(:meth:`Network.validate`) before anything is built, and its random parts (connections,
+distributed parameters, initial states) are drawn by :meth:`Network.connectivity` from one seed,
+so two engines can be given the same graph.
+
+    >>> import neurosim
+    >>> net = neurosim.load_network("brunel_2000", state="AI", scale=0.1)
+    >>> res = net.run(200.0, seed=1)
+    >>> res.rate("E")                     # mean rate of the excitatory population (Hz)
+
+Units: ms, mV, Hz; delta-synapse weights are voltage jumps (mV), exponential-current weights
+are current jumps (nA), conductance weights in nS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import ParameterError, key_error, param_error
+
+__all__ = [
+    "CONNECTIONS",
+    "SYNAPSES",
+    "Connectivity",
+    "Dist",
+    "Network",
+    "PoissonInput",
+    "Population",
+    "Projection",
+    "SpikeSource",
+    "list_networks",
+    "load_network",
+]
+
+# how a projection draws its connections
+CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
+# synapse kinds: the unit of a weight, and the post models that take them
+SYNAPSES = {"delta": "mV", "exp_current": "nA", "exp_conductance": "nS"}
+DISTRIBUTIONS = {"uniform": ("low", "high"), "normal": ("mean", "std"),
+                 "lognormal": ("mean", "sigma")}
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A per-neuron or per-synapse distribution: ``Dist("uniform", low=..., high=...)``,
+    ``Dist("normal", mean=..., std=...)`` or ``Dist("lognormal", mean=..., sigma=...)`` (the
+    mean and sigma of the logarithm). Drawn from the network's seed."""
+
+    kind: str
+    low: float = 0.0
+    high: float = 0.0
+    mean: float = 0.0
+    std: float = 0.0
+    sigma: float = 0.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.kind == "uniform":
+            return rng.uniform(self.low, self.high, n)
+        if self.kind == "normal":
+            return rng.normal(self.mean, self.std, n)
+        return rng.lognormal(self.mean, self.sigma, n)
+
+    @classmethod
+    def from_table(cls, table: dict, src: str, key: str) -> Dist:
+        kind = table.get("dist")
+        if kind not in DISTRIBUTIONS:
+            raise key_error(src, f"{key}.dist", f"one of {', '.join(DISTRIBUTIONS)}", kind)
+        wanted = set(DISTRIBUTIONS[kind])
+        given = set(table) - {"dist", "unit"}
+        if given != wanted:
+            raise key_error(src, key, f"a {kind} distribution with keys "
+                            f"{', '.join(sorted(wanted))}", table)
+        for name in wanted:
+            value = table[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not np.isfinite(value):
+                raise key_error(src, f"{key}.{name}", "a finite number", value)
+        d = cls(kind, **{name: float(table[name]) for name in wanted})
+        if (kind == "uniform" and d.high < d.low) or d.std < 0 or d.sigma < 0:
+            raise key_error(src, key, "a distribution with high >= low and spreads >= 0", table)
+        return d
+
+
+def _values(value, rng: np.random.Generator, n: int) -> np.ndarray:
+    """A constant, an array of n values, or a :class:`Dist` as n float64 values."""
+    if isinstance(value, Dist):
+        return value.sample(rng, n)
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)))
+
+
+@dataclass(frozen=True)
+class Population:
+    """``size`` neurons of one registered model (``"lif"``, a catalog name, an alias).
+
+    ``params``: the model's catalog parameters by name (None: the model's catalog file), with
+    ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
+    potential (mV), a constant or a :class:`Dist` (None: the model's rest)."""
+
+    name: str
+    model: str
+    size: int
+    params: object = None
+    overrides: dict = field(default_factory=dict)
+    v0: object = None
+
+
+@dataclass(frozen=True)
+class SpikeSource:
+    """A population of spike generators given by their spike times (ms): ``times[k]`` is source
+    k's spike train. Projections from it work as from neurons."""
+
+    name: str
+    times: tuple
+
+    @property
+    def size(self) -> int:
+        return len(self.times)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Synapses from population ``pre`` onto ``post``.
+
+    ``connect``: ``"fixed_probability"`` (each pair with probability ``p``),
+    ``"fixed_indegree"`` (each post neuron draws exactly ``indegree`` distinct pre neurons:
+    Brunel's C), ``"one_to_one"``, ``"all_to_all"`` or ``"explicit"`` (``pre_idx``, ``post_idx``
+    arrays). ``autapses``: whether a neuron may connect to itself (pre == post only).
+    ``weight`` and ``delay`` (ms, a multiple of dt, at least one dt): constants or :class:`Dist`.
+    ``synapse``: ``"delta"`` (the weight is a jump of V in mV), ``"exp_current"`` (a jump of a
+    current in nA decaying with ``tau_syn``) or ``"exp_conductance"`` (a jump of a conductance
+    in nS decaying with ``tau_syn``, driving towards ``e_rev``)."""
+
+    pre: str
+    post: str
+    weight: object
+    delay: object = 1.5
+    connect: str = "fixed_probability"
+    p: float = 0.1
+    indegree: int = 0
+    pre_idx: object = None
+    post_idx: object = None
+    autapses: bool = False
+    synapse: str = "delta"
+    tau_syn: float = 5.0
+    e_rev: float = 0.0
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.pre}->{self.post}"
+
+
+@dataclass(frozen=True)
+class PoissonInput:
+    """``count`` independent Poisson sources at ``rate`` (Hz) onto every neuron of ``target``
+    (Brunel's external drive: each neuron its own C_ext sources), each spike a synapse of kind
+    ``synapse`` with ``weight``, delivered at once."""
+
+    target: str
+    rate: float
+    count: int
+    weight: float
+    synapse: str = "delta"
+    tau_syn: float = 5.0
+    e_rev: float = 0.0
+
+
+@dataclass(frozen=True)
+class Connectivity:
+    """The graph one seed drew: per projection (in the spec's order) the pre and post indices
+    (within their populations), weights and delays (ms), and the per-neuron parameters and
+    initial potentials of every population. Pass it to ``Network.run(connectivity=...)`` to
+    run the same graph again, on either engine."""
+
+    pre: tuple
+    post: tuple
+    weight: tuple
+    delay: tuple
+    params: dict
+    v0: dict
+    seed: int
+
+    @property
+    def n_synapses(self) -> int:
+        return int(sum(a.size for a in self.pre))
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network spec. ``populations`` (neurons and spike sources), ``projections``, ``inputs``
+    (:class:`PoissonInput`; constant currents are a population's ``i_ext`` override, in nA),
+    ``record_spikes`` (population names, or ``"all"``), ``record_v`` (population -> neuron
+    indices whose V is recorded every step), ``rate_bin`` (ms, the population-rate bin), ``dt``
+    (ms). ``source`` names the file it came from (for error messages)."""
+
+    populations: tuple
+    projections: tuple = ()
+    inputs: tuple = ()
+    record_spikes: object = "all"
+    record_v: dict = field(default_factory=dict)
+    rate_bin: float = 1.0
+    dt: float = 0.1
+    name: str = ""
+    description: str = ""
+    citation: str = ""
+    source: str = "Network"
+
+    # -- structure ---------------------------------------------------------------------
+    def population(self, name: str):
+        for pop in self.populations:
+            if pop.name == name:
+                return pop
+        names = ", ".join(p.name for p in self.populations)
+        raise param_error("Network.population", "name", f"one of {names}", name)
+
+    @property
+    def neurons(self) -> tuple:
+        """The neuron populations (not the spike sources), in order."""
+        return tuple(p for p in self.populations if isinstance(p, Population))
+
+    def replace(self, **changes) -> Network:
+        """A copy with some fields changed, validated."""
+        net = dataclasses.replace(self, **changes)
+        net.validate()
+        return net
+
+    # -- checks ------------------------------------------------------------------------
+    def validate(self) -> Network:
+        """Check the whole spec before anything is built; every error names the source and
+        the key (``populations.E.size``, ``projections.EI.delay`` ...)."""
+        from . import registry
+
+        src = self.source
+        if not self.populations:
+            raise key_error(src, "populations", "at least one population", self.populations)
+        names = set()
+        for pop in self.populations:
+            where = f"populations.{pop.name}"
+            if not isinstance(pop.name, str) or not pop.name or pop.name in names:
+                raise key_error(src, "populations", "populations with distinct, non-empty names",
+                                pop.name)
+            names.add(pop.name)
+            if isinstance(pop, SpikeSource):
+                for k, train in enumerate(pop.times):
+                    t = np.asarray(train, dtype=float)
+                    if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t < 0) \
+                            or np.any(np.diff(t) < 0):
+                        raise key_error(src, f"{where}.times[{k}]", "a sorted 1-D array of "
+                                        "spike times >= 0 ms", train)
+                continue
+            if isinstance(pop.size, bool) or not isinstance(pop.size, (int, np.integer)) \
+                    or pop.size < 1:
+                raise key_error(src, f"{where}.size", "a whole number >= 1", pop.size)
+            try:
+                spec = registry.get(pop.model)
+            except (KeyError, ValueError, ParameterError):
+                raise key_error(src, f"{where}.model", f"one of {', '.join(registry.names())}",
+                                pop.model) from None
+            if spec.kernel is None or spec.name != "lif":
+                raise key_error(src, f"{where}.model", "'lif' (the network engines take "
+                                "integrate-and-fire populations so far)", pop.model)
+            fields = {f.name for f in spec.params_cls.parameter_fields()} | {"i_ext"}
+            for key, value in pop.overrides.items():
+                if key not in fields:
+                    raise key_error(src, f"{where}.{key}", f"one of {', '.join(sorted(fields))}",
+                                    key)
+                _check_value(value, src, f"{where}.{key}")
+            if pop.v0 is not None:
+                _check_value(pop.v0, src, f"{where}.v0")
+        self._check_dt()
+        for proj in self.projections:
+            self._check_projection(proj, names)
+        for k, inp in enumerate(self.inputs):
+            where = f"inputs[{k}]"
+            if inp.target not in names or isinstance(self.population(inp.target), SpikeSource):
+                raise key_error(src, f"{where}.target", "the name of a neuron population",
+                                inp.target)
+            if not (np.isfinite(inp.rate) and inp.rate >= 0):
+                raise key_error(src, f"{where}.rate", "a rate >= 0 Hz", inp.rate)
+            if isinstance(inp.count, bool) or not isinstance(inp.count, (int, np.integer)) \
+                    or inp.count < 1:
+                raise key_error(src, f"{where}.count", "a whole number >= 1", inp.count)
+            self._check_synapse(inp.synapse, inp.tau_syn, inp.target, where)
+            _check_value(inp.weight, src, f"{where}.weight")
+        if self.record_spikes != "all":
+            for name in self.record_spikes:
+                if name not in names:
+                    raise key_error(src, "record_spikes", "'all' or population names", name)
+        for name, idx in self.record_v.items():
+            if name not in names or isinstance(self.population(name), SpikeSource):
+                raise key_error(src, "record_v", "neuron population names", name)
+            idx = np.asarray(idx)
+            size = self.population(name).size
+            if idx.ndim != 1 or idx.dtype.kind not in "iu" or np.any(idx < 0) or \
+                    np.any(idx >= size):
+                raise key_error(src, f"record_v.{name}", f"neuron indices in [0, {size})", idx)
+        if not (np.isfinite(self.rate_bin) and self.rate_bin >= self.dt):
+            raise key_error(src, "rate_bin", f"a bin of at least dt = {self.dt} ms",
+                            self.rate_bin)
+        return self
+
+    def _check_dt(self):
+        if isinstance(self.dt, bool) or not isinstance(self.dt, (int, float)) or \
+                not (np.isfinite(self.dt) and 0 < self.dt <= 1.0):
+            raise key_error(self.source, "dt", "a time step in (0, 1] ms", self.dt)
+
+    def _check_synapse(self, kind, tau_syn, post, where):
+        src = self.source
+        if kind not in SYNAPSES:
+            raise key_error(src, f"{where}.synapse", f"one of {', '.join(SYNAPSES)}", kind)
+        if kind == "exp_conductance":
+            raise key_error(src, f"{where}.synapse", "'delta' or 'exp_current' (conductance "
+                            "synapses are not in the Numba engine yet)", kind)
+        if kind != "delta" and not (np.isfinite(tau_syn) and tau_syn > 0):
+            raise key_error(src, f"{where}.tau_syn", "a decay time > 0 ms", tau_syn)
+
+    def _check_projection(self, proj, names):
+        src = self.source
+        where = f"projections.{proj.label}"
+        for end in ("pre", "post"):
+            if getattr(proj, end) not in names:
+                raise key_error(src, f"{where}.{end}", f"one of {', '.join(sorted(names))}",
+                                getattr(proj, end))
+        if isinstance(self.population(proj.post), SpikeSource):
+            raise key_error(src, f"{where}.post", "a neuron population (not a spike source)",
+                            proj.post)
+        if proj.connect not in CONNECTIONS:
+            raise key_error(src, f"{where}.connect", f"one of {', '.join(CONNECTIONS)}",
+                            proj.connect)
+        n_pre = self.population(proj.pre).size
+        n_post = self.population(proj.post).size
+        if proj.connect == "fixed_probability" and not (
+                isinstance(proj.p, (int, float)) and 0.0 <= proj.p <= 1.0):
+            raise key_error(src, f"{where}.p", "a probability in [0, 1]", proj.p)
+        if proj.connect == "fixed_indegree":
+            limit = n_pre - (1 if proj.pre == proj.post and not proj.autapses else 0)
+            if isinstance(proj.indegree, bool) or not isinstance(proj.indegree, (int, np.integer)) \
+                    or not 1 <= proj.indegree <= limit:
+                raise key_error(src, f"{where}.indegree", f"a whole number in [1, {limit}]",
+                                proj.indegree)
+        if proj.connect == "one_to_one" and n_pre != n_post:
+            raise key_error(src, f"{where}.connect", f"'one_to_one' only between populations "
+                            f"of one size ({proj.pre}: {n_pre}, {proj.post}: {n_post})",
+                            proj.connect)
+        if proj.connect == "explicit":
+            pre_idx, post_idx = np.asarray(proj.pre_idx), np.asarray(proj.post_idx)
+            if pre_idx.shape != post_idx.shape or pre_idx.ndim != 1 or \
+                    pre_idx.dtype.kind not in "iu" or post_idx.dtype.kind not in "iu":
+                raise key_error(src, f"{where}.pre_idx", "two integer arrays of one length "
+                                "(pre_idx, post_idx)", proj.pre_idx)
+            if pre_idx.size and (pre_idx.min() < 0 or pre_idx.max() >= n_pre or
+                                 post_idx.min() < 0 or post_idx.max() >= n_post):
+                raise key_error(src, f"{where}.pre_idx", f"indices within the populations "
+                                f"({n_pre} pre, {n_post} post)", proj.pre_idx)
+        self._check_synapse(proj.synapse, proj.tau_syn, proj.post, where)
+        _check_value(proj.weight, src, f"{where}.weight")
+        _check_value(proj.delay, src, f"{where}.delay")
+        if not isinstance(proj.delay, Dist):
+            delays = np.atleast_1d(np.asarray(proj.delay, dtype=float))
+            _check_delays(delays, self.dt, src, f"{where}.delay")
+
+    # -- drawing -----------------------------------------------------------------------
+    def connectivity(self, seed: int = 0) -> Connectivity:
+        """Draw everything random in the spec from ``seed``: connections, weights, delays
+        (rounded to whole steps), per-neuron parameters and initial potentials."""
+        from . import registry
+
+        self.validate()
+        rng = np.random.default_rng(seed)
+        params, v0 = {}, {}
+        for pop in self.neurons:
+            spec = registry.get(pop.model)
+            base = pop.params if pop.params is not None else _default_params(spec)
+            values = base.per_neuron(pop.size, "Network.connectivity")
+            values["i_ext"] = np.zeros(pop.size)
+            for key, value in pop.overrides.items():
+                values[key] = _values(value, rng, pop.size)
+            params[pop.name] = values
+            v0[pop.name] = (values["v_rest"].copy() if pop.v0 is None
+                            else _values(pop.v0, rng, pop.size))
+        pres, posts, weights, delays = [], [], [], []
+        for proj in self.projections:
+            pre, post = _draw_pairs(proj, self.population(proj.pre).size,
+                                    self.population(proj.post).size, rng)
+            w = _values(proj.weight, rng, pre.size)
+            d = _values(proj.delay, rng, pre.size)
+            d = np.maximum(np.round(d / self.dt), 1.0) * self.dt
+            pres.append(pre)
+            posts.append(post)
+            weights.append(w)
+            delays.append(d)
+        return Connectivity(tuple(pres), tuple(posts), tuple(weights), tuple(delays), params,
+                            v0, int(seed))
+
+    # -- running -----------------------------------------------------------------------
+    def run(self, duration: float, *, engine: str = "numba", seed: int = 0, connectivity=None,
+            progress=None):
+        """Run the network for ``duration`` ms and return a :class:`NetworkResult`.
+
+        ``engine``: ``"numba"`` (the default). ``seed`` draws the connectivity (unless
+        ``connectivity`` is given) and the Poisson inputs; the same seed gives the same
+        result."""
+        from ._validation import as_choice, as_float, as_seed
+
+        func = "Network.run"
+        as_choice(engine, func, "engine", ("numba",))
+        duration = as_float(duration, func, "duration", "ms", low=0.0)
+        seed = as_seed(seed, func)
+        steps = round(duration / self.dt)
+        if steps < 1 or abs(steps * self.dt - duration) > 1e-9 * max(1.0, duration):
+            raise param_error(func, "duration", f"a positive multiple of dt = {self.dt} ms",
+                              duration)
+        if connectivity is None:
+            connectivity = self.connectivity(seed)
+        elif not isinstance(connectivity, Connectivity):
+            raise param_error(func, "connectivity", "a Connectivity from net.connectivity()",
+                              connectivity, TypeError)
+        else:
+            self.validate()
+        from ._network_engine import run_numba
+
+        return run_numba(self, connectivity, steps, seed)
+
+
+def _check_value(value, src, key):
+    if isinstance(value, Dist):
+        return
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf" or arr.ndim > 1 or not np.all(np.isfinite(arr)):
+        raise key_error(src, key, "a finite number, an array of them or a Dist", value)
+
+
+def _check_delays(delays, dt, src, key):
+    steps = delays / dt
+    if np.any(delays < dt - 1e-12) or np.any(np.abs(steps - np.round(steps)) > 1e-6):
+        bad = delays[(delays < dt - 1e-12) | (np.abs(steps - np.round(steps)) > 1e-6)][0]
+        raise key_error(src, key, f"a delay of at least dt = {dt} ms and a multiple of it",
+                        float(bad))
+
+
+def _default_params(spec):
+    from .catalog import load_model
+
+    return load_model(spec.catalog)
+
+
+def _draw_pairs(proj: Projection, n_pre: int, n_post: int, rng) -> tuple:
+    """(pre, post) int32 index arrays of one projection's synapses."""
+    same = proj.pre == proj.post
+    if proj.connect == "explicit":
+        return (np.asarray(proj.pre_idx, dtype=np.int32).copy(),
+                np.asarray(proj.post_idx, dtype=np.int32).copy())
+    if proj.connect == "one_to_one":
+        idx = np.arange(n_pre, dtype=np.int32)
+        return (idx, idx.copy()) if (proj.autapses or not same) else (idx[:0], idx[:0])
+    if proj.connect == "all_to_all":
+        pre = np.repeat(np.arange(n_pre, dtype=np.int32), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int32), n_pre)
+    elif proj.connect == "fixed_probability":
+        pres, posts = [], []
+        for i in range(n_pre):  # row by row: memory O(synapses)
+            row = np.flatnonzero(rng.random(n_post) < proj.p).astype(np.int32)
+            pres.append(np.full(row.size, i, dtype=np.int32))
+            posts.append(row)
+        pre, post = np.concatenate(pres), np.concatenate(posts)
+    else:  # fixed_indegree: each post neuron draws `indegree` distinct pre neurons
+        k = int(proj.indegree)
+        pool = n_pre - (0 if proj.autapses or not same else 1)
+        pre = np.empty(n_post * k, dtype=np.int32)
+        for j in range(n_post):
+            chosen = rng.choice(pool, size=k, replace=False)
+            if same and not proj.autapses:
+                chosen[chosen >= j] += 1  # skip j itself
+            pre[j * k:(j + 1) * k] = np.sort(chosen)
+        post = np.repeat(np.arange(n_post, dtype=np.int32), k)
+        return pre, post
+    if same and not proj.autapses:
+        keep = pre != post
+        pre, post = pre[keep], post[keep]
+    return pre, post
+
+
+# -- the catalog of networks -----------------------------------------------------------
+
+def networks_dir() -> Path:
+    from .catalog import catalog_dir
+
+    return catalog_dir() / "networks"
+
+
+def list_networks() -> list[str]:
+    """Names of the catalog networks, for :func:`load_network`."""
+    return sorted(p.stem for p in networks_dir().glob("*.toml"))
+
+
+def load_network(name_or_path, state: str | None = None, scale: float = 1.0,
+                 **overrides) -> Network:
+    """Load a catalog network (see :func:`list_networks`) or a TOML file by path.
+
+    Arguments:
+        name_or_path: e.g. ``"brunel_2000"``, or a path to a file in the same format.
+        state: a named preset of the file (``[states.NAME]``, e.g. Brunel's ``"AI"``);
+            default the file's ``default_state``.
+        scale: a number the file's expressions may use as ``scale`` (the catalog networks
+            multiply their sizes and in-degrees by it: a smaller network, same weights).
+        overrides: values of the file's ``[parameters]`` table, by name (``g=5.0``).
+    """
+    from ._validation import as_float
+
+    text = os.fspath(name_or_path) if isinstance(name_or_path, (str, os.PathLike)) else None
+    if text is None:
+        raise param_error("load_network", "name_or_path", "a catalog name or a path",
+                          name_or_path, TypeError)
+    if text.endswith(".toml") or "/" in text or os.sep in text:
+        path = Path(text)
+        if not path.is_file():
+            raise FileNotFoundError(f"The 'name_or_path' parameter of load_network names the "
+                                    f"file {path}, which does not exist.")
+    else:
+        path = networks_dir() / f"{text}.toml"
+        if not path.is_file():
+            raise param_error("load_network", "name_or_path", f"one of "
+                              f"{', '.join(list_networks())} or a path to a .toml file", text)
+    scale = as_float(scale, "load_network", "scale", low=0.0)
+    src = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{src} is not valid TOML: {exc}") from None
+    allowed = {"name", "description", "citation", "dt", "rate_bin", "parameters", "states",
+               "default_state", "populations", "projections", "inputs", "record"}
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise ParameterError(f"{src} has unknown top-level key(s) {extra}; expected "
+                             f"{', '.join(sorted(allowed))}.")
+    values = {k: _entry(v, src, f"parameters.{k}") for k, v in data.get("parameters", {}).items()}
+    states = data.get("states", {})
+    if state is not None or states:
+        chosen = state if state is not None else data.get("default_state")
+        if chosen not in states:
+            raise param_error("load_network", "state", f"one of {', '.join(sorted(states))}"
+                              if states else f"None ({src} has no states)", chosen)
+        for k, v in states[chosen].items():
+            if k == "description":
+                continue
+            if k not in values:
+                raise key_error(src, f"states.{chosen}.{k}", f"one of {', '.join(values)}", k)
+            values[k] = _entry(v, src, f"states.{chosen}.{k}")
+    for k, v in overrides.items():
+        if k not in values:
+            raise param_error("load_network", k, f"one of the file's parameters "
+                              f"({', '.join(values)})", v, TypeError)
+        values[k] = float(v)
+    dt = float(data.get("dt", 0.1))
+    values["scale"] = scale
+    pops = [_population(t, values, src) for t in data.get("populations", [])]
+    projs = [_projection(t, values, src) for t in data.get("projections", [])]
+    inputs = [_poisson(t, values, src) for t in data.get("inputs", [])]
+    record = data.get("record", {})
+    net = Network(populations=tuple(pops), projections=tuple(projs), inputs=tuple(inputs),
+                  record_spikes=record.get("spikes", "all"),
+                  record_v={k: np.asarray(v, dtype=np.int64)
+                            for k, v in record.get("v", {}).items()},
+                  rate_bin=float(data.get("rate_bin", 1.0)), dt=dt,
+                  name=str(data.get("name", path.stem)) + (f":{chosen}" if states else ""),
+                  description=str(data.get("description", "")),
+                  citation=str(data.get("citation", "")).strip(), source=src)
+    return net.validate()
+
+
+def _entry(value, src, key):
+    if isinstance(value, dict):
+        if "value" not in value:
+            raise key_error(src, key, "a number or { value = ..., unit = ... }", value)
+        value = value["value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise key_error(src, key, "a number", value)
+    return float(value)
+
+
+def _expr(value, values: dict, src: str, key: str):
+    """A number, a distribution table, or an arithmetic expression of the file's parameters
+    (``"-g * J"``), evaluated with the parameters only."""
+    if isinstance(value, bool):
+        raise key_error(src, key, "a number, an expression or a distribution", value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict):
+        if "dist" in value:
+            table = {k: (_expr(v, values, src, f"{key}.{k}") if k not in ("dist", "unit") else v)
+                     for k, v in value.items()}
+            return Dist.from_table(table, src, key)
+        if "value" in value:
+            return _expr(value["value"], values, src, key)
+    if isinstance(value, str):
+        import ast
+
+        try:
+            tree = ast.parse(value, mode="eval")
+        except SyntaxError:
+            raise key_error(src, key, "an arithmetic expression of the parameters", value) \
+                from None
+        allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load,
+                   ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+        for node in ast.walk(tree):
+            if not isinstance(node, allowed):
+                raise key_error(src, key, "an arithmetic expression of the parameters", value)
+            if isinstance(node, ast.Name) and node.id not in values:
+                raise key_error(src, key, f"an expression of {', '.join(values)}", node.id)
+        return float(eval(compile(tree, src, "eval"), {"__builtins__": {}}, dict(values)))
+    raise key_error(src, key, "a number, an expression or a distribution", value)
+
+
+def _population(t: dict, values, src) -> Population:
+    name = t.get("name", "")
+    where = f"populations.{name}"
+    known = {"name", "model", "size", "params", "v0", "overrides", "spike_times"}
+    extra = sorted(set(t) - known)
+    if extra:
+        raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
+                        f"unknown keys {extra}")
+    if "spike_times" in t:
+        return SpikeSource(name, tuple(np.asarray(x, dtype=float) for x in t["spike_times"]))
+    size = max(1, round(_expr(t.get("size"), values, src, f"{where}.size")))
+    params = None
+    if "params" in t:
+        from .catalog import load_model
+
+        params = load_model(t["params"])
+    overrides = {k: _expr(v, values, src, f"{where}.{k}")
+                 for k, v in t.get("overrides", {}).items()}
+    v0 = _expr(t["v0"], values, src, f"{where}.v0") if "v0" in t else None
+    return Population(name, str(t.get("model", "")), int(size), params, overrides, v0)
+
+
+def _projection(t: dict, values, src) -> Projection:
+    label = t.get("name", f"{t.get('pre')}->{t.get('post')}")
+    where = f"projections.{label}"
+    known = {f.name for f in dataclasses.fields(Projection)}
+    extra = sorted(set(t) - known)
+    if extra:
+        raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
+                        f"unknown keys {extra}")
+    kw = dict(t)
+    for key in ("weight", "delay", "p", "tau_syn", "e_rev"):
+        if key in kw:
+            kw[key] = _expr(kw[key], values, src, f"{where}.{key}")
+    if "indegree" in kw:
+        kw["indegree"] = max(1, round(_expr(kw["indegree"], values, src, f"{where}.indegree")))
+    return Projection(**kw)
+
+
+def _poisson(t: dict, values, src) -> PoissonInput:
+    known = {f.name for f in dataclasses.fields(PoissonInput)}
+    extra = sorted(set(t) - known)
+    if extra:
+        raise key_error(src, "inputs", f"tables with keys from {', '.join(sorted(known))}",
+                        f"unknown keys {extra}")
+    kw = {k: (_expr(v, values, src, f"inputs.{k}") if k not in ("target", "synapse") else v)
+          for k, v in t.items()}
+    if "count" in kw:
+        kw["count"] = round(kw["count"])
+    return PoissonInput(**kw)

@@ -1,0 +1,171 @@
+"""The network spec and the Numba network engine against hand-computed answers."""
+
+import math
+
+import numpy as np
+import pytest
+
+import neurosim
+from neurosim import Dist, Network, PoissonInput, Population, Projection, SpikeSource
+
+# a neuron measured from rest, as in Brunel (2000)
+UNIT = {"v_rest": 0.0, "v_th": 20.0, "v_reset": 10.0, "tau_m": 20.0, "r_m": 1.0, "t_ref": 2.0}
+
+
+def one_neuron(source_times, weight, delay=1.5, synapse="delta", tau_syn=5.0, **over):
+    return Network(
+        populations=(SpikeSource("S", (np.asarray(source_times, float),)),
+                     Population("N", "lif", 1, overrides={**UNIT, **over}, v0=0.0)),
+        projections=(Projection("S", "N", weight=weight, delay=delay, connect="all_to_all",
+                                synapse=synapse, tau_syn=tau_syn),),
+        record_v={"N": [0]})
+
+
+def test_delta_psp_is_a_jump_after_the_delay_then_exact_decay():
+    res = one_neuron([1.0], weight=5.0).run(20.0)
+    t, v = res.t, res.v["N"][:, 0]
+    # a trace holds V at t before the arrivals due at t (the left limit of a jump)
+    expected = np.where(t > 2.5 + 1e-9, 5.0 * np.exp(-(t - 2.5) / 20.0), 0.0)
+    np.testing.assert_allclose(v, expected, rtol=0, atol=1e-12)
+    assert res.spike_times["N"].flat.size == 0
+
+
+def test_a_suprathreshold_jump_fires_at_the_arrival_and_refractory_input_is_dropped():
+    # arrivals at 2.5, 3.5 (refractory until 4.5: dropped) and 6.5 ms
+    res = one_neuron([1.0, 2.0, 5.0], weight=25.0).run(10.0)
+    np.testing.assert_allclose(res.spike_times["N"][0], [2.5, 6.5], atol=1e-12)
+
+
+def test_constant_drive_fires_at_the_analytic_times_inside_the_step():
+    net = one_neuron([], weight=1.0, i_ext=30.0)  # vinf = 30 mV above threshold 20
+    res = net.run(100.0)
+    period = 2.0 + 20.0 * math.log((30.0 - 10.0) / (30.0 - 20.0))
+    first = 20.0 * math.log(30.0 / 10.0)  # from V = 0
+    expected = first + period * np.arange(20)
+    expected = expected[expected <= 100.0]
+    np.testing.assert_allclose(res.spike_times["N"][0], expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("tau_syn", [5.0, 20.0])
+def test_exponential_current_psp_matches_the_closed_form(tau_syn):
+    res = one_neuron([1.0], weight=2.0, synapse="exp_current", tau_syn=tau_syn,
+                     r_m=10.0).run(40.0)
+    t, v = res.t, res.v["N"][:, 0]
+    s = np.clip(t - 2.5, 0.0, None)
+    tm = 20.0
+    if tau_syn == tm:
+        psp = 10.0 * 2.0 * (s / tm) * np.exp(-s / tm)
+    else:
+        psp = 10.0 * 2.0 * tau_syn / (tau_syn - tm) * (np.exp(-s / tau_syn) - np.exp(-s / tm))
+    np.testing.assert_allclose(v, psp, rtol=0, atol=1e-12)
+
+
+def test_fixed_indegree_draws_exactly_k_distinct_inputs_without_autapses():
+    net = Network(populations=(Population("A", "lif", 300),),
+                  projections=(Projection("A", "A", weight=0.1, connect="fixed_indegree",
+                                          indegree=40),))
+    conn = net.connectivity(seed=3)
+    pre, post = conn.pre[0], conn.post[0]
+    assert np.all(np.bincount(post, minlength=300) == 40)
+    assert not np.any(pre == post)
+    pairs = post.astype(np.int64) * 300 + pre
+    assert np.unique(pairs).size == pairs.size
+    again = net.connectivity(seed=3)
+    np.testing.assert_array_equal(again.pre[0], pre)
+    assert not np.array_equal(net.connectivity(seed=4).pre[0], pre)
+
+
+def test_fixed_probability_count_is_binomial():
+    n, p = 400, 0.05
+    net = Network(populations=(Population("A", "lif", n), Population("B", "lif", n)),
+                  projections=(Projection("A", "B", weight=0.1, p=p),))
+    count = net.connectivity(seed=1).n_synapses
+    mean, sd = n * n * p, math.sqrt(n * n * p * (1 - p))
+    assert abs(count - mean) < 5 * sd
+
+
+def test_poisson_counts_have_the_poisson_mean_and_variance():
+    from neurosim._kernels._network import poisson_count
+
+    for lam in (0.3, 2.0, 75.0):
+        draws = np.array([poisson_count(lam, np.uint64(k * 7919 + 13)) for k in range(20000)])
+        se = math.sqrt(lam / draws.size)
+        assert abs(draws.mean() - lam) < 5 * se
+        assert abs(draws.var() / lam - 1.0) < 0.06
+
+
+def test_poisson_drive_gives_campbells_mean_potential():
+    # C inputs at rate r, jumps of w mV, no threshold in reach: <V> = C r w tau
+    net = Network(populations=(Population("N", "lif", 200,
+                                          overrides={**UNIT, "v_th": 1e6}, v0=0.0),),
+                  inputs=(PoissonInput("N", rate=10.0, count=100, weight=0.2),),
+                  record_v={"N": list(range(200))})
+    res = net.run(500.0, seed=2)
+    late = res.v["N"][res.t >= 100.0]
+    assert abs(late.mean() - 100 * 10.0 * 0.2 * 20.0 / 1000.0) < 0.05
+
+
+def test_same_seed_same_spikes_and_a_given_graph_is_reused():
+    net = neurosim.load_network("brunel_2000", scale=0.05)
+    a = net.run(100.0, seed=7)
+    b = net.run(100.0, seed=7, connectivity=a.connectivity)
+    np.testing.assert_array_equal(a.spike_times["E"].flat, b.spike_times["E"].flat)
+    c = net.run(100.0, seed=8)
+    assert not np.array_equal(a.spike_times["E"].flat, c.spike_times["E"].flat)
+
+
+def test_small_brunel_network_fires_at_its_self_consistent_suprathreshold_rate():
+    """At scale 0.1 (C_E = 100) the AI preset's mean input stays above threshold, so the rate
+    solves nu = 1 / (tau_rp + tau ln((mu - V_r) / (mu - theta))) with
+    mu = eta theta + C_E J tau nu (1 - gamma g) (mean field, fluctuations neglected)."""
+    net = neurosim.load_network("brunel_2000", state="AI", scale=0.1)
+    res = net.run(500.0, seed=1)
+    nu = 50.0
+    for _ in range(200):
+        mu = 2.0 * 20.0 + 100 * 0.1 * 20.0 * nu / 1000.0 * (1 - 0.25 * 5.0)
+        nu = 0.5 * nu + 0.5 * 1000.0 / (2.0 + 20.0 * math.log((mu - 10.0) / (mu - 20.0)))
+    assert res.rate("E") == pytest.approx(nu, rel=0.05)
+    assert res.rate("I") == pytest.approx(nu, rel=0.05)
+
+
+def test_brunel_presets_and_sizes_come_from_the_file():
+    net = neurosim.load_network("brunel_2000", state="SI_slow")
+    assert net.name == "brunel_2000:SI_slow"
+    assert [p.size for p in net.neurons] == [10000, 2500]
+    assert [p.indegree for p in net.projections] == [1000, 1000, 250, 250]
+    assert net.projections[2].weight == pytest.approx(-4.5 * 0.1)
+    nu_thr = 20.0 / (0.1 * 1000 * 20.0) * 1000.0  # Hz
+    assert net.inputs[0].rate == pytest.approx(0.9 * nu_thr)
+    assert "brunel_2000" in neurosim.list_networks()
+
+
+@pytest.mark.parametrize("change, key", [
+    (dict(projections=(Projection("A", "X", weight=1.0),)), "projections.A->X.post"),
+    (dict(projections=(Projection("A", "A", weight=1.0, p=1.5),)), "projections.A->A.p"),
+    (dict(projections=(Projection("A", "A", weight=1.0, delay=-1.0),)),
+     "projections.A->A.delay"),
+    (dict(projections=(Projection("A", "A", weight=1.0, delay=0.25),)),
+     "projections.A->A.delay"),
+    (dict(projections=(Projection("A", "A", weight=1.0, synapse="alpha"),)),
+     "projections.A->A.synapse"),
+    (dict(inputs=(PoissonInput("A", rate=-1.0, count=10, weight=0.1),)), "inputs[0].rate"),
+    (dict(populations=(Population("A", "lif", 0),)), "populations.A.size"),
+    (dict(populations=(Population("A", "lif", 10, overrides={"tau": 1.0}),)),
+     "populations.A.tau"),
+])
+def test_a_bad_spec_is_refused_naming_the_key(change, key):
+    base = Network(populations=(Population("A", "lif", 10),), dt=0.1)
+    with pytest.raises(neurosim.InvalidInput, match=key.replace(".", r"\.").replace(
+            "[", r"\[").replace("]", r"\]")):
+        base.replace(**change)
+
+
+def test_distributions_are_drawn_per_neuron_from_the_seed():
+    net = Network(populations=(Population("A", "lif", 1000,
+                                          overrides={"tau_m": Dist("uniform", low=10.0,
+                                                                   high=30.0)},
+                                          v0=Dist("normal", mean=-65.0, std=2.0)),))
+    conn = net.connectivity(seed=5)
+    tau = conn.params["A"]["tau_m"]
+    assert 10.0 <= tau.min() and tau.max() <= 30.0 and abs(tau.mean() - 20.0) < 1.0
+    assert abs(conn.v0["A"].std() - 2.0) < 0.2
