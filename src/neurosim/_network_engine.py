@@ -158,6 +158,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     out_src = np.empty(n * max_ev + ev_step.size + 1, dtype=np.int64)
     out_step = np.empty_like(out_src)
     ref = np.zeros(n)
+    tau_port = np.array(taus, dtype=np.float64)
     src_pos = np.zeros(1, dtype=np.int64)
     t_run = time.perf_counter()
     ids, times = [], []
@@ -165,7 +166,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     while s < steps:
         s = _network.run_network(
             s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
-            p["tau_m"], p["t_ref"], p["i_ext"], np.array(taus, dtype=np.float64), ring, indptr,
+            p["tau_m"], p["t_ref"], p["i_ext"], tau_port, ring, indptr,
             tgt, chan, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
             pin_chan, seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
         k = int(spk_n[0])
