@@ -1,5 +1,6 @@
 """The network spec and the Numba network engine against hand-computed answers."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -169,3 +170,62 @@ def test_distributions_are_drawn_per_neuron_from_the_seed():
     tau = conn.params["A"]["tau_m"]
     assert 10.0 <= tau.min() and tau.max() <= 30.0 and abs(tau.mean() - 20.0) < 1.0
     assert abs(conn.v0["A"].std() - 2.0) < 0.2
+
+
+def test_fixed_indegree_draws_uniform_subsets():
+    # every pre neuron is equally likely: counts over 2,000 rows of 30 from 50 are binomial
+    net = Network(populations=(Population("A", "lif", 50), Population("B", "lif", 2000)),
+                  projections=(Projection("A", "B", weight=0.1, connect="fixed_indegree",
+                                          indegree=30),))
+    pre = net.connectivity(seed=11).pre[0]
+    counts = np.bincount(pre, minlength=50)
+    expected = 2000 * 30 / 50
+    chi2 = float(((counts - expected) ** 2 / expected).sum()) * (1 - 30 / 50) ** -1
+    assert chi2 < 49 + 5 * math.sqrt(2 * 49)  # chi-square, 49 d.o.f., far tail
+
+
+def conductance_neuron(dt):
+    # R_m = 100 MOhm; a 20 nS excitatory conductance step at 2.5 ms decaying with 5 ms
+    return Network(
+        populations=(SpikeSource("S", (np.array([1.0]),)),
+                     Population("N", "lif", 1, overrides={
+                         "v_rest": -70.0, "v_th": 0.0, "v_reset": -70.0, "tau_m": 20.0,
+                         "r_m": 100.0, "t_ref": 2.0}, v0=-70.0)),
+        projections=(Projection("S", "N", weight=20.0, delay=1.5, connect="all_to_all",
+                                synapse="exp_conductance", tau_syn=5.0, e_rev=0.0),),
+        record_v={"N": [0]}, dt=dt)
+
+
+def test_conductance_psp_converges_to_the_ode_solution():
+    from scipy.integrate import solve_ivp
+
+    def rhs(t, y):
+        g = 20.0 * math.exp(-(t - 2.5) / 5.0) if t >= 2.5 else 0.0
+        return [(-70.0 - y[0] + 100.0 * 1e-3 * g * (0.0 - y[0])) / 20.0]
+
+    errors = []
+    for dt in (0.1, 0.01):
+        res = conductance_neuron(dt).run(30.0)
+        t, v = res.t, res.v["N"][:, 0]
+        ref = solve_ivp(rhs, (2.5, 30.0), [-70.0], t_eval=t[t >= 2.5], rtol=1e-11,
+                        atol=1e-11, max_step=0.01).y[0]
+        errors.append(np.abs(v[t >= 2.5] - ref).max())
+    peak = conductance_neuron(0.01).run(30.0).v["N"].max()
+    assert 10.0 < peak + 70.0 < 30.0  # a real, sizeable EPSP (about 2/3 of the way to 0 mV)
+    assert errors[0] < 0.2 and errors[1] < errors[0] / 7  # first order in dt
+
+
+def test_ports_are_shared_by_name_and_initial_conductances_apply():
+    net = neurosim.load_network("vogels_abbott_coba", scale=0.25)
+    ports = net.ports()
+    assert list(ports) == ["ge", "gi"]
+    assert ports["ge"][:3] == ("exp_conductance", 5.0, 0.0)
+    assert ports["gi"][:3] == ("exp_conductance", 10.0, -80.0)
+    conn = net.connectivity(seed=2)
+    assert abs(conn.syn0["E"]["gi"].mean() - 200.0) < 15.0
+    with pytest.raises(neurosim.InvalidInput, match=r"projections\.II\.port"):
+        net.replace(projections=(*net.projections[:3], dataclasses.replace(
+            net.projections[3], tau_syn=7.0)))
+    with pytest.raises(neurosim.InvalidInput, match=r"populations\.E\.init\.gx"):
+        net.replace(populations=(dataclasses.replace(net.populations[0], init={"gx": 1.0}),
+                                 net.populations[1]))

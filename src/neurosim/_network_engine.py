@@ -29,7 +29,8 @@ class NetworkResult:
             starts, ms) per population.
         connectivity: the graph the run used (reuse it with ``net.run(connectivity=...)``).
         sizes: population name -> number of neurons; ``dt``, ``duration`` (ms).
-        timings: seconds spent drawing the graph (``build``) and simulating (``run``).
+        timings: seconds spent drawing the graph (``draw``; 0 when it was given), building
+            the engine's structures (``build``) and simulating (``run``).
         provenance: neurosim's version, the date, the call.
     """
 
@@ -60,15 +61,6 @@ class NetworkResult:
         return self.spike_times[population]
 
 
-def _ports(net) -> tuple[list, dict]:
-    """The exponential-current time constants (one port each) and a map from tau to port."""
-    taus = []
-    for item in (*net.projections, *net.inputs):
-        if item.synapse == "exp_current" and float(item.tau_syn) not in taus:
-            taus.append(float(item.tau_syn))
-    return taus, {tau: 1 + k for k, tau in enumerate(taus)}
-
-
 def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     from . import registry
     from ._kernels import _network
@@ -93,8 +85,9 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     p = {key: cat(key) for key in ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref",
                                      "i_ext")}
     v = np.concatenate([conn.v0[pop.name] for pop in pops]).astype(np.float64)
-    taus, port_of = _ports(net)
-    channel = {"delta": 0}
+    ports = net.ports()
+    port_of = {name: 1 + k for k, name in enumerate(ports)}
+    port_of["v"] = 0
     # synapses by source (CSR)
     srcs, tgts, chans, ws, dlys = [], [], [], [], []
     for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
@@ -106,7 +99,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
                               float(dl.max()))
         srcs.append(pre.astype(np.int64) + first[proj.pre])
         tgts.append(post.astype(np.int32) + offsets[proj.post])
-        c = channel["delta"] if proj.synapse == "delta" else port_of[float(proj.tau_syn)]
+        c = port_of[proj.port_name]
         chans.append(np.full(pre.size, c, dtype=np.uint8))
         ws.append(wt.astype(np.float32))
         dlys.append(steps_d.astype(np.uint16))
@@ -121,8 +114,11 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     tgt, chan = gather(tgts, np.int32), gather(chans, np.uint8)
     w, dly = gather(ws, np.float32), gather(dlys, np.uint16)
     max_d = int(dly.max()) if dly.size else 1
-    ring = np.zeros((max_d + 2, 1 + len(taus), n))
-    isyn = np.zeros((len(taus), n))
+    ring = np.zeros((max_d + 2, 1 + len(ports), n))
+    isyn = np.zeros((len(ports), n))
+    for name, init in conn.syn0.items():
+        for port, values in init.items():
+            isyn[port_of[port] - 1, offsets[name]:offsets[name] + values.size] = values
     # spike sources: each spike is emitted at the grid step ceil(t / dt)
     ev_step, ev_id = [], []
     for src in sources:
@@ -137,7 +133,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     # Poisson inputs
     pin = [(offsets[i.target], offsets[i.target] + net.population(i.target).size,
             i.count * i.rate * dt / 1000.0, float(i.weight),
-            0 if i.synapse == "delta" else port_of[float(i.tau_syn)]) for i in net.inputs]
+            port_of[i.port_name]) for i in net.inputs]
     pin_lo = np.array([x[0] for x in pin], dtype=np.int64)
     pin_hi = np.array([x[1] for x in pin], dtype=np.int64)
     pin_lam = np.array([x[2] for x in pin], dtype=np.float64)
@@ -158,7 +154,9 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     out_src = np.empty(n * max_ev + ev_step.size + 1, dtype=np.int64)
     out_step = np.empty_like(out_src)
     ref = np.zeros(n)
-    tau_port = np.array(taus, dtype=np.float64)
+    tau_port = np.array([pt[1] for pt in ports.values()], dtype=np.float64)
+    port_cond = np.array([pt[0] == "exp_conductance" for pt in ports.values()], dtype=np.bool_)
+    e_port = np.array([pt[2] for pt in ports.values()], dtype=np.float64)
     src_pos = np.zeros(1, dtype=np.int64)
     t_run = time.perf_counter()
     ids, times = [], []
@@ -166,7 +164,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     while s < steps:
         s = _network.run_network(
             s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
-            p["tau_m"], p["t_ref"], p["i_ext"], tau_port, ring, indptr,
+            p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
             tgt, chan, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
             pin_chan, seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
         k = int(spk_n[0])

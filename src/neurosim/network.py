@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +105,9 @@ class Population:
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
-    potential (mV), a constant or a :class:`Dist` (None: the model's rest)."""
+    potential (mV), a constant or a :class:`Dist` (None: the model's rest); ``init``: initial
+    values of synaptic variables by port name (see :class:`Projection`), e.g. the starting
+    conductances ``{"ge": Dist("normal", mean=40, std=15)}`` (nS; default 0)."""
 
     name: str
     model: str
@@ -112,6 +115,7 @@ class Population:
     params: object = None
     overrides: dict = field(default_factory=dict)
     v0: object = None
+    init: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,10 @@ class Projection:
     ``weight`` and ``delay`` (ms, a multiple of dt, at least one dt): constants or :class:`Dist`.
     ``synapse``: ``"delta"`` (the weight is a jump of V in mV), ``"exp_current"`` (a jump of a
     current in nA decaying with ``tau_syn``) or ``"exp_conductance"`` (a jump of a conductance
-    in nS decaying with ``tau_syn``, driving towards ``e_rev``)."""
+    in nS decaying with ``tau_syn``, driving towards ``e_rev`` in mV).
+    ``port``: the name of the synaptic variable the synapses add to on the post neuron (like
+    Brian2's ``ge``); projections and inputs naming one port share it and must agree on its
+    kind, ``tau_syn`` and ``e_rev``. Default: one port per (kind, tau_syn, e_rev)."""
 
     pre: str
     post: str
@@ -154,10 +161,15 @@ class Projection:
     tau_syn: float = 5.0
     e_rev: float = 0.0
     name: str = ""
+    port: str = ""
 
     @property
     def label(self) -> str:
         return self.name or f"{self.pre}->{self.post}"
+
+    @property
+    def port_name(self) -> str:
+        return _port_name(self)
 
 
 @dataclass(frozen=True)
@@ -173,14 +185,30 @@ class PoissonInput:
     synapse: str = "delta"
     tau_syn: float = 5.0
     e_rev: float = 0.0
+    port: str = ""
+
+    @property
+    def port_name(self) -> str:
+        return _port_name(self)
+
+
+def _port_name(item) -> str:
+    if item.port:
+        return item.port
+    if item.synapse == "delta":
+        return "v"
+    if item.synapse == "exp_current":
+        return f"I_{float(item.tau_syn):g}ms"
+    return f"g_{float(item.tau_syn):g}ms_{float(item.e_rev):g}mV"
 
 
 @dataclass(frozen=True)
 class Connectivity:
     """The graph one seed drew: per projection (in the spec's order) the pre and post indices
     (within their populations), weights and delays (ms), and the per-neuron parameters and
-    initial potentials of every population. Pass it to ``Network.run(connectivity=...)`` to
-    run the same graph again, on either engine."""
+    initial potentials of every population, and the initial synaptic variables (``syn0``:
+    population -> port -> values). Pass it to ``Network.run(connectivity=...)`` to run the
+    same graph again, on either engine."""
 
     pre: tuple
     post: tuple
@@ -189,6 +217,7 @@ class Connectivity:
     params: dict
     v0: dict
     seed: int
+    syn0: dict = field(default_factory=dict)
 
     @property
     def n_synapses(self) -> int:
@@ -290,8 +319,17 @@ class Network:
             if isinstance(inp.count, bool) or not isinstance(inp.count, (int, np.integer)) \
                     or inp.count < 1:
                 raise key_error(src, f"{where}.count", "a whole number >= 1", inp.count)
-            self._check_synapse(inp.synapse, inp.tau_syn, inp.target, where)
+            self._check_synapse(inp.synapse, inp.tau_syn, inp.target, where, inp.e_rev)
             _check_value(inp.weight, src, f"{where}.weight")
+        ports = self.ports()
+        for pop in self.neurons:
+            for key, value in pop.init.items():
+                mine = [n for n, port in ports.items() if pop.name in port[3]]
+                if key not in mine:
+                    raise key_error(src, f"populations.{pop.name}.init.{key}", "the port of a "
+                                    f"projection onto {pop.name} ({', '.join(mine) or 'none'})",
+                                    key)
+                _check_value(value, src, f"populations.{pop.name}.init.{key}")
         if self.record_spikes != "all":
             for name in self.record_spikes:
                 if name not in names:
@@ -314,15 +352,45 @@ class Network:
                 not (np.isfinite(self.dt) and 0 < self.dt <= 1.0):
             raise key_error(self.source, "dt", "a time step in (0, 1] ms", self.dt)
 
-    def _check_synapse(self, kind, tau_syn, post, where):
+    def ports(self) -> dict:
+        """The synaptic variables (ports): name -> (kind, tau_syn, e_rev, target populations),
+        in the order they first appear; delta synapses have none (they jump V)."""
+        src = self.source
+        ports = {}
+        items = [(f"projections.{p.label}", p, p.post) for p in self.projections] + \
+            [(f"inputs[{k}]", i, i.target) for k, i in enumerate(self.inputs)]
+        for where, item, post in items:
+            if item.synapse == "delta":
+                if item.port not in ("", "v"):
+                    raise key_error(src, f"{where}.port", "'' or 'v' (a delta synapse jumps V)",
+                                    item.port)
+                continue
+            if not isinstance(item.port, str) or item.port == "v":
+                raise key_error(src, f"{where}.port", "a name other than 'v'", item.port)
+            e_rev = float(item.e_rev) if item.synapse == "exp_conductance" else 0.0
+            key = (item.synapse, float(item.tau_syn), e_rev)
+            name = item.port_name
+            if name in ports:
+                if ports[name][:3] != key:
+                    raise key_error(src, f"{where}.port", f"a port whose synapse, tau_syn and "
+                                    f"e_rev agree with the other users of {name!r} "
+                                    f"{ports[name][:3]}", key)
+                if post not in ports[name][3]:
+                    ports[name][3].append(post)
+            else:
+                ports[name] = (*key, [post])
+        return ports
+
+    def _check_synapse(self, kind, tau_syn, post, where, e_rev=0.0):
         src = self.source
         if kind not in SYNAPSES:
             raise key_error(src, f"{where}.synapse", f"one of {', '.join(SYNAPSES)}", kind)
-        if kind == "exp_conductance":
-            raise key_error(src, f"{where}.synapse", "'delta' or 'exp_current' (conductance "
-                            "synapses are not in the Numba engine yet)", kind)
-        if kind != "delta" and not (np.isfinite(tau_syn) and tau_syn > 0):
+        if kind != "delta" and not (isinstance(tau_syn, (int, float)) and np.isfinite(tau_syn)
+                                    and tau_syn > 0):
             raise key_error(src, f"{where}.tau_syn", "a decay time > 0 ms", tau_syn)
+        if kind == "exp_conductance" and not (isinstance(e_rev, (int, float))
+                                              and np.isfinite(e_rev)):
+            raise key_error(src, f"{where}.e_rev", "a reversal potential in mV", e_rev)
 
     def _check_projection(self, proj, names):
         src = self.source
@@ -362,7 +430,7 @@ class Network:
                                  post_idx.min() < 0 or post_idx.max() >= n_post):
                 raise key_error(src, f"{where}.pre_idx", f"indices within the populations "
                                 f"({n_pre} pre, {n_post} post)", proj.pre_idx)
-        self._check_synapse(proj.synapse, proj.tau_syn, proj.post, where)
+        self._check_synapse(proj.synapse, proj.tau_syn, proj.post, where, proj.e_rev)
         _check_value(proj.weight, src, f"{where}.weight")
         _check_value(proj.delay, src, f"{where}.delay")
         if not isinstance(proj.delay, Dist):
@@ -388,6 +456,8 @@ class Network:
             params[pop.name] = values
             v0[pop.name] = (values["v_rest"].copy() if pop.v0 is None
                             else _values(pop.v0, rng, pop.size))
+        syn0 = {pop.name: {key: _values(value, rng, pop.size) for key, value in
+                           sorted(pop.init.items())} for pop in self.neurons if pop.init}
         pres, posts, weights, delays = [], [], [], []
         for proj in self.projections:
             pre, post = _draw_pairs(proj, self.population(proj.pre).size,
@@ -400,7 +470,7 @@ class Network:
             weights.append(w)
             delays.append(d)
         return Connectivity(tuple(pres), tuple(posts), tuple(weights), tuple(delays), params,
-                            v0, int(seed))
+                            v0, int(seed), syn0)
 
     # -- running -----------------------------------------------------------------------
     def run(self, duration: float, *, engine: str = "numba", seed: int = 0, connectivity=None,
@@ -420,6 +490,7 @@ class Network:
         if steps < 1 or abs(steps * self.dt - duration) > 1e-9 * max(1.0, duration):
             raise param_error(func, "duration", f"a positive multiple of dt = {self.dt} ms",
                               duration)
+        t0 = time.perf_counter()
         if connectivity is None:
             connectivity = self.connectivity(seed)
         elif not isinstance(connectivity, Connectivity):
@@ -429,7 +500,9 @@ class Network:
             self.validate()
         from ._network_engine import run_numba
 
-        return run_numba(self, connectivity, steps, seed)
+        res = run_numba(self, connectivity, steps, seed)
+        res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
+        return res
 
 
 def _check_value(value, src, key):
@@ -468,26 +541,42 @@ def _draw_pairs(proj: Projection, n_pre: int, n_post: int, rng) -> tuple:
         post = np.tile(np.arange(n_post, dtype=np.int32), n_pre)
     elif proj.connect == "fixed_probability":
         pres, posts = [], []
-        for i in range(n_pre):  # row by row: memory O(synapses)
-            row = np.flatnonzero(rng.random(n_post) < proj.p).astype(np.int32)
-            pres.append(np.full(row.size, i, dtype=np.int32))
-            posts.append(row)
+        rows = max(1, 4_000_000 // max(n_post, 1))  # rows at a time: memory O(synapses)
+        for i in range(0, n_pre, rows):
+            hit = np.flatnonzero(rng.random((min(rows, n_pre - i), n_post)) < proj.p)
+            pres.append((hit // n_post + i).astype(np.int32))
+            posts.append((hit % n_post).astype(np.int32))
         pre, post = np.concatenate(pres), np.concatenate(posts)
     else:  # fixed_indegree: each post neuron draws `indegree` distinct pre neurons
         k = int(proj.indegree)
         pool = n_pre - (0 if proj.autapses or not same else 1)
-        pre = np.empty(n_post * k, dtype=np.int32)
-        for j in range(n_post):
-            chosen = rng.choice(pool, size=k, replace=False)
-            if same and not proj.autapses:
-                chosen[chosen >= j] += 1  # skip j itself
-            pre[j * k:(j + 1) * k] = np.sort(chosen)
+        pre = np.empty((n_post, k), dtype=np.int32)
+        rows = max(1, 4_000_000 // k)
+        for j0 in range(0, n_post, rows):
+            pre[j0:j0 + rows] = _distinct_rows(rng, min(rows, n_post - j0), k, pool)
+        if same and not proj.autapses:
+            pre += pre >= np.arange(n_post, dtype=np.int32)[:, None]  # skip j itself
         post = np.repeat(np.arange(n_post, dtype=np.int32), k)
-        return pre, post
+        return pre.ravel(), post
     if same and not proj.autapses:
         keep = pre != post
         pre, post = pre[keep], post[keep]
     return pre, post
+
+
+def _distinct_rows(rng, n: int, k: int, pool: int) -> np.ndarray:
+    """n sorted rows of k distinct numbers from range(pool), each row a uniform k-subset: draw
+    with replacement, then redraw the repeats until none is left (the procedure treats every
+    number alike, so the subset it ends with is uniform)."""
+    rows = np.sort(rng.integers(0, pool, size=(n, k), dtype=np.int32), axis=1)
+    while True:
+        dup = np.zeros(rows.shape, dtype=bool)
+        dup[:, 1:] = rows[:, 1:] == rows[:, :-1]
+        n_dup = int(dup.sum())
+        if n_dup == 0:
+            return rows
+        rows[dup] = rng.integers(0, pool, size=n_dup, dtype=np.int32)
+        rows.sort(axis=1)
 
 
 # -- the catalog of networks -----------------------------------------------------------
@@ -624,7 +713,7 @@ def _expr(value, values: dict, src: str, key: str):
 def _population(t: dict, values, src) -> Population:
     name = t.get("name", "")
     where = f"populations.{name}"
-    known = {"name", "model", "size", "params", "v0", "overrides", "spike_times"}
+    known = {"name", "model", "size", "params", "v0", "overrides", "init", "spike_times"}
     extra = sorted(set(t) - known)
     if extra:
         raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
@@ -640,7 +729,8 @@ def _population(t: dict, values, src) -> Population:
     overrides = {k: _expr(v, values, src, f"{where}.{k}")
                  for k, v in t.get("overrides", {}).items()}
     v0 = _expr(t["v0"], values, src, f"{where}.v0") if "v0" in t else None
-    return Population(name, str(t.get("model", "")), int(size), params, overrides, v0)
+    init = {k: _expr(v, values, src, f"{where}.init.{k}") for k, v in t.get("init", {}).items()}
+    return Population(name, str(t.get("model", "")), int(size), params, overrides, v0, init)
 
 
 def _projection(t: dict, values, src) -> Projection:
@@ -666,7 +756,8 @@ def _poisson(t: dict, values, src) -> PoissonInput:
     if extra:
         raise key_error(src, "inputs", f"tables with keys from {', '.join(sorted(known))}",
                         f"unknown keys {extra}")
-    kw = {k: (_expr(v, values, src, f"inputs.{k}") if k not in ("target", "synapse") else v)
+    kw = {k: (_expr(v, values, src, f"inputs.{k}") if k not in ("target", "synapse", "port")
+              else v)
           for k, v in t.items()}
     if "count" in kw:
         kw["count"] = round(kw["count"])

@@ -1,5 +1,6 @@
-"""The Numba network engine's kernel: LIF neurons with delta and exponential-current synapses,
-per-synapse delays through a ring buffer, Poisson drive, event-driven propagation.
+"""The Numba network engine's kernel: LIF neurons with delta, exponential-current and
+exponential-conductance synapses, per-synapse delays through a ring buffer, Poisson drive,
+event-driven propagation.
 
 Time: step s covers (t_s, t_s + dt]. Per step:
 
@@ -12,7 +13,9 @@ Time: step s covers (t_s, t_s + dt]. Per step:
    linear system). With no port current, a threshold crossing by the drive is timed exactly
    inside the step (t = tau ln((vinf - V)/(vinf - vth))); with port currents it is found at
    the end of the step (t_s + dt), as NEST's iaf_psc_exp does. After a spike V is held at
-   v_reset for t_ref (arrivals meanwhile are dropped) and released inside the step.
+   v_reset for t_ref (arrivals meanwhile are dropped) and released inside the step. While a
+   neuron has synaptic conductance, the step is exponential Euler in V with the synaptic
+   variables frozen at its start (V is linear given them), and crossings land at t_s + dt.
 3. Spikes are propagated: a spike at time t reaches its targets at ceil(t / dt) dt + delay
    (on the grid; for a delta network every spike is on the grid, so exactly at t + delay).
 
@@ -81,17 +84,19 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
 
 @jit
 def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                tau_port, ring, indptr, tgt, chan, w, dly, src_step, src_id, src_pos,
-                pin_lo, pin_hi, pin_lam, pin_w, pin_chan, seed, rec_idx, rec_v, spk_id, spk_t,
-                spk_n, out_src, out_step, max_events):
+                tau_port, port_cond, e_port, ring, indptr, tgt, chan, w, dly, src_step, src_id,
+                src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, seed, rec_idx, rec_v, spk_id,
+                spk_t, spk_n, out_src, out_step, max_events):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
     could overflow in the next step). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
     Poisson input k drives neurons pin_lo[k]..pin_hi[k]-1 with mean pin_lam[k] spikes a step
-    of weight pin_w[k] into channel pin_chan[k]. Records V of ``rec_idx`` at row s + 1.
+    of weight pin_w[k] into channel pin_chan[k]. Port p is a conductance (nS, reversal
+    e_port[p]) where port_cond[p], else a current (nA). Records V of ``rec_idx`` at row s + 1.
     ``max_events`` bounds one neuron's spikes in one step."""
     N = v.shape[0]
     P = isyn.shape[0]
+    eps = 1e-9 * dt  # refractory time left below this is none (t_ref on the grid)
     n_slots = ring.shape[0]
     cap = spk_id.shape[0]
     dec = np.empty(N)
@@ -136,7 +141,7 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
             jump = ring[slot, 0, j]
             if jump != 0.0:
                 ring[slot, 0, j] = 0.0
-                if ref[j] <= 0.0:
+                if ref[j] <= eps:
                     v[j] += jump
                     if v[j] >= v_th[j]:
                         _emit(j, t0, spk_n, spk_id, spk_t, out_n, out_src, out_step, s)
@@ -145,13 +150,42 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         # 2. the neurons over (t_s, t_s + dt]
         for j in range(N):
             drive = 0.0
+            gsum = 0.0
+            ge = 0.0
+            icur = 0.0
             for p in range(P):
-                drive += isyn[p, j] * isyn[p, j]
+                x = isyn[p, j]
+                if port_cond[p]:
+                    gsum += x
+                    ge += x * e_port[p]
+                else:
+                    drive += x * x
+                    icur += x
             vinf = v_rest[j] + r_m[j] * i_ext[j]
             r = ref[j]
-            if r >= dt:
+            if r >= dt - eps:
                 v[j] = v_reset[j]
-                ref[j] = r - dt
+                ref[j] = max(r - dt, 0.0)
+                continue
+            if r <= eps:
+                r = 0.0
+                ref[j] = 0.0
+            if gsum != 0.0:
+                # conductances: exponential Euler with the synaptic variables frozen at the step
+                # start (exact in V for them; Brian2's exponential_euler does the same)
+                rg = r_m[j] * 1e-3  # MOhm nS
+                a = 1.0 + rg * gsum
+                vc = (vinf + r_m[j] * icur + rg * ge) / a
+                if r > 0.0:
+                    vv = vc + (v_reset[j] - vc) * math.exp(-(dt - r) * a / tau_m[j])
+                    ref[j] = 0.0
+                else:
+                    vv = vc + (v[j] - vc) * math.exp(-dt * a / tau_m[j])
+                if vv >= v_th[j]:
+                    _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+                    vv = v_reset[j]
+                    ref[j] = t_ref[j]
+                v[j] = vv
                 continue
             if drive == 0.0:
                 # constant drive: exact crossings, possibly several in one step
@@ -186,6 +220,8 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                 e_m = math.exp(-rem / tau_m[j])
                 vv = vinf + (v_reset[j] - vinf) * e_m
                 for p in range(P):
+                    if port_cond[p]:
+                        continue
                     i_r = isyn[p, j] * math.exp(-r / tau_port[p])
                     tp, tm = tau_port[p], tau_m[j]
                     e_p = math.exp(-rem / tp)
@@ -197,7 +233,8 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
             else:
                 vv = vinf + (v[j] - vinf) * dec[j]
                 for p in range(P):
-                    vv += prop[p, j] * isyn[p, j]
+                    if not port_cond[p]:
+                        vv += prop[p, j] * isyn[p, j]
             if vv >= v_th[j]:
                 _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
                 vv = v_reset[j]
