@@ -178,27 +178,39 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     t_end = time.perf_counter()
     ids = np.concatenate(ids)
     times = np.concatenate(times)
-    duration = steps * dt
-    wanted = [pop.name for pop in pops] if net.record_spikes == "all" else \
-        [name for name in net.record_spikes if name in offsets]
-    spike_times, rates = {}, {}
-    n_bins = max(1, math.floor(duration / net.rate_bin + 1e-9))
-    for name in wanted:
-        lo, size = offsets[name], net.population(name).size
-        sel = (ids >= lo) & (ids < lo + size)
-        trains = SpikeTrains.from_pairs(ids[sel] - lo, times[sel], size)
-        spike_times[name] = trains
-        counts = np.histogram(trains.flat, bins=n_bins, range=(0.0, n_bins * net.rate_bin))[0]
-        rates[name] = counts / (size * net.rate_bin / 1000.0)
-    v_out, v_index, col = {}, {}, 0
+    trains = {}
+    for pop in pops:
+        lo = offsets[pop.name]
+        sel = (ids >= lo) & (ids < lo + pop.size)
+        trains[pop.name] = SpikeTrains.from_pairs(ids[sel] - lo, times[sel], pop.size)
+    v_out, col = {}, 0
     for name in rec_pops:
         k = len(net.record_v[name])
         v_out[name] = rec_v[:, col:col + k]
-        v_index[name] = np.asarray(net.record_v[name], dtype=np.int64)
         col += k
+    return network_result(net, conn, steps, trains, v_out,
+                          {"build": t_run - t_build, "run": t_end - t_run},
+                          f"Network.run(engine='numba', seed={seed})")
+
+
+def network_result(net, conn, steps, trains, v_out, timings, call) -> NetworkResult:
+    """The result of either engine from its spike trains (population -> SpikeTrains, times in
+    ms on neurosim's convention) and traces (population -> (steps + 1, k) V)."""
+    dt = net.dt
+    duration = steps * dt
+    wanted = [pop.name for pop in net.neurons] if net.record_spikes == "all" else \
+        [name for name in net.record_spikes if name in trains]
+    n_bins = max(1, math.floor(duration / net.rate_bin + 1e-9))
+    spike_times, rates = {}, {}
+    for name in wanted:
+        size = net.population(name).size
+        spike_times[name] = trains[name]
+        counts = np.histogram(trains[name].flat, bins=n_bins,
+                              range=(0.0, n_bins * net.rate_bin))[0]
+        rates[name] = counts / (size * net.rate_bin / 1000.0)
+    v_index = {name: np.asarray(net.record_v[name], dtype=np.int64) for name in v_out}
     return NetworkResult(
-        spike_times=spike_times, t=np.arange(rec_v.shape[0]) * dt, v=v_out, v_index=v_index,
-        rate_t=np.arange(n_bins) * net.rate_bin, rates=rates, connectivity=conn,
-        sizes={pop.name: pop.size for pop in pops}, dt=dt, duration=duration,
-        timings={"build": t_run - t_build, "run": t_end - t_run},
-        provenance=provenance(f"Network.run(engine='numba', seed={seed})"), name=net.name)
+        spike_times=spike_times, t=np.arange(steps + 1 if v_out else 0) * dt, v=v_out,
+        v_index=v_index, rate_t=np.arange(n_bins) * net.rate_bin, rates=rates,
+        connectivity=conn, sizes={pop.name: pop.size for pop in net.neurons}, dt=dt,
+        duration=duration, timings=timings, provenance=provenance(call), name=net.name)

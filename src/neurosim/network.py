@@ -474,16 +474,19 @@ class Network:
 
     # -- running -----------------------------------------------------------------------
     def run(self, duration: float, *, engine: str = "numba", seed: int = 0, connectivity=None,
-            progress=None):
+            target: str = "numpy", n_threads: int | None = None, progress=None):
         """Run the network for ``duration`` ms and return a :class:`NetworkResult`.
 
-        ``engine``: ``"numba"`` (the default). ``seed`` draws the connectivity (unless
-        ``connectivity`` is given) and the Poisson inputs; the same seed gives the same
-        result."""
+        ``engine``: ``"numba"`` (the default) or ``"brian2"`` (on Brian2's ``target``:
+        ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``; ``n_threads`` OpenMP threads for
+        cpp_standalone). ``seed`` draws the connectivity (unless ``connectivity`` is given) and
+        the Poisson inputs; the same seed gives the same result on one engine. Both engines
+        simulate the same graph for the same ``connectivity``; their Poisson inputs come from
+        different generators."""
         from ._validation import as_choice, as_float, as_seed
 
         func = "Network.run"
-        as_choice(engine, func, "engine", ("numba",))
+        as_choice(engine, func, "engine", ("numba", "brian2"))
         duration = as_float(duration, func, "duration", "ms", low=0.0)
         seed = as_seed(seed, func)
         steps = round(duration / self.dt)
@@ -498,9 +501,14 @@ class Network:
                               connectivity, TypeError)
         else:
             self.validate()
-        from ._network_engine import run_numba
+        if engine == "brian2":
+            from .networks._spec import run_brian2
 
-        res = run_numba(self, connectivity, steps, seed)
+            res = run_brian2(self, connectivity, steps, seed, target, n_threads)
+        else:
+            from ._network_engine import run_numba
+
+            res = run_numba(self, connectivity, steps, seed)
         res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
         return res
 

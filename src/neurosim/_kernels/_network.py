@@ -4,11 +4,7 @@ event-driven propagation.
 
 Time: step s covers (t_s, t_s + dt]. Per step:
 
-1. Arrivals due at t_s are taken from ring slot s mod n_slots: channel 0 holds voltage jumps
-   (delta synapses, mV), channel 1 + p the current jumps (nA) of exponential port p. The
-   Poisson drive of the step is added to the same channels. A neuron that is not refractory
-   takes its voltage jump at once; reaching threshold that way is a spike at exactly t_s.
-2. The neurons advance over the step exactly: V relaxes towards v_rest + r_m (i_ext + sum of
+1. The neurons advance over the step exactly: V relaxes towards v_rest + r_m (i_ext + sum of
    port currents), each port current decays with its own tau_syn (the closed form of the
    linear system). With no port current, a threshold crossing by the drive is timed exactly
    inside the step (t = tau ln((vinf - V)/(vinf - vth))); with port currents it is found at
@@ -16,8 +12,18 @@ Time: step s covers (t_s, t_s + dt]. Per step:
    v_reset for t_ref (arrivals meanwhile are dropped) and released inside the step. While a
    neuron has synaptic conductance, the step is exponential Euler in V with the synaptic
    variables frozen at its start (V is linear given them), and crossings land at t_s + dt.
-3. Spikes are propagated: a spike at time t reaches its targets at ceil(t / dt) dt + delay
-   (on the grid; for a delta network every spike is on the grid, so exactly at t + delay).
+   V is recorded here, before the arrivals at t_(s+1).
+2. The spike sources' spikes due by t_s leave.
+3. Arrivals due at t_(s+1) are taken from ring slot (s + 1) mod n_slots: channel 0 holds
+   voltage jumps (delta synapses, mV), channel 1 + p the jumps of port p (nA or nS). The
+   Poisson drive at t_(s+1) is added to the same channels. A neuron that is not refractory
+   takes its voltage jump at once; reaching threshold that way is a spike at exactly t_(s+1).
+4. The neurons' spikes of the step are propagated: a spike at time t reaches its targets at
+   ceil(t / dt) dt + delay (on the grid; for a delta network every spike is on the grid, so
+   exactly at t + delay).
+
+This is also the order of Brian2's step with the schedule (groups, synapses, thresholds), which
+the Brian2 engine uses, so the two engines take the same steps.
 
 Synapses are stored by source (CSR): ``indptr[src]:indptr[src + 1]`` index ``tgt`` (int32,
 global neuron index), ``chan`` (uint8), ``w`` (float32) and ``dly`` (uint16, steps); 11 bytes
@@ -120,34 +126,9 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         if spk_n[0] + N * max_events > cap:
             break
         t0 = s * dt
-        slot = s % n_slots
+        slot = (s + 1) % n_slots
         out_n[0] = 0
-        # 1. arrivals and Poisson drive, due at t_s
-        for k in range(pin_lo.size):
-            lam = pin_lam[k]
-            if lam <= 0.0:
-                continue
-            c = pin_chan[k]
-            base = (np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1) ^ (np.uint64(s) * _M2)
-            for j in range(pin_lo[k], pin_hi[k]):
-                n_in = poisson_count(lam, _mix(base + np.uint64(j)))
-                if n_in:
-                    ring[slot, c, j] += n_in * pin_w[k]
-        for p in range(P):
-            for j in range(N):
-                isyn[p, j] += ring[slot, 1 + p, j]
-                ring[slot, 1 + p, j] = 0.0
-        for j in range(N):
-            jump = ring[slot, 0, j]
-            if jump != 0.0:
-                ring[slot, 0, j] = 0.0
-                if ref[j] <= eps:
-                    v[j] += jump
-                    if v[j] >= v_th[j]:
-                        _emit(j, t0, spk_n, spk_id, spk_t, out_n, out_src, out_step, s)
-                        v[j] = v_reset[j]
-                        ref[j] = t_ref[j]
-        # 2. the neurons over (t_s, t_s + dt]
+        # 1. the neurons over (t_s, t_s + dt]
         for j in range(N):
             drive = 0.0
             gsum = 0.0
@@ -243,20 +224,47 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         for p in range(P):
             for j in range(N):
                 isyn[p, j] *= pdec[p]
-        # 3. propagation: neurons' spikes of this step, then the spike sources' due now
+        for x in range(rec_idx.size):
+            rec_v[s + 1, x] = v[rec_idx[x]]
+        # 2. the spike sources' spikes due by now leave
         q = src_pos[0]
         while q < src_step.size and src_step[q] <= s:
-            out_src[out_n[0]] = src_id[q]
-            out_step[out_n[0]] = src_step[q]
-            out_n[0] += 1
+            a = src_id[q]
+            e = src_step[q]
+            for y in range(indptr[a], indptr[a + 1]):
+                ring[(e + dly[y]) % n_slots, chan[y], tgt[y]] += w[y]
             q += 1
         src_pos[0] = q
+        # 3. arrivals and Poisson drive, due at t_(s+1)
+        for k in range(pin_lo.size):
+            lam = pin_lam[k]
+            if lam <= 0.0:
+                continue
+            c = pin_chan[k]
+            base = (np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1) ^ (np.uint64(s + 1) * _M2)
+            for j in range(pin_lo[k], pin_hi[k]):
+                n_in = poisson_count(lam, _mix(base + np.uint64(j)))
+                if n_in:
+                    ring[slot, c, j] += n_in * pin_w[k]
+        for p in range(P):
+            for j in range(N):
+                isyn[p, j] += ring[slot, 1 + p, j]
+                ring[slot, 1 + p, j] = 0.0
+        for j in range(N):
+            jump = ring[slot, 0, j]
+            if jump != 0.0:
+                ring[slot, 0, j] = 0.0
+                if ref[j] <= eps:
+                    v[j] += jump
+                    if v[j] >= v_th[j]:
+                        _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+                        v[j] = v_reset[j]
+                        ref[j] = t_ref[j]
+        # 4. propagation of the neurons' spikes of this step (at t_(s+1))
         for m in range(out_n[0]):
             a = out_src[m]
             e = out_step[m]
             for y in range(indptr[a], indptr[a + 1]):
                 ring[(e + dly[y]) % n_slots, chan[y], tgt[y]] += w[y]
         s += 1
-        for x in range(rec_idx.size):
-            rec_v[s, x] = v[rec_idx[x]]
     return s

@@ -1,0 +1,204 @@
+"""The Brian2 engine of :class:`neurosim.Network`: the same spec and the same drawn graph as
+the Numba engine, built as Brian2 objects and run on numpy, cython or cpp_standalone.
+
+The two engines agree step for step: Brian2's schedule is set to (groups, synapses,
+thresholds, resets), so in Brian2's step k the neurons advance to t_(k+1), the arrivals due at
+t_(k+1) are added, and the threshold sees both, as in the Numba engine. Brian2 stamps that spike
+t_k; the result gives it at t_(k+1), the end of the step in which it happened (neurosim's
+convention). Brian2 delays are therefore one step shorter than the spec's, and a spike source's
+spike at t is emitted in Brian2's step ceil(t / dt) - 1. Refractoriness is written out (V held
+at the reset until t_ref after the spike; delta inputs meanwhile dropped) instead of Brian2's
+built-in mechanism, whose threshold would ignore an input arriving at the very end of it.
+Where they differ: a t_ref off the time grid ends inside a step in the Numba engine and at the
+end of the step in Brian2; a constant drive's threshold crossing is timed inside the step by the
+Numba engine (delta and no port input), on the grid here; Poisson inputs are drawn by different
+generators.
+"""
+
+from __future__ import annotations
+
+import time
+
+import brian2 as b2
+import numpy as np
+
+from .._validation import param_error
+from ..result import SpikeTrains
+from ._groups import TARGETS, brian2_state
+
+_SCHEDULE = ["start", "groups", "synapses", "thresholds", "resets", "end"]
+
+
+def _ident(k: int) -> str:
+    return f"syn{k}"
+
+
+def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
+               n_threads: int | None = None):
+    """Run ``net`` with the graph ``conn`` for ``steps`` steps on Brian2's ``target``."""
+    import tempfile
+
+    from .._network_engine import network_result
+
+    if target not in TARGETS:
+        raise param_error("Network.run", "target", f"one of {', '.join(TARGETS)}", target)
+    for src in net.populations:
+        if src not in net.neurons and any(
+                np.asarray(tr).size and np.asarray(tr).min() <= 0.0 for tr in src.times):
+            raise param_error("Network.run", f"populations.{src.name}.times",
+                              "spike times > 0 ms on the brian2 engine (a spike at 0 would "
+                              "have to leave Brian2 one step before the run)", 0.0)
+    t_build = time.perf_counter()
+    old_device = b2.get_device()
+    directory = None
+    if target == "cpp_standalone":
+        directory = tempfile.mkdtemp(prefix="neurosim_network_")
+        b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
+        b2.device.reinit()
+        b2.device.activate(directory=directory, build_on_run=False)
+        if n_threads:
+            b2.prefs.devices.cpp_standalone.openmp_threads = int(n_threads)
+    try:
+        with brian2_state(target):
+            b2.seed(seed)
+            objects, _, monitors, states = _build(net, conn)
+            network = b2.Network(*objects)
+            network.schedule = _SCHEDULE
+            t_run = time.perf_counter()
+            network.run(steps * net.dt * b2.ms, namespace={})
+            if target == "cpp_standalone":
+                b2.device.build(directory=directory, compile=True, run=True)
+            t_end = time.perf_counter()
+            trains, v_out = {}, {}
+            for pop in net.neurons:
+                mon = monitors[pop.name]
+                trains[pop.name] = SpikeTrains.from_pairs(
+                    np.asarray(mon.i[:], dtype=np.int64),
+                    np.asarray(mon.t[:] / b2.ms) + net.dt, pop.size)
+                if pop.name in states:
+                    idx = np.asarray(net.record_v[pop.name])
+                    rows = np.asarray(states[pop.name].v[:] / b2.mV).T[:steps]
+                    # recorded before the threshold: a neuron the step took over threshold
+                    # shows its reset, as in the Numba engine
+                    p = conn.params[pop.name]
+                    rows = np.where(rows >= p["v_th"][idx], p["v_reset"][idx], rows)
+                    first = conn.v0[pop.name][idx]
+                    v_out[pop.name] = np.vstack([first[None, :], rows])
+    finally:
+        if b2.get_device() is not old_device:
+            b2.device.reinit()
+            b2.set_device(old_device)
+    return network_result(net, conn, steps, trains, v_out,
+                          {"build": t_run - t_build, "run": t_end - t_run},
+                          f"Network.run(engine='brian2', target={target!r}, seed={seed})")
+
+
+def _build(net, conn):
+    dt = net.dt
+    ports = net.ports()
+    port_id = {name: _ident(k) for k, name in enumerate(ports)}
+    groups, objects, monitors, states = {}, [], {}, {}
+    for pop in net.neurons:
+        mine = [(name, port) for name, port in ports.items() if pop.name in port[3]]
+        terms, eqs = [], []
+        for name, (kind, tau, e_rev, _) in mine:
+            x = port_id[name]
+            if kind == "exp_current":
+                terms.append(x)
+                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : amp")
+            else:
+                terms.append(f"{x} * ({e_rev!r} * mV - v)")
+                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
+        drive = " + ".join(["i_ext", *terms])
+        lines = [f"dv/dt = (v_rest - v + r_m * ({drive})) / tau_m : volt", *eqs,
+                 "v_rest : volt (constant)", "r_m : ohm (constant)", "v_th : volt (constant)",
+                 "v_reset : volt (constant)", "tau_m : second (constant)",
+                 "t_ref : second (constant)", "i_ext : amp (constant)", "tspike : second"]
+        conductance = any(port[0] == "exp_conductance" for _, port in mine)
+        g = b2.NeuronGroup(pop.size, "\n".join(lines), threshold="v >= v_th",
+                           reset="v = v_reset\ntspike = t",
+                           method="exponential_euler" if conductance else "exact",
+                           dt=dt * b2.ms, name=f"pop_{pop.name}", namespace={})
+        p = conn.params[pop.name]
+        g.v_rest = p["v_rest"] * b2.mV
+        g.r_m = p["r_m"] * b2.Mohm
+        g.v_th = p["v_th"] * b2.mV
+        g.v_reset = p["v_reset"] * b2.mV
+        g.tau_m = p["tau_m"] * b2.ms
+        g.t_ref = p["t_ref"] * b2.ms
+        g.i_ext = p["i_ext"] * b2.nA
+        g.tspike = -1e9 * b2.second
+        g.v = conn.v0[pop.name] * b2.mV
+        for name, values in conn.syn0.get(pop.name, {}).items():
+            unit = b2.nA if ports[name][0] == "exp_current" else b2.nS
+            setattr(g, port_id[name], values * unit)
+        # V held at the reset until t_ref after the spike (at the end of the spike's step)
+        g.run_regularly("v = int(t - tspike < t_ref + 0.5 * dt) * v_reset + "
+                        "(1 - int(t - tspike < t_ref + 0.5 * dt)) * v",
+                        when="groups", order=1, name=f"pop_{pop.name}_hold")
+        groups[pop.name] = g
+        objects.append(g)
+        wanted = net.record_spikes == "all" or pop.name in net.record_spikes
+        monitors[pop.name] = b2.SpikeMonitor(g, record=wanted, name=f"spikes_{pop.name}")
+        objects.append(monitors[pop.name])
+        if pop.name in net.record_v:
+            states[pop.name] = b2.StateMonitor(
+                g, "v", record=np.asarray(net.record_v[pop.name], dtype=int), when="groups",
+                order=2, name=f"v_{pop.name}")
+            objects.append(states[pop.name])
+    for src in net.populations:
+        if src in net.neurons:
+            continue
+        idx, stp = [], []
+        for k, train in enumerate(src.times):
+            idx.append(np.full(np.asarray(train).size, k, dtype=np.int64))
+            stp.append(np.ceil(np.asarray(train, dtype=float) / dt - 1e-9).astype(np.int64))
+        idx = np.concatenate(idx) if idx else np.zeros(0, np.int64)
+        stp = np.concatenate(stp) if stp else np.zeros(0, np.int64)
+        # a Brian2 generator spikes at most once a step: the m-th spike of a source within one
+        # step goes to layer m (a copy of the source with the same synapses)
+        order = np.lexsort((stp, idx))
+        idx, stp = idx[order], stp[order]
+        same = np.r_[False, (idx[1:] == idx[:-1]) & (stp[1:] == stp[:-1])]
+        rank = np.zeros(idx.size, dtype=np.int64)
+        for m in range(1, idx.size):
+            if same[m]:
+                rank[m] = rank[m - 1] + 1
+        layers = []
+        for m in range(int(rank.max()) + 1 if rank.size else 1):
+            sel = rank == m
+            layers.append(b2.SpikeGeneratorGroup(
+                src.size, idx[sel], (stp[sel] - 1) * dt * b2.ms, dt=dt * b2.ms,
+                name=f"src_{src.name}_{m}"))
+        groups[src.name] = layers
+        objects.extend(layers)
+    gate = "int(t - tspike_post > t_ref_post - 0.5 * dt)"
+    for k, (proj, pre, post, w, d) in enumerate(zip(net.projections, conn.pre, conn.post,
+                                                    conn.weight, conn.delay, strict=True)):
+        if proj.synapse == "delta":
+            model, on_pre, unit = "w : volt", f"v_post += w * {gate}", b2.mV
+        else:
+            x = port_id[proj.port_name]
+            unit = b2.nA if proj.synapse == "exp_current" else b2.nS
+            model = f"w : {'amp' if proj.synapse == 'exp_current' else 'siemens'}"
+            on_pre = f"{x}_post += w"
+        pres = groups[proj.pre] if isinstance(groups[proj.pre], list) else [groups[proj.pre]]
+        for m, source in enumerate(pres):
+            syn = b2.Synapses(source, groups[proj.post], model=model, on_pre=on_pre,
+                              dt=dt * b2.ms, name=f"proj{k}_{m}", namespace={})
+            syn.connect(i=np.asarray(pre, dtype=np.int64), j=np.asarray(post, dtype=np.int64))
+            if pre.size:
+                # the Numba engine stores weights as float32: the same values here
+                syn.w = np.asarray(w, dtype=np.float32).astype(np.float64) * unit
+                syn.delay = (np.round(np.asarray(d) / dt) - 1.0) * dt * b2.ms
+            objects.append(syn)
+    for inp in net.inputs:
+        if inp.synapse == "delta":
+            var, weight = "v", f"{float(inp.weight)!r} * mV * {gate.replace('_post', '')}"
+        else:
+            var = port_id[inp.port_name]
+            unit = "nA" if inp.synapse == "exp_current" else "nS"
+            weight = f"{float(inp.weight)!r} * {unit}"
+        objects.append(b2.PoissonInput(groups[inp.target], var, int(inp.count),
+                                       float(inp.rate) * b2.Hz, weight=weight))
+    return objects, groups, monitors, states
