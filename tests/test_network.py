@@ -85,14 +85,25 @@ def test_fixed_probability_count_is_binomial():
     assert abs(count - mean) < 5 * sd
 
 
-def test_poisson_counts_have_the_poisson_mean_and_variance():
-    from neurosim._kernels._network import poisson_count
+def test_poisson_counts_have_the_poisson_distribution():
+    from scipy import stats
 
-    for lam in (0.3, 2.0, 75.0):
-        draws = np.array([poisson_count(lam, np.uint64(k * 7919 + 13)) for k in range(20000)])
+    from neurosim._kernels._network import poisson_counts
+
+    for lam in (0.3, 2.0, 29.0, 75.0):  # by table (<= 30) and one by one (above)
+        draws = poisson_counts(lam, 12345, 40000)
         se = math.sqrt(lam / draws.size)
         assert abs(draws.mean() - lam) < 5 * se
-        assert abs(draws.var() / lam - 1.0) < 0.06
+        assert abs(draws.var() / lam - 1.0) < 0.05
+        # the whole distribution: chi-square over the bins with >= 20 expected
+        k = np.arange(int(lam + 6 * math.sqrt(lam) + 6))
+        expected = stats.poisson.pmf(k, lam) * draws.size
+        keep = expected >= 20
+        observed = np.bincount(draws, minlength=k.size)[:k.size]
+        chi2 = float((((observed - expected) ** 2 / expected)[keep]).sum())
+        assert chi2 < stats.chi2.ppf(0.9999, int(keep.sum()) - 1)
+    # a different counter, different numbers
+    assert not np.array_equal(poisson_counts(2.0, 1, 100), poisson_counts(2.0, 2, 100))
 
 
 def test_poisson_drive_gives_campbells_mean_potential():

@@ -88,31 +88,33 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     ports = net.ports()
     port_of = {name: 1 + k for k, name in enumerate(ports)}
     port_of["v"] = 0
-    # synapses by source (CSR)
-    srcs, tgts, chans, ws, dlys = [], [], [], [], []
-    for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
-                                       conn.delay, strict=True):
-        steps_d = np.round(dl / dt).astype(np.int64)
-        if steps_d.size and steps_d.max() > MAX_DELAY_STEPS:
+    # synapses by source (CSR): a counting sort, projection by projection
+    counts = np.zeros(m, dtype=np.int64)
+    for proj, pre, dl in zip(net.projections, conn.pre, conn.delay, strict=True):
+        if dl.size and np.round(dl.max() / dt) > MAX_DELAY_STEPS:
             raise param_error("Network.run", f"projections.{proj.label}.delay",
                               f"at most {MAX_DELAY_STEPS} steps ({MAX_DELAY_STEPS * dt:g} ms)",
                               float(dl.max()))
-        srcs.append(pre.astype(np.int64) + first[proj.pre])
-        tgts.append(post.astype(np.int32) + offsets[proj.post])
-        c = port_of[proj.port_name]
-        chans.append(np.full(pre.size, c, dtype=np.uint8))
-        ws.append(wt.astype(np.float32))
-        dlys.append(steps_d.astype(np.uint16))
-    src_all = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)
-    order = np.argsort(src_all, kind="stable")
+        counts[first[proj.pre]:first[proj.pre] + net.population(proj.pre).size] += \
+            np.bincount(pre, minlength=net.population(proj.pre).size)
     indptr = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src_all, minlength=m), out=indptr[1:])
-
-    def gather(parts, dtype):
-        return (np.concatenate(parts)[order] if parts else np.zeros(0, dtype)).astype(dtype)
-
-    tgt, chan = gather(tgts, np.int32), gather(chans, np.uint8)
-    w, dly = gather(ws, np.float32), gather(dlys, np.uint16)
+    np.cumsum(counts, out=indptr[1:])
+    n_syn = int(indptr[-1])
+    if (1 + len(ports)) * n >= 2**32:
+        raise param_error("Network.run", "populations", "fewer than 2**32 / (1 + ports) "
+                          "neurons in all (synapses address them with 32 bits)", n)
+    off = np.empty(n_syn, dtype=np.uint32)
+    w = np.empty(n_syn, dtype=np.float32)
+    dly = np.empty(n_syn, dtype=np.uint16)
+    pos = indptr[:-1].copy()
+    for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
+                                       conn.delay, strict=True):
+        _network.csr_scatter(pos, pre, first[proj.pre], post,
+                             port_of[proj.port_name] * n + offsets[proj.post],
+                             np.asarray(wt, dtype=np.float64), np.asarray(dl, dtype=np.float64),
+                             dt, off, w, dly)
+    has_delta = any(proj.synapse == "delta" for proj in net.projections) or \
+        any(i.synapse == "delta" for i in net.inputs)
     max_d = int(dly.max()) if dly.size else 1
     ring = np.zeros((max_d + 2, 1 + len(ports), n))
     isyn = np.zeros((len(ports), n))
@@ -143,9 +145,10 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     rec_pops = [pop.name for pop in pops if pop.name in net.record_v]
     rec_idx = np.concatenate([np.asarray(net.record_v[name], dtype=np.int64) + offsets[name]
                               for name in rec_pops]) if rec_pops else np.zeros(0, np.int64)
-    rec_v = np.empty((steps + 1 if rec_idx.size else 0, rec_idx.size))
+    rec_unique, rec_back = np.unique(rec_idx, return_inverse=True)
+    rec_v = np.empty((steps + 1 if rec_idx.size else 0, rec_unique.size))
     if rec_idx.size:
-        rec_v[0] = v[rec_idx]
+        rec_v[0] = v[rec_unique]
     lif = registry.get("lif").kernel
     max_ev = 1 + lif.max_events(p, p["i_ext"][None, :] / 1.0, dt) if n else 1
     cap = max(SPIKE_BUFFER, 2 * n * max_ev)
@@ -165,8 +168,8 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
         s = _network.run_network(
             s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
             p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
-            tgt, chan, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
-            pin_chan, seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
+            off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
+            pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
         k = int(spk_n[0])
         ids.append(spk_id[:k].copy())
         times.append(spk_t[:k].copy())
@@ -183,6 +186,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
         lo = offsets[pop.name]
         sel = (ids >= lo) & (ids < lo + pop.size)
         trains[pop.name] = SpikeTrains.from_pairs(ids[sel] - lo, times[sel], pop.size)
+    rec_v = rec_v[:, rec_back]
     v_out, col = {}, 0
     for name in rec_pops:
         k = len(net.record_v[name])

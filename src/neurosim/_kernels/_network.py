@@ -25,9 +25,9 @@ Time: step s covers (t_s, t_s + dt]. Per step:
 This is also the order of Brian2's step with the schedule (groups, synapses, thresholds), which
 the Brian2 engine uses, so the two engines take the same steps.
 
-Synapses are stored by source (CSR): ``indptr[src]:indptr[src + 1]`` index ``tgt`` (int32,
-global neuron index), ``chan`` (uint8), ``w`` (float32) and ``dly`` (uint16, steps); 11 bytes
-a synapse. Poisson numbers come from a counter-based generator keyed by (seed, input, step,
+Synapses are stored by source (CSR): ``indptr[src]:indptr[src + 1]`` index ``off`` (uint32:
+channel * N + target neuron), ``w`` (float32) and ``dly`` (uint16, steps); 10 bytes a synapse.
+Poisson numbers come from a counter-based generator keyed by (seed, input, step,
 neuron), so a run does not depend on the order neurons are visited.
 """
 
@@ -35,6 +35,7 @@ import math
 
 import numpy as np
 
+from ._fastexp import fexp
 from ._jit import jit, jit_inline
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -56,10 +57,30 @@ def _uniform(key):
     return (float(_mix(key) >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
 
 
+TABLE_MAX_LAM = 30.0  # above this mean a step, Poisson numbers are drawn one by one
+
+
 @jit
-def poisson_count(lam, key):
-    """A Poisson(lam) number from the counter ``key`` (Knuth's product of uniforms, in pieces
-    of mean at most 30 so exp(-lam) does not underflow; a sum of Poissons is Poisson)."""
+def poisson_table(lam):
+    """The Poisson(lam) distribution function F(0), F(1), ... up to where the terms, past the
+    mode, fall below 1e-17 (the rest of the tail is smaller still: a uniform lands there with
+    a chance below 1e-16, and then counts as the last value)."""
+    p = math.exp(-lam)
+    cdf = p
+    out = [cdf]
+    k = 0
+    while k < lam or p > 1e-17:
+        k += 1
+        p *= lam / k
+        cdf += p
+        out.append(cdf)
+    return np.array(out)
+
+
+@jit_inline
+def _poisson_big(lam, key):
+    """A Poisson(lam) number from the counter ``key``, for any lam: a sum of Poisson parts of
+    mean at most 30 each by Knuth's product of uniforms (so exp(-part) does not underflow)."""
     count = 0
     c = np.uint64(0)
     while lam > 0.0:
@@ -77,6 +98,62 @@ def poisson_count(lam, key):
 
 
 @jit_inline
+def _draw_poisson(lam, table, key, lo, hi, u, cnt):
+    """Poisson(lam) numbers for neurons lo..hi-1 into cnt[lo:hi], neuron j's from the
+    counter key + j. With a table of F (lam <= TABLE_MAX_LAM) by inversion: the number is how
+    many values of F lie below the neuron's uniform. (The kernel has the same loops written
+    out: inlined into it, array arguments cost reference counting in the loop.)"""
+    if lam > TABLE_MAX_LAM:
+        for j in range(lo, hi):
+            cnt[j] = _poisson_big(lam, key + np.uint64(j))
+        return
+    for j in range(lo, hi):
+        u[j] = _uniform(key + np.uint64(j))
+        cnt[j] = 0
+    for i in range(table.size):
+        f = table[i]
+        for j in range(lo, hi):
+            cnt[j] += 1 if u[j] > f else 0
+
+
+@jit
+def poisson_counts(lam, key, n):
+    """n Poisson(lam) numbers from the counter ``key``, exactly as the kernel draws them for n
+    neurons."""
+    table = poisson_table(lam) if lam <= TABLE_MAX_LAM else np.zeros(0)
+    u = np.empty(n)
+    cnt = np.empty(n, dtype=np.int64)
+    _draw_poisson(lam, table, np.uint64(key), 0, n, u, cnt)
+    return cnt
+
+
+@jit_inline
+def _deliver(rflat, a, base, stride, n_slots, indptr, off, w, dly):
+    """Add source a's synapses to the ring slots base + delay (mod the ring's length); the
+    ring is seen flat, a synapse's ``off`` = channel * N + target (unsigned indices: no
+    negative-index fix-up in the loop)."""
+    for y in range(indptr[a], indptr[a + 1]):
+        slot = base + dly[y]
+        if slot >= n_slots:
+            slot -= n_slots
+        rflat[np.uint64(slot * stride) + np.uint64(off[y])] += w[y]
+
+
+@jit
+def csr_scatter(pos, pre, pre_first, post, off_first, weight, delay, dt, off, w, dly):
+    """Place one projection's synapses into the CSR arrays by source (a counting sort: pos[a]
+    is the next free place of source a, advanced here): off = off_first + post, float32
+    weights, delays in whole steps."""
+    for y in range(pre.size):
+        a = pre[y] + pre_first
+        k = pos[a]
+        pos[a] = k + 1
+        off[k] = off_first + post[y]
+        w[k] = weight[y]
+        dly[k] = round(delay[y] / dt)
+
+
+@jit_inline
 def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     k = spk_n[0]
     spk_id[k] = j
@@ -90,7 +167,7 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
 
 @jit
 def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                tau_port, port_cond, e_port, ring, indptr, tgt, chan, w, dly, src_step, src_id,
+                tau_port, port_cond, e_port, ring, indptr, off, has_delta, w, dly, src_step, src_id,
                 src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, seed, rec_idx, rec_v, spk_id,
                 spk_t, spk_n, out_src, out_step, max_events):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
@@ -98,28 +175,65 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
     Poisson input k drives neurons pin_lo[k]..pin_hi[k]-1 with mean pin_lam[k] spikes a step
     of weight pin_w[k] into channel pin_chan[k]. Port p is a conductance (nS, reversal
-    e_port[p]) where port_cond[p], else a current (nA). Records V of ``rec_idx`` at row s + 1.
-    ``max_events`` bounds one neuron's spikes in one step."""
+    e_port[p]) where port_cond[p], else a current (nA). V of neuron rec_idx[c] is recorded in
+    column c of row s + 1. ``max_events`` bounds one neuron's spikes in one step.
+
+    Step 1 runs as vectorised passes over all neurons for the common case (a free neuron that
+    stays below threshold, or one held refractory the whole step); the neurons with an event
+    in the step (a crossing, a release inside it) are redone one by one from their state at
+    t_s by the exact scheme."""
     N = v.shape[0]
     P = isyn.shape[0]
+    K = pin_lo.size
     eps = 1e-9 * dt  # refractory time left below this is none (t_ref on the grid)
     n_slots = ring.shape[0]
     cap = spk_id.shape[0]
     dec = np.empty(N)
+    vinf = np.empty(N)
+    rg = np.empty(N)
+    ninv = np.empty(N)  # -dt / tau_m
     for j in range(N):
         dec[j] = math.exp(-dt / tau_m[j])
+        vinf[j] = v_rest[j] + r_m[j] * i_ext[j]
+        rg[j] = r_m[j] * 1e-3  # MOhm nS
+        ninv[j] = -dt / tau_m[j]
     pdec = np.empty(P)
+    n_cond = 0
     for p in range(P):
         pdec[p] = math.exp(-dt / tau_port[p])
-    # prop[p, j]: V gained over one step per nA of port p's current at the step start
-    prop = np.empty((P, N))
+        n_cond += 1 if port_cond[p] else 0
+    # prop[p, j]: V gained over one step per nA of current port p at the step start
+    prop = np.zeros((P, N))
     for p in range(P):
+        if port_cond[p]:
+            continue
         for j in range(N):
             tp, tm = tau_port[p], tau_m[j]
             if abs(tp - tm) < 1e-12 * tm:
                 prop[p, j] = r_m[j] * (dt / tm) * dec[j]
             else:
                 prop[p, j] = r_m[j] * tp / (tp - tm) * (pdec[p] - dec[j])
+    gs = np.zeros(N)   # summed conductance
+    gev = np.zeros(N)  # sum of g E_rev
+    ic = np.zeros(N)   # summed port current
+    cur = np.zeros(N)  # V gained from the port currents over a full free step
+    drv = np.zeros(N)  # sum of squared port currents (0: constant drive)
+    vold = np.empty(N)
+    flag = np.zeros(N, dtype=np.uint8)
+    todo = np.empty(N, dtype=np.int64)
+    stride = ring.shape[1] * N
+    rflat = ring.reshape(n_slots * stride)
+    n_tab = 1
+    for k in range(K):
+        if pin_lam[k] <= TABLE_MAX_LAM:
+            n_tab = max(n_tab, poisson_table(pin_lam[k]).size)
+    tables = np.full((K, n_tab), 2.0)  # padded with a value no uniform exceeds
+    for k in range(K):
+        if pin_lam[k] <= TABLE_MAX_LAM:
+            tab = poisson_table(pin_lam[k])
+            tables[k, :tab.size] = tab
+    uu = np.empty(N)
+    cnt = np.zeros(N)
     out_n = np.zeros(1, dtype=np.int64)
     s = s0
     while s < s1:
@@ -128,50 +242,69 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         t0 = s * dt
         slot = (s + 1) % n_slots
         out_n[0] = 0
-        # 1. the neurons over (t_s, t_s + dt]
-        for j in range(N):
-            drive = 0.0
-            gsum = 0.0
-            ge = 0.0
-            icur = 0.0
+        # 1. the neurons over (t_s, t_s + dt], with the port values at t_s
+        if P > 0:
+            for j in range(N):
+                gs[j] = 0.0
+                gev[j] = 0.0
+                ic[j] = 0.0
+                cur[j] = 0.0
+                drv[j] = 0.0
             for p in range(P):
-                x = isyn[p, j]
                 if port_cond[p]:
-                    gsum += x
-                    ge += x * e_port[p]
+                    e = e_port[p]
+                    for j in range(N):
+                        x = isyn[p, j]
+                        gs[j] += x
+                        gev[j] += x * e
                 else:
-                    drive += x * x
-                    icur += x
-            vinf = v_rest[j] + r_m[j] * i_ext[j]
+                    for j in range(N):
+                        x = isyn[p, j]
+                        ic[j] += x
+                        cur[j] += prop[p, j] * x
+                        drv[j] += x * x
+        n_ev = 0
+        for j in range(N):
             r = ref[j]
-            if r >= dt - eps:
-                v[j] = v_reset[j]
-                ref[j] = max(r - dt, 0.0)
-                continue
-            if r <= eps:
-                r = 0.0
-                ref[j] = 0.0
-            if gsum != 0.0:
-                # conductances: exponential Euler with the synaptic variables frozen at the step
-                # start (exact in V for them; Brian2's exponential_euler does the same)
-                rg = r_m[j] * 1e-3  # MOhm nS
-                a = 1.0 + rg * gsum
-                vc = (vinf + r_m[j] * icur + rg * ge) / a
+            vj = v[j]
+            vold[j] = vj
+            vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
+            if n_cond > 0:
+                g = gs[j]
+                a = 1.0 + rg[j] * g
+                vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
+                vcc = vc + (vj - vc) * fexp(ninv[j] * a)
+                vv = vcc if g != 0.0 else vv
+            held = r >= dt - eps
+            free = r <= eps
+            v[j] = v_reset[j] if held else vv
+            ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
+            event = (not held) and ((not free) or vv >= v_th[j])
+            flag[j] = 1 if event else 0
+            n_ev += 1 if event else 0
+        n_todo = 0
+        if n_ev:
+            for j in range(N):
+                if flag[j]:
+                    todo[n_todo] = j
+                    n_todo += 1
+        for m in range(n_todo):
+            j = todo[m]
+            r = ref[j]
+            vv = vold[j]
+            if gs[j] != 0.0:
+                # conductances: exponential Euler with the synaptic variables frozen at
+                # the step start (exact in V for them; Brian2's exponential_euler too)
+                a = 1.0 + rg[j] * gs[j]
+                vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
                 if r > 0.0:
-                    vv = vc + (v_reset[j] - vc) * math.exp(-(dt - r) * a / tau_m[j])
+                    vv = vc + (v_reset[j] - vc) * fexp((dt - r) / dt * ninv[j] * a)
                     ref[j] = 0.0
                 else:
-                    vv = vc + (v[j] - vc) * math.exp(-dt * a / tau_m[j])
-                if vv >= v_th[j]:
-                    _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
-                    vv = v_reset[j]
-                    ref[j] = t_ref[j]
-                v[j] = vv
-                continue
-            if drive == 0.0:
+                    vv = vc + (vv - vc) * fexp(ninv[j] * a)
+            elif drv[j] == 0.0:
                 # constant drive: exact crossings, possibly several in one step
                 t = 0.0
-                vv = v[j]
                 while True:
                     if r > 0.0:
                         if r >= dt - t:
@@ -181,13 +314,13 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                         t += r
                         r = 0.0
                         vv = v_reset[j]
-                    rem = dt - t
-                    v_end = vinf + (vv - vinf) * math.exp(-rem / tau_m[j])
+                    v_end = vinf[j] + (vv - vinf[j]) * (dec[j] if t == 0.0 else
+                                                        math.exp(-(dt - t) / tau_m[j]))
                     if v_end < v_th[j]:
                         vv = v_end
                         break
                     tc = 0.0 if vv >= v_th[j] else tau_m[j] * math.log(
-                        (vinf - vv) / (vinf - v_th[j]))
+                        (vinf[j] - vv) / (vinf[j] - v_th[j]))
                     t += tc
                     _emit(j, t0 + t, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
                     vv = v_reset[j]
@@ -195,11 +328,11 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                 v[j] = vv
                 ref[j] = r
                 continue
-            if r > 0.0:
+            elif r > 0.0:
                 # released at t_s + r: held until then, then free with the decayed currents
                 rem = dt - r
                 e_m = math.exp(-rem / tau_m[j])
-                vv = vinf + (v_reset[j] - vinf) * e_m
+                vv = vinf[j] + (v_reset[j] - vinf[j]) * e_m
                 for p in range(P):
                     if port_cond[p]:
                         continue
@@ -212,59 +345,79 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                         vv += r_m[j] * i_r * tp / (tp - tm) * (e_p - e_m)
                 ref[j] = 0.0
             else:
-                vv = vinf + (v[j] - vinf) * dec[j]
-                for p in range(P):
-                    if not port_cond[p]:
-                        vv += prop[p, j] * isyn[p, j]
+                vv = vinf[j] + (vv - vinf[j]) * dec[j] + cur[j]
             if vv >= v_th[j]:
                 _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
                 vv = v_reset[j]
                 ref[j] = t_ref[j]
             v[j] = vv
-        for p in range(P):
-            for j in range(N):
-                isyn[p, j] *= pdec[p]
-        for x in range(rec_idx.size):
-            rec_v[s + 1, x] = v[rec_idx[x]]
-        # 2. the spike sources' spikes due by now leave
+        for c in range(rec_idx.size):
+            rec_v[s + 1, c] = v[rec_idx[c]]
+        # 2. the spike sources' spikes due by t_s leave (before the arrivals at t_(s+1))
         q = src_pos[0]
         while q < src_step.size and src_step[q] <= s:
-            a = src_id[q]
-            e = src_step[q]
-            for y in range(indptr[a], indptr[a + 1]):
-                ring[(e + dly[y]) % n_slots, chan[y], tgt[y]] += w[y]
+            _deliver(rflat, src_id[q], src_step[q] % n_slots, stride, n_slots, indptr, off, w,
+                     dly)
             q += 1
         src_pos[0] = q
-        # 3. arrivals and Poisson drive, due at t_(s+1)
-        for k in range(pin_lo.size):
+        # 3. the ports decay over the step and take their arrivals at t_(s+1); the Poisson
+        # drive at t_(s+1); then the voltage jumps
+        for k in range(K):
             lam = pin_lam[k]
             if lam <= 0.0:
                 continue
+            key = _mix((np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1)
+                       ^ (np.uint64(s + 1) * _M2))
             c = pin_chan[k]
-            base = (np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1) ^ (np.uint64(s + 1) * _M2)
-            for j in range(pin_lo[k], pin_hi[k]):
-                n_in = poisson_count(lam, _mix(base + np.uint64(j)))
-                if n_in:
-                    ring[slot, c, j] += n_in * pin_w[k]
+            wk = pin_w[k]
+            lo, hi = pin_lo[k], pin_hi[k]
+            if lam > TABLE_MAX_LAM:
+                for j in range(lo, hi):
+                    ring[slot, c, j] += _poisson_big(lam, key + np.uint64(j)) * wk
+                continue
+            # by inversion, vectorised: the number is how many values of the distribution
+            # function lie below the neuron's uniform (written out here, see _draw_poisson)
+            # (indices from 0 in the scratch arrays: LLVM then knows them non-negative and
+            # vectorises without Numba's negative-index fix-up)
+            n_k = hi - lo
+            for jj in range(n_k):
+                uu[jj] = _uniform(key + np.uint64(lo + jj))
+                cnt[jj] = 0.0
+            for i in range(n_tab):
+                f = tables[k, i]
+                if f > 1.0:
+                    break
+                for jj in range(n_k):
+                    cnt[jj] += 1.0 if uu[jj] > f else 0.0
+            for jj in range(n_k):
+                ring[slot, c, lo + jj] += cnt[jj] * wk
         for p in range(P):
+            d = pdec[p]
             for j in range(N):
-                isyn[p, j] += ring[slot, 1 + p, j]
+                isyn[p, j] = isyn[p, j] * d + ring[slot, 1 + p, j]
                 ring[slot, 1 + p, j] = 0.0
-        for j in range(N):
-            jump = ring[slot, 0, j]
-            if jump != 0.0:
+        if has_delta:
+            # branch-free (vectorised) pass; the few neurons it takes over threshold after
+            n_up = 0
+            for j in range(N):
+                jump = ring[slot, 0, j]
                 ring[slot, 0, j] = 0.0
-                if ref[j] <= eps:
-                    v[j] += jump
-                    if v[j] >= v_th[j]:
-                        _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+                free = ref[j] <= eps
+                vj = v[j] + (jump if free else 0.0)
+                v[j] = vj
+                up = free and jump != 0.0 and vj >= v_th[j]
+                flag[j] = 1 if up else 0
+                n_up += 1 if up else 0
+            if n_up:
+                for j in range(N):
+                    if flag[j]:
+                        _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step,
+                              s + 1)
                         v[j] = v_reset[j]
                         ref[j] = t_ref[j]
         # 4. propagation of the neurons' spikes of this step (at t_(s+1))
         for m in range(out_n[0]):
-            a = out_src[m]
-            e = out_step[m]
-            for y in range(indptr[a], indptr[a + 1]):
-                ring[(e + dly[y]) % n_slots, chan[y], tgt[y]] += w[y]
+            _deliver(rflat, out_src[m], out_step[m] % n_slots, stride, n_slots, indptr, off,
+                     w, dly)
         s += 1
     return s
