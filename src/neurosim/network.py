@@ -92,11 +92,13 @@ class Dist:
         return d
 
 
-def _values(value, rng: np.random.Generator, n: int) -> np.ndarray:
-    """A constant, an array of n values, or a :class:`Dist` as n float64 values."""
+def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.ndarray:
+    """A constant, an array of n values, or a :class:`Dist` as n float64 values (with
+    ``view``, a constant as a read-only broadcast view)."""
     if isinstance(value, Dist):
         return value.sample(rng, n)
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)))
+    arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+    return arr if view and arr.strides[0] == 0 else np.ascontiguousarray(arr)
 
 
 @dataclass(frozen=True)
@@ -462,9 +464,14 @@ class Network:
         for proj in self.projections:
             pre, post = _draw_pairs(proj, self.population(proj.pre).size,
                                     self.population(proj.post).size, rng)
-            w = _values(proj.weight, rng, pre.size)
-            d = _values(proj.delay, rng, pre.size)
-            d = np.maximum(np.round(d / self.dt), 1.0) * self.dt
+            # a constant weight or delay is kept as a read-only broadcast view (no memory
+            # per synapse)
+            w = _values(proj.weight, rng, pre.size, view=True)
+            d = _values(proj.delay, rng, pre.size, view=True)
+            if d.size and d.strides[0] == 0:
+                d = np.broadcast_to(max(round(float(d[0]) / self.dt), 1) * self.dt, d.shape)
+            else:
+                d = np.maximum(np.round(d / self.dt), 1.0) * self.dt
             pres.append(pre)
             posts.append(post)
             weights.append(w)

@@ -202,6 +202,7 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     for p in range(P):
         pdec[p] = math.exp(-dt / tau_port[p])
         n_cond += 1 if port_cond[p] else 0
+    n_cur = P - n_cond
     # prop[p, j]: V gained over one step per nA of current port p at the step start
     prop = np.zeros((P, N))
     for p in range(P):
@@ -217,7 +218,6 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     gev = np.zeros(N)  # sum of g E_rev
     ic = np.zeros(N)   # summed port current
     cur = np.zeros(N)  # V gained from the port currents over a full free step
-    drv = np.zeros(N)  # sum of squared port currents (0: constant drive)
     vold = np.empty(N)
     flag = np.zeros(N, dtype=np.uint8)
     todo = np.empty(N, dtype=np.int64)
@@ -243,26 +243,30 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         slot = (s + 1) % n_slots
         out_n[0] = 0
         # 1. the neurons over (t_s, t_s + dt], with the port values at t_s
-        if P > 0:
+        # (only the sums the ports present need; drv is needed by the event pass alone)
+        if n_cond > 0:
             for j in range(N):
                 gs[j] = 0.0
                 gev[j] = 0.0
-                ic[j] = 0.0
+        if n_cur > 0:
+            for j in range(N):
                 cur[j] = 0.0
-                drv[j] = 0.0
-            for p in range(P):
-                if port_cond[p]:
-                    e = e_port[p]
+            if n_cond > 0:
+                for j in range(N):
+                    ic[j] = 0.0
+        for p in range(P):
+            if port_cond[p]:
+                e = e_port[p]
+                for j in range(N):
+                    x = isyn[p, j]
+                    gs[j] += x
+                    gev[j] += x * e
+            else:
+                for j in range(N):
+                    cur[j] += prop[p, j] * isyn[p, j]
+                if n_cond > 0:
                     for j in range(N):
-                        x = isyn[p, j]
-                        gs[j] += x
-                        gev[j] += x * e
-                else:
-                    for j in range(N):
-                        x = isyn[p, j]
-                        ic[j] += x
-                        cur[j] += prop[p, j] * x
-                        drv[j] += x * x
+                        ic[j] += isyn[p, j]
         n_ev = 0
         for j in range(N):
             r = ref[j]
@@ -292,17 +296,23 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
             j = todo[m]
             r = ref[j]
             vv = vold[j]
+            drive = 0.0
+            icur = 0.0
+            for p in range(P):
+                if not port_cond[p]:
+                    drive += isyn[p, j] * isyn[p, j]
+                    icur += isyn[p, j]
             if gs[j] != 0.0:
                 # conductances: exponential Euler with the synaptic variables frozen at
                 # the step start (exact in V for them; Brian2's exponential_euler too)
                 a = 1.0 + rg[j] * gs[j]
-                vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
+                vc = (vinf[j] + r_m[j] * icur + rg[j] * gev[j]) / a
                 if r > 0.0:
                     vv = vc + (v_reset[j] - vc) * fexp((dt - r) / dt * ninv[j] * a)
                     ref[j] = 0.0
                 else:
                     vv = vc + (vv - vc) * fexp(ninv[j] * a)
-            elif drv[j] == 0.0:
+            elif drive == 0.0:
                 # constant drive: exact crossings, possibly several in one step
                 t = 0.0
                 while True:
