@@ -1,4 +1,6 @@
-"""Analysis of recorded traces: spikes, rates and the phases of an action potential."""
+"""Analysis of recorded traces: spikes, rates and the phases of an action potential; the
+statistics of spiking networks (CV of ISI, Fano factor, synchrony, rate spectrum) and Brunel's
+mean-field rate."""
 
 from __future__ import annotations
 
@@ -14,12 +16,19 @@ __all__ = [
     "FICurve",
     "RefractoryPeriods",
     "action_potential_phases",
+    "binned_counts",
+    "brunel_rate",
+    "cv_isi",
     "detect_spikes",
+    "fano_factor",
     "fi_curve",
     "firing_rate",
     "lif_rate",
     "pulse_threshold",
+    "rate_spectrum",
     "refractory_periods",
+    "siegert_rate",
+    "synchrony",
 ]
 
 
@@ -444,3 +453,140 @@ def refractory_periods(*, width=0.5, intervals=None, max_factor=20.0, tolerance=
     return RefractoryPeriods(intervals=ivs, thresholds=th, baseline=baseline,
                              absolute=float(ivs[can[0]]), relative=relative, width=w,
                              max_amplitude=top, tolerance=tol)
+
+
+# -- spiking networks ------------------------------------------------------------------
+
+def _trains(spike_trains, func) -> SpikeTrains:
+    if isinstance(spike_trains, SpikeTrains):
+        return spike_trains
+    if isinstance(spike_trains, (list, tuple)):
+        arrays = [np.asarray(x, dtype=float) for x in spike_trains]
+        offsets = np.concatenate([[0], np.cumsum([a.size for a in arrays])])
+        return SpikeTrains(np.concatenate(arrays) if arrays else np.zeros(0), offsets)
+    raise param_error(func, "spike_trains", "a SpikeTrains or a list of spike-time arrays",
+                      spike_trains, TypeError)
+
+
+def cv_isi(spike_trains, *, min_spikes: int = 3) -> np.ndarray:
+    """The coefficient of variation of the inter-spike intervals (s.d. / mean) of every neuron
+    with at least ``min_spikes`` spikes (the others are left out): 0 for a clock, 1 for a
+    Poisson process."""
+    trains = _trains(spike_trains, "cv_isi")
+    if isinstance(min_spikes, bool) or not isinstance(min_spikes, (int, np.integer)) \
+            or min_spikes < 3:
+        raise param_error("cv_isi", "min_spikes", "a whole number >= 3 (two intervals)",
+                          min_spikes)
+    counts = trains.counts
+    keep = np.flatnonzero(counts >= min_spikes)
+    isi = np.diff(trains.flat)
+    # intervals within a neuron: drop the differences across neuron boundaries
+    inner = np.ones(isi.size, dtype=bool)
+    inner[trains.offsets[1:-1][trains.offsets[1:-1] > 0] - 1] = False
+    neuron = np.repeat(np.arange(len(trains)), counts)[1:]
+    isi, neuron = isi[inner], neuron[inner]
+    n = np.bincount(neuron, minlength=len(trains)).astype(float)[keep]
+    s1 = np.bincount(neuron, weights=isi, minlength=len(trains))[keep]
+    s2 = np.bincount(neuron, weights=isi * isi, minlength=len(trains))[keep]
+    mean = s1 / n
+    var = np.maximum(s2 / n - mean * mean, 0.0)
+    return np.sqrt(var) / mean
+
+
+def binned_counts(spike_trains, duration: float, bin: float, *, start: float = 0.0
+                  ) -> np.ndarray:
+    """Spike counts of every neuron in consecutive bins of ``bin`` ms from ``start`` to
+    ``duration``: an array (bins, neurons)."""
+    trains = _trains(spike_trains, "binned_counts")
+    duration = as_float(duration, "binned_counts", "duration", "ms", low=0.0)
+    bin = as_float(bin, "binned_counts", "bin", "ms", low=0.0)
+    n_bins = int(np.floor((duration - start) / bin + 1e-9))
+    if n_bins < 1:
+        raise param_error("binned_counts", "bin", f"at most duration - start = "
+                          f"{duration - start:g} ms", bin)
+    k = np.floor((trains.flat - start) / bin + 1e-9).astype(np.int64)
+    ok = (k >= 0) & (k < n_bins)
+    out = np.zeros((n_bins, len(trains)))
+    np.add.at(out, (k[ok], trains.indices[ok]), 1.0)
+    return out
+
+
+def fano_factor(spike_trains, duration: float, *, window: float = 100.0,
+                start: float = 0.0) -> float:
+    """The Fano factor of the spike counts in windows of ``window`` ms (variance / mean over
+    the windows, per neuron), averaged over the neurons that fired: 1 for Poisson."""
+    counts = binned_counts(spike_trains, duration, window, start=start)
+    mean = counts.mean(axis=0)
+    fired = mean > 0
+    if not np.any(fired):
+        raise param_error("fano_factor", "spike_trains", "at least one neuron that fires",
+                          spike_trains)
+    return float(np.mean(counts[:, fired].var(axis=0) / mean[fired]))
+
+
+def synchrony(signals) -> float:
+    """Golomb's synchrony measure chi (Golomb & Rinzel 1993; Golomb 2007, Scholarpedia):
+    sqrt(var_t(mean_i x_i) / mean_i var_t(x_i)) for signals (times, neurons): membrane
+    potentials, or spike counts in small bins (:func:`binned_counts`). 1 when all neurons do
+    the same, about 1/sqrt(N) when they are independent."""
+    x = as_finite_array(signals, "synchrony", "signals")
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
+        raise param_error("synchrony", "signals", "an array (times, neurons) with at least "
+                          "two of each", x.shape)
+    each = x.var(axis=0).mean()
+    if each == 0:
+        raise param_error("synchrony", "signals", "signals that vary in time", "constants")
+    return float(np.sqrt(x.mean(axis=1).var() / each))
+
+
+def rate_spectrum(rate, bin: float, *, segment: float = 256.0) -> tuple:
+    """The power spectrum of a population rate (Hz, one value per ``bin`` ms), by Welch's
+    method (Hann windows of ``segment`` ms, half overlapping, the mean removed):
+    (frequencies in Hz, power in Hz^2/Hz)."""
+    from scipy import signal
+
+    rate = as_finite_array(rate, "rate_spectrum", "rate")
+    bin = as_float(bin, "rate_spectrum", "bin", "ms", low=0.0)
+    fs = 1000.0 / bin
+    nper = min(rate.size, max(8, round(segment / bin)))
+    return signal.welch(rate - rate.mean(), fs=fs, nperseg=nper)
+
+
+def siegert_rate(mu: float, sigma: float, *, tau: float = 20.0, theta: float = 20.0,
+                 v_reset: float = 10.0, t_ref: float = 2.0) -> float:
+    """The firing rate (Hz) of a LIF neuron driven by white noise of mean ``mu`` and s.d.
+    ``sigma`` (mV, in the units of Brunel 2000: tau dV/dt = -V + mu + sigma sqrt(tau) xi):
+    1 / (t_ref + tau sqrt(pi) int_{(V_r - mu)/sigma}^{(theta - mu)/sigma} e^{u^2}
+    (1 + erf u) du) (Siegert 1951; Amit & Brunel 1997). Times in ms."""
+    from scipy import integrate, special
+
+    mu = as_float(mu, "siegert_rate", "mu", "mV")
+    sigma = as_float(sigma, "siegert_rate", "sigma", "mV", low=0.0)
+    lo, hi = (v_reset - mu) / sigma, (theta - mu) / sigma
+    # e^{u^2} (1 + erf u) = erfcx(-u), finite where the product form overflows
+    value, _ = integrate.quad(lambda u: special.erfcx(-u), lo, hi, limit=200)
+    return 1000.0 / (t_ref + tau * np.sqrt(np.pi) * value)
+
+
+def brunel_rate(g: float, eta: float, *, J: float = 0.1, C_E: int = 1000,
+                gamma: float = 0.25, tau: float = 20.0, theta: float = 20.0,
+                v_reset: float = 10.0, t_ref: float = 2.0) -> float:
+    """The self-consistent rate (Hz) of Brunel's (2000) network in its asynchronous state:
+    nu = siegert(mu(nu), sigma(nu)) with mu = C_E J tau (nu_ext + nu (1 - g gamma)),
+    sigma^2 = C_E J^2 tau (nu_ext + nu (1 + g^2 gamma)), nu_ext = eta theta / (C_E J tau)
+    (its equations 4, 5 and 21). ``gamma`` = C_I / C_E."""
+    from scipy import optimize
+
+    nu_ext = eta * theta / (C_E * J * tau)  # per ms
+
+    def gap(nu_hz):
+        nu = nu_hz / 1000.0
+        mu = C_E * J * tau * (nu_ext + nu * (1.0 - g * gamma))
+        sigma = np.sqrt(C_E * J * J * tau * (nu_ext + nu * (1.0 + g * g * gamma)))
+        return siegert_rate(mu, sigma, tau=tau, theta=theta, v_reset=v_reset,
+                            t_ref=t_ref) - nu_hz
+
+    top = 1000.0 / t_ref
+    if gap(1e-9) <= 0:
+        return 0.0
+    return float(optimize.brentq(gap, 1e-9, top - 1e-9, xtol=1e-10))
