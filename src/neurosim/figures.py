@@ -17,8 +17,11 @@ from ._validation import as_choice, as_float, param_error
 
 __all__ = [
     "FIGURE_SET",
+    "brunel_state_runs",
     "fig_action_potential",
     "fig_all_or_nothing",
+    "fig_brunel_states",
+    "fig_coba_raster",
     "fig_currents",
     "fig_fi_hh",
     "fig_fi_hh_vs_lif",
@@ -324,6 +327,47 @@ def fig_snn_spikes_per_layer(folder=None):
     return ax.figure
 
 
+def brunel_state_runs(duration=500.0, seed=1, scale=1.0):
+    """Brunel's network run in each of its four states: state -> NetworkResult, and
+    state -> (g, nu_ext / nu_thr) as the catalog file gives them."""
+    from .network import load_network
+
+    results, params = {}, {}
+    for state in ("SR", "AI", "SI_fast", "SI_slow"):
+        net = load_network("brunel_2000", state=state, scale=scale)
+        results[state] = net.run(duration, seed=seed)
+        g = -net.projections[2].weight / net.projections[0].weight
+        nu_thr = 20.0 / (net.projections[0].weight * net.projections[0].indegree * 20.0)
+        params[state] = (round(g, 3), round(net.inputs[0].rate / 1000.0 / nu_thr, 3))
+    return results, params
+
+
+def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1):
+    """Brunel's (2000) four states of one E/I network, set by the strength of inhibition g and
+    the external drive: rasters of 60 excitatory neurons with the population rate."""
+    from . import plot
+
+    results, params = brunel_state_runs(duration, seed)
+    fig = plot.brunel_states(results, window=window, params=params)
+    fig.suptitle("One network, four states: Brunel (2000), 12,500 LIF neurons", fontsize=17,
+                 y=0.995)
+    return fig
+
+
+def fig_coba_raster(duration=1000.0, window=(500.0, 1000.0), seed=1):
+    """The COBA benchmark network (Vogels & Abbott 2005): self-sustained asynchronous activity
+    of 3,200 excitatory and 800 inhibitory neurons with conductance synapses."""
+    from . import plot
+    from .network import load_network
+
+    res = load_network("vogels_abbott_coba").run(duration, seed=seed)
+    with plot.lecture_style():
+        ax_r, _ = plot.raster(res, window=window, per_population=100, rate_bin=2.0)
+        ax_r.set_title(f"Balanced E/I network (COBA): excitatory {res.rate('E'):.0f} Hz, "
+                       f"inhibitory {res.rate('I'):.0f} Hz, no external input")
+    return ax_r.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -341,6 +385,8 @@ FIGURE_SET: dict[str, Callable] = {
     "14_stdp_song_rates": fig_song_rates,
     "15_snn_vs_ann": fig_snn_vs_ann,
     "16_snn_hidden_raster": fig_snn_hidden_raster,
+    "17_brunel_states": fig_brunel_states,
+    "18_coba_raster": fig_coba_raster,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -6,6 +6,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
+from ._network import brunel_states, raster
 from ._reflex import reflex_arc
 from ._snn import comparison, hidden_raster, spikes_per_layer, training_curves
 from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
@@ -15,6 +16,7 @@ __all__ = [
     "COLORS",
     "OKABE_ITO",
     "all_or_nothing",
+    "brunel_states",
     "comparison",
     "currents",
     "fi_curve",
@@ -24,6 +26,7 @@ __all__ = [
     "lecture_style",
     "membrane",
     "new_figure",
+    "raster",
     "rate_regulation",
     "reflex_arc",
     "refractoriness",

@@ -1,0 +1,154 @@
+"""Network figures: a raster with the population rate under it, and Brunel's four states."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import param_error
+from ._common import styled
+from ._style import COLORS, OKABE_ITO, new_figure
+
+__all__ = ["brunel_states", "raster"]
+
+_OTHER = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["purple"], OKABE_ITO["sky_blue"])
+
+
+def _colour(name: str, k: int) -> str:
+    """Excitatory populations (named E...) in the excitatory colour, inhibitory (I...) in the
+    inhibitory one, any other from the rest of the palette."""
+    if name.upper().startswith("E"):
+        return COLORS["excitatory"]
+    if name.upper().startswith("I"):
+        return COLORS["inhibitory"]
+    return _OTHER[k % len(_OTHER)]
+
+
+def _check(result, func):
+    if not hasattr(result, "spike_times") or not hasattr(result, "rates"):
+        raise param_error(func, "result", "a NetworkResult (Network.run)", result, TypeError)
+
+
+def _draw(result, ax_raster, ax_rate, window, per_population, rate_bin, label_size=14,
+          pops=None):
+    """The raster of the first ``per_population`` neurons of each population (stacked, E at
+    the bottom) and the population rates in ``rate_bin`` ms bins, over ``window``."""
+    lo, hi = window
+    base = 0
+    ticks = []
+    pops = list(result.spike_times) if pops is None else pops
+    for k, name in enumerate(pops):
+        trains = result.spike_times[name]
+        n = min(per_population, len(trains))
+        t = trains.times
+        i = trains.indices
+        sel = (i < n) & (t >= lo) & (t <= hi)
+        colour = _colour(name, k)
+        ax_raster.plot(t[sel], i[sel] + base, "|", color=colour, ms=3.0, mew=1.0)
+        ticks.append((base + n / 2, name, colour))
+        base += n
+    ax_raster.set_ylim(-0.5, base - 0.5)
+    ax_raster.set_yticks([])
+    for y, name, colour in ticks:
+        ax_raster.text(1.01, y / max(base, 1), name, transform=ax_raster.transAxes,
+                       color=colour, fontsize=label_size, va="center", ha="left",
+                       fontweight="bold")
+    top = 0.0
+    for k, name in enumerate(pops):
+        trains = result.spike_times[name]
+        n_bins = int(np.floor((hi - lo) / rate_bin + 1e-9))
+        counts = np.histogram(trains.times, bins=n_bins, range=(lo, lo + n_bins * rate_bin))[0]
+        rate = counts / (len(trains) * rate_bin / 1000.0)
+        ax_rate.step(lo + rate_bin * np.arange(n_bins), rate, where="post",
+                     color=_colour(name, k), lw=1.6)
+        top = max(top, float(rate.max()) if rate.size else 0.0)
+    ax_rate.set_ylim(0, top * 1.1 + 1e-9)
+    ax_rate.set_xlim(lo, hi)
+
+
+@styled
+def raster(result, ax=None, *, window=None, per_population=200, rate_bin=1.0, title=None):
+    """Spike raster of a network run, populations coloured (excitatory and inhibitory in their
+    colours), with the population rate underneath on a shared time axis.
+
+    Arguments:
+        result: a :class:`~neurosim.NetworkResult`.
+        ax: two axes (raster, rate) to draw into (default a new slide figure).
+        window: (start, end) in ms (default the whole run).
+        per_population: how many neurons of each population to show (the first ones).
+        rate_bin: bin of the rate curve (ms).
+        title: a title over the raster.
+
+    Returns:
+        The two Axes (raster, rate).
+    """
+    _check(result, "raster")
+    window = (0.0, float(result.duration)) if window is None else tuple(map(float, window))
+    if ax is None:
+        _, axes = new_figure(2, 1, height_ratios=(3, 1))
+        ax = (axes[0, 0], axes[1, 0])
+    ax_raster, ax_rate = ax
+    _draw(result, ax_raster, ax_rate, window, per_population, rate_bin)
+    ax_raster.set_ylabel("Neuron")
+    ax_rate.set_ylabel("Rate (Hz)")
+    ax_rate.set_xlabel("Time (ms)")
+    if title:
+        ax_raster.set_title(title)
+    return ax_raster, ax_rate
+
+
+_STATE_TEXT = {
+    "SR": "synchronous regular",
+    "AI": "asynchronous irregular",
+    "SI_fast": "synchronous irregular, fast",
+    "SI_slow": "synchronous irregular, slow",
+}
+
+
+@styled
+def brunel_states(results, *, window=None, per_population=60, rate_bin=0.5, params=None):
+    """Brunel's (2000) Figure 8: the four states side by side, each a raster of a few
+    excitatory neurons with the excitatory population rate under it.
+
+    Arguments:
+        results: state name ("SR", "AI", "SI_fast", "SI_slow") -> NetworkResult.
+        window: (start, end) in ms shown for every state (default the last 200 ms).
+        per_population: excitatory neurons in each raster.
+        rate_bin: bin of the rate curves (ms).
+        params: state -> (g, nu_ext / nu_thr), printed in the titles.
+
+    Returns:
+        The Figure.
+    """
+    if not isinstance(results, dict) or not results:
+        raise param_error("brunel_states", "results", "a dict of state name -> NetworkResult",
+                          results, TypeError)
+    for r in results.values():
+        _check(r, "brunel_states")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(12.0, 6.75), layout="none")
+    outer = fig.add_gridspec(2, 2, hspace=0.62, wspace=0.18, left=0.07, right=0.98,
+                             top=0.80, bottom=0.09)
+    for k, (state, res) in enumerate(results.items()):
+        inner = outer[k // 2, k % 2].subgridspec(2, 1, height_ratios=(2.2, 1), hspace=0.08)
+        ax_r = fig.add_subplot(inner[0])
+        ax_p = fig.add_subplot(inner[1], sharex=ax_r)
+        win = window or (max(0.0, res.duration - 200.0), res.duration)
+        exc = [n for n in res.spike_times if n.upper().startswith("E")] or \
+            list(res.spike_times)[:1]
+        _draw(res, ax_r, ax_p, win, per_population, rate_bin, label_size=12, pops=exc)
+        for t in list(ax_r.texts):
+            t.remove()
+        title = f"{state.replace('_', '-')}: {_STATE_TEXT.get(state, '')}"
+        if params and state in params:
+            g, eta = params[state]
+            title += f"\ng = {g:g}, ν$_{{ext}}$/ν$_{{thr}}$ = {eta:g}"
+        ax_r.set_title(title, fontsize=14)
+        plt.setp(ax_r.get_xticklabels(), visible=False)
+        ax_p.set_ylabel("Hz", fontsize=12)
+        ax_p.tick_params(labelsize=11)
+        if k // 2 == 1:
+            ax_p.set_xlabel("Time (ms)")
+        if k % 2 == 0:
+            ax_r.set_ylabel("Neuron", fontsize=12)
+    return fig
