@@ -49,6 +49,14 @@ EXPECTED = {
         "neurosim (float64 numpy): identical spike counts for 100.00 % of (sample, neuron) pairs",
         "predictions agree for 100.0 % of 100 samples",
     ],
+    "06_balanced_network": [
+        # 20 mV / (0.1 mV x 1000 x 20 ms)
+        "nu_thr = theta / (C_E J tau) = 10.0 Hz",
+        # the Siegert self-consistency of Brunel (2000) for g = 5, nu_ext / nu_thr = 2
+        "self-consistent rate (Siegert formula, Brunel's eqs. 4, 5, 21): 37.95 Hz",
+        "mean input mu = 21.0 mV sits near the threshold",
+        "simulated:",
+    ],
 }
 
 
