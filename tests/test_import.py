@@ -6,7 +6,8 @@ def test_import_neurosim_stays_light():
     """No heavy dependency at import; Numba (and its LLVM) loads with the first simulation, so
     ``import neurosim`` stays within its start-up budget (benchmarks/startup.py)."""
     code = ("import sys, neurosim; print(' '.join(m for m in ('brian2', 'torch', 'snntorch', "
-            "'matplotlib', 'numba', 'scipy') if m in sys.modules))")
+            "'matplotlib', 'numba', 'scipy', 'dask', 'distributed', 'pandas') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == []
 

@@ -17,6 +17,7 @@ from . import analysis, plasticity, registry, stimulus
 from ._resources import limits
 from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
 from ._simulate_hh import hh_resting_state
+from ._sweep import network_summary, point_seed, sweep
 from ._validation import (
     InvalidInput,
     ParameterError,
@@ -65,7 +66,9 @@ __all__ = [
     "load_model",
     "load_network",
     "load_result",
+    "network_summary",
     "plasticity",
+    "point_seed",
     "registry",
     "simulate",
     "simulate_adex",
@@ -73,4 +76,5 @@ __all__ = [
     "simulate_izhikevich",
     "simulate_lif",
     "stimulus",
+    "sweep",
 ]
