@@ -21,7 +21,8 @@ def poisson_trains(rate_hz, duration, n, seed=0):
 
 
 def test_cv_isi_by_hand_and_for_clocks_and_poisson():
-    trains = [np.array([1.0, 2.0, 4.0, 7.0]), np.array([5.0]), np.arange(0.0, 100.0, 10.0)]
+    trains = [np.array([]), np.array([1.0, 2.0, 4.0, 7.0]), np.array([5.0]),
+              np.arange(0.0, 100.0, 10.0), np.array([]), np.array([])]  # silent ones too
     cv = analysis.cv_isi(trains)
     isi = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(cv, [isi.std() / isi.mean(), 0.0], atol=1e-12)

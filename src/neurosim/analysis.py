@@ -482,7 +482,8 @@ def cv_isi(spike_trains, *, min_spikes: int = 3) -> np.ndarray:
     isi = np.diff(trains.flat)
     # intervals within a neuron: drop the differences across neuron boundaries
     inner = np.ones(isi.size, dtype=bool)
-    inner[trains.offsets[1:-1][trains.offsets[1:-1] > 0] - 1] = False
+    bounds = trains.offsets[1:-1]
+    inner[bounds[(bounds > 0) & (bounds <= isi.size)] - 1] = False
     neuron = np.repeat(np.arange(len(trains)), counts)[1:]
     isi, neuron = isi[inner], neuron[inner]
     n = np.bincount(neuron, minlength=len(trains)).astype(float)[keep]

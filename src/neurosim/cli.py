@@ -220,6 +220,28 @@ def _cmd_snn(args) -> int:
     return 0
 
 
+def _cmd_sweep(args) -> int:
+    import matplotlib.pyplot as plt
+
+    from neurosim import figures, plot
+    from neurosim.phase import compute_brunel_phase, save_brunel_phase
+
+    if args.out.exists() and not args.out.is_dir():
+        raise CLIError(f"--out {args.out} is a file; give a folder")
+    _check_writable_dir(args.out, f"--out {args.out}")
+    client = args.scheduler if args.scheduler else None
+    phase = compute_brunel_phase(duration=args.duration, client=client,
+                                 progress=not args.no_progress)
+    phase.provenance["command"] = " ".join(["neurosim", *sys.argv[1:]])
+    print(f"wrote {save_brunel_phase(phase, args.out)}")
+    args.transparent, args.dpi = False, 200.0
+    with plot.lecture_style():
+        fig = figures.fig_brunel_phase(folder=args.out)
+        _save(fig, args.out / "brunel_phase.png", args)
+    plt.close(fig)
+    return 0
+
+
 def _cmd_figures(args) -> int:
     from neurosim.figures import render_figure_set
 
@@ -356,6 +378,19 @@ def build_parser() -> argparse.ArgumentParser:
                     help="write only report.json and weights.npz (as in artefacts/)")
     sn.set_defaults(func=_cmd_snn)
 
+    sw = sub.add_parser("sweep", help="parameter sweeps on Dask (needs the 'distributed' "
+                        "extra)", description="Brunel's phase diagram: the network at every "
+                        "(g, nu_ext/nu_thr) of the grid, run by neurosim.sweep on a local "
+                        "cluster (or --scheduler), saved as phase.json with its figure.")
+    sw.add_argument("action", choices=("brunel-phase",))
+    sw.add_argument("--out", type=Path, required=True, help="output folder")
+    sw.add_argument("--duration", type=_finite, default=500.0,
+                    help="ms per point (default 500)")
+    sw.add_argument("--scheduler", default=None,
+                    help="a Dask scheduler address (default: a local cluster)")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sw.set_defaults(func=_cmd_sweep)
+
     figs = sub.add_parser("figures", help="render the whole lecture figure set",
                           description="Render every lecture figure into a folder (written "
                           "whole: a failure leaves the folder as it was).")
@@ -390,7 +425,7 @@ def main(argv=None) -> int:
         print(f"neurosim: error: {exc}", file=sys.stderr)
         return EXIT_RUN
     except ImportError as exc:
-        if "neurosim[snn]" not in str(exc):
+        if "neurosim[snn]" not in str(exc) and "neurosim[distributed]" not in str(exc):
             raise
         print(f"neurosim: error: {exc}", file=sys.stderr)
         return EXIT_RUN

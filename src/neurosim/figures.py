@@ -20,6 +20,7 @@ __all__ = [
     "brunel_state_runs",
     "fig_action_potential",
     "fig_all_or_nothing",
+    "fig_brunel_phase",
     "fig_brunel_states",
     "fig_coba_raster",
     "fig_currents",
@@ -368,6 +369,19 @@ def fig_coba_raster(duration=1000.0, window=(500.0, 1000.0), seed=1):
     return ax_r.figure
 
 
+def fig_brunel_phase(folder=None):
+    """Brunel's phase diagram (rate and synchrony over g and the external drive), computed by
+    ``neurosim.sweep`` and read from the saved artefact (``artefacts/brunel_phase``)."""
+    from . import plot
+    from .phase import load_brunel_phase
+
+    phase = load_brunel_phase(folder)
+    fig = plot.brunel_phase(phase)
+    fig.suptitle(f"Brunel (2000) phase diagram: 12,500 neurons, {len(phase.g) * len(phase.eta)}"
+                 f" runs of {phase.duration:g} ms (neurosim.sweep)", fontsize=16)
+    return fig
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -387,6 +401,7 @@ FIGURE_SET: dict[str, Callable] = {
     "16_snn_hidden_raster": fig_snn_hidden_raster,
     "17_brunel_states": fig_brunel_states,
     "18_coba_raster": fig_coba_raster,
+    "19_brunel_phase": fig_brunel_phase,
 }
 
 FORMATS = ("png", "pdf", "svg")

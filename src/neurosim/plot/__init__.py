@@ -6,7 +6,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._membrane import currents, gates, membrane
-from ._network import brunel_states, raster
+from ._network import brunel_phase, brunel_states, raster
 from ._reflex import reflex_arc
 from ._snn import comparison, hidden_raster, spikes_per_layer, training_curves
 from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
@@ -16,6 +16,7 @@ __all__ = [
     "COLORS",
     "OKABE_ITO",
     "all_or_nothing",
+    "brunel_phase",
     "brunel_states",
     "comparison",
     "currents",

@@ -152,3 +152,53 @@ def brunel_states(results, *, window=None, per_population=60, rate_bin=0.5, para
         if k % 2 == 0:
             ax_r.set_ylabel("Neuron", fontsize=12)
     return fig
+
+
+# the four states of Brunel's Figure 8, where the lecture figure marks them: (g, eta)
+_PRESETS = {"SR": (3.0, 2.0), "AI": (5.0, 2.0), "SI fast": (6.0, 4.0), "SI slow": (4.5, 0.9)}
+
+
+@styled
+def brunel_phase(phase, *, fig=None):
+    """Brunel's phase diagram from a :class:`~neurosim.phase.BrunelPhase`: the excitatory
+    rate (log colour scale) and the fluctuation of the population rate (s.d. / mean in 1-ms
+    bins: low when asynchronous) over relative inhibition g and external drive
+    nu_ext / nu_thr, the four states of Figure 8 marked.
+
+    Returns:
+        The Figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    if not hasattr(phase, "rate") or not hasattr(phase, "fluct"):
+        raise param_error("brunel_phase", "phase", "a BrunelPhase (neurosim.phase)", phase,
+                          TypeError)
+    if fig is None:
+        fig, axes = new_figure(1, 2, sharex=False)
+        axes = axes[0]
+    else:
+        axes = fig.subplots(1, 2)
+    g, eta = phase.g, phase.eta
+    panels = ((phase.rate, "Excitatory rate (Hz)", LogNorm(vmin=max(0.1, np.nanmin(
+        phase.rate[phase.rate > 0]) if np.any(phase.rate > 0) else 0.1),
+        vmax=np.nanmax(phase.rate)), "viridis"),
+              (phase.fluct, "Population-rate fluctuation (s.d./mean)", None, "magma"))
+    for ax, (values, label, norm, cmap) in zip(axes, panels, strict=True):
+        im = ax.imshow(values, origin="lower", aspect="auto", cmap=cmap, norm=norm,
+                       extent=(-0.5, g.size - 0.5, -0.5, eta.size - 0.5))
+        ax.set_xticks(range(g.size), [f"{x:g}" for x in g])
+        ax.set_yticks(range(eta.size), [f"{x:g}" for x in eta])
+        ax.set_xlabel("Relative inhibition g")
+        cb = fig.colorbar(im, ax=ax, shrink=0.9)
+        cb.set_label(label, fontsize=13)
+        for name, (gx, ex) in _PRESETS.items():
+            if gx in g and ex in eta:
+                x, y = int(np.flatnonzero(g == gx)[0]), int(np.flatnonzero(eta == ex)[0])
+                ax.text(x, y, name, ha="center", va="center", fontsize=12,
+                        fontweight="bold", color="white",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "black", "alpha": 0.55,
+                              "lw": 0})
+    axes[0].set_ylabel("External drive ν$_{ext}$/ν$_{thr}$")
+    plt.setp(axes[1].get_yticklabels(), visible=True)
+    return fig
