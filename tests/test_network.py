@@ -240,3 +240,21 @@ def test_ports_are_shared_by_name_and_initial_conductances_apply():
     with pytest.raises(neurosim.InvalidInput, match=r"populations\.E\.init\.gx"):
         net.replace(populations=(dataclasses.replace(net.populations[0], init={"gx": 1.0}),
                                  net.populations[1]))
+
+
+def test_a_network_result_saves_and_loads_with_its_graph(tmp_path):
+    net = neurosim.load_network("vogels_abbott_coba", scale=0.1).replace(
+        record_v={"E": [0, 3]})
+    res = net.run(50.0, seed=4)
+    path = res.save(tmp_path / "coba.npz")
+    back = neurosim.load_result(path)
+    for pop in ("E", "I"):
+        np.testing.assert_array_equal(back.spike_times[pop].flat, res.spike_times[pop].flat)
+        np.testing.assert_array_equal(back.rates[pop], res.rates[pop])
+    np.testing.assert_array_equal(back.v["E"], res.v["E"])
+    assert back.provenance["call"] == res.provenance["call"] and back.name == res.name
+    # the saved graph runs again to the same spikes; constant weights were stored once
+    again = net.run(50.0, seed=4, connectivity=back.connectivity)
+    np.testing.assert_array_equal(again.spike_times["E"].flat, res.spike_times["E"].flat)
+    assert back.connectivity.weight[0].strides[0] == 0
+    assert back.connectivity.syn0["E"]["gi"].size == net.population("E").size

@@ -12,6 +12,7 @@ import numpy as np
 from ._validation import SimulationError, param_error
 from .result import SpikeTrains, provenance
 
+NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
 MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
 
@@ -47,6 +48,58 @@ class NetworkResult:
     timings: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     name: str = ""
+
+    def save(self, path, *, connectivity: bool = True):
+        """Write the result to an ``.npz`` file (whole or not at all), with the drawn graph
+        unless ``connectivity=False``; read it back with :func:`neurosim.load_result`. A
+        constant weight or delay is stored once."""
+        import json
+        from pathlib import Path
+
+        from .result import provenance as _prov
+        from .result import write_atomically
+
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise param_error("NetworkResult.save", "path", "a file name ending in .npz",
+                              str(path))
+        arrays = {"t": self.t, "rate_t": self.rate_t}
+        for name, trains in self.spike_times.items():
+            arrays[f"spikes:{name}:flat"] = trains.flat
+            arrays[f"spikes:{name}:offsets"] = trains.offsets
+            arrays[f"rate:{name}"] = self.rates[name]
+        for name, v in self.v.items():
+            arrays[f"v:{name}"] = v
+            arrays[f"v_index:{name}"] = self.v_index[name]
+        conn = self.connectivity
+        meta_conn = None
+        if connectivity and conn is not None:
+            meta_conn = {"seed": conn.seed, "n": len(conn.pre), "params": {}, "syn0": {}}
+            for k in range(len(conn.pre)):
+                arrays[f"conn:{k}:pre"] = conn.pre[k]
+                arrays[f"conn:{k}:post"] = conn.post[k]
+                for key in ("weight", "delay"):
+                    a = np.asarray(getattr(conn, key)[k])
+                    const = a.size > 0 and a.strides[0] == 0
+                    arrays[f"conn:{k}:{key}"] = a[:1].copy() if const else a
+                    meta_conn[f"{k}:{key}:size"] = int(a.size) if const else None
+            for pop, values in conn.params.items():
+                meta_conn["params"][pop] = list(values)
+                for key, a in values.items():
+                    arrays[f"param:{pop}:{key}"] = a
+                arrays[f"v0:{pop}"] = conn.v0[pop]
+            for pop, ports in conn.syn0.items():
+                meta_conn["syn0"][pop] = list(ports)
+                for port, a in ports.items():
+                    arrays[f"syn0:{pop}:{port}"] = a
+        meta = {"format": NETWORK_FORMAT, "name": self.name, "dt": self.dt,
+                "duration": self.duration, "sizes": self.sizes, "timings": self.timings,
+                "recorded": list(self.spike_times), "traces": list(self.v),
+                "connectivity": meta_conn,
+                "provenance": {**self.provenance, "saved": _prov()["date"]}}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
+        return path
 
     def rate(self, population: str) -> float:
         """The population's mean firing rate over the run (Hz)."""
@@ -218,3 +271,35 @@ def network_result(net, conn, steps, trains, v_out, timings, call) -> NetworkRes
         v_index=v_index, rate_t=np.arange(n_bins) * net.rate_bin, rates=rates,
         connectivity=conn, sizes={pop.name: pop.size for pop in net.neurons}, dt=dt,
         duration=duration, timings=timings, provenance=provenance(call), name=net.name)
+
+
+def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
+    """The other half of :meth:`NetworkResult.save` (called by :func:`neurosim.load_result`)."""
+    from .network import Connectivity
+
+    conn = None
+    mc = meta["connectivity"]
+    if mc is not None:
+        pre, post, weight, delay = [], [], [], []
+        for k in range(mc["n"]):
+            pre.append(arrays[f"conn:{k}:pre"])
+            post.append(arrays[f"conn:{k}:post"])
+            for key, out in (("weight", weight), ("delay", delay)):
+                a = arrays[f"conn:{k}:{key}"]
+                size = mc[f"{k}:{key}:size"]
+                out.append(np.broadcast_to(a[0], (size,)) if size is not None else a)
+        params = {pop: {key: arrays[f"param:{pop}:{key}"] for key in keys}
+                  for pop, keys in mc["params"].items()}
+        v0 = {pop: arrays[f"v0:{pop}"] for pop in mc["params"]}
+        syn0 = {pop: {port: arrays[f"syn0:{pop}:{port}"] for port in ports}
+                for pop, ports in mc["syn0"].items()}
+        conn = Connectivity(tuple(pre), tuple(post), tuple(weight), tuple(delay), params, v0,
+                            int(mc["seed"]), syn0)
+    spikes = {name: SpikeTrains(arrays[f"spikes:{name}:flat"],
+                                arrays[f"spikes:{name}:offsets"]) for name in meta["recorded"]}
+    return NetworkResult(
+        spike_times=spikes, t=arrays["t"], v={n: arrays[f"v:{n}"] for n in meta["traces"]},
+        v_index={n: arrays[f"v_index:{n}"] for n in meta["traces"]}, rate_t=arrays["rate_t"],
+        rates={n: arrays[f"rate:{n}"] for n in meta["recorded"]}, connectivity=conn,
+        sizes=meta["sizes"], dt=meta["dt"], duration=meta["duration"],
+        timings=meta["timings"], provenance=meta["provenance"], name=meta["name"])

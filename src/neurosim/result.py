@@ -234,9 +234,10 @@ def write_atomically(path: Path, write) -> None:
         raise
 
 
-def load_result(path) -> SimulationResult:
-    """Read a result written by :meth:`SimulationResult.save`: every field, its parameters
-    (as the same parameter class) and its provenance."""
+def load_result(path):
+    """Read a result written by :meth:`SimulationResult.save` (every field, its parameters as
+    the same parameter class, its provenance) or by :meth:`NetworkResult.save` (with the drawn
+    graph, which ``Network.run(connectivity=...)`` takes again)."""
     from . import (
         catalog,
         registry,  # noqa: F401 - defines the neuron models' parameter classes
@@ -248,9 +249,14 @@ def load_result(path) -> SimulationResult:
             raise param_error("load_result", "path", "a file written by SimulationResult.save",
                               str(path))
         meta = json.loads(z["meta"].tobytes().decode())
-        if meta.get("format") != FORMAT:
-            raise param_error("load_result", "path", f"a {FORMAT} file", meta.get("format"))
         arrays = {k: z[k] for k in z.files}
+    from ._network_engine import NETWORK_FORMAT, load_network_result
+
+    if meta.get("format") == NETWORK_FORMAT:
+        return load_network_result(arrays, meta)
+    if meta.get("format") != FORMAT:
+        raise param_error("load_result", "path", f"a {FORMAT} or {NETWORK_FORMAT} file",
+                          meta.get("format"))
     params = meta["params"]
     if params is not None:
         values = dict(params["values"])
