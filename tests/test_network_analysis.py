@@ -82,3 +82,22 @@ def test_brunel_ai_state_fires_at_the_mean_field_rate_irregularly():
     assert 0.3 < cv.mean() < 1.0  # irregular, mean-driven near threshold (a clock: 0)
     counts = analysis.binned_counts(res.spike_times["E"][:500], 1000.0, 1.0, start=200.0)
     assert analysis.synchrony(counts) < 0.3  # asynchronous
+
+
+def test_the_shipped_phase_diagram_agrees_with_the_mean_field_where_it_is_asynchronous():
+    """artefacts/brunel_phase (56 runs of the full network by neurosim.sweep): in the
+    asynchronous region the simulated rate is Brunel's self-consistent rate; weak inhibition
+    synchronises; too little drive leaves the network silent."""
+    from neurosim.phase import load_brunel_phase
+
+    phase = load_brunel_phase()
+    assert phase.provenance["regenerate"].startswith("neurosim sweep brunel-phase")
+    for i, eta in enumerate(phase.eta):
+        for j, g in enumerate(phase.g):
+            if g >= 5.0 and 1.2 <= eta <= 3.0:
+                assert phase.rate[i, j] == pytest.approx(analysis.brunel_rate(g, eta),
+                                                         rel=0.1), (g, eta)
+    ai = phase.sync[list(phase.eta).index(2.0), list(phase.g).index(5.0)]
+    sr = phase.sync[list(phase.eta).index(2.0), list(phase.g).index(3.0)]
+    assert sr > 3 * ai
+    assert np.all(phase.rate[list(phase.eta).index(0.6)] == 0.0)

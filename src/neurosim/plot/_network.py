@@ -161,9 +161,9 @@ _PRESETS = {"SR": (3.0, 2.0), "AI": (5.0, 2.0), "SI fast": (6.0, 4.0), "SI slow"
 @styled
 def brunel_phase(phase, *, fig=None):
     """Brunel's phase diagram from a :class:`~neurosim.phase.BrunelPhase`: the excitatory
-    rate (log colour scale) and the fluctuation of the population rate (s.d. / mean in 1-ms
-    bins: low when asynchronous) over relative inhibition g and external drive
-    nu_ext / nu_thr, the four states of Figure 8 marked.
+    rate (log colour scale) and Golomb's synchrony chi (spike counts of 1,000 neurons in 1-ms
+    bins: near 0 when asynchronous) over relative inhibition g and external drive
+    nu_ext / nu_thr, the four states of Figure 8 marked, silent points labelled.
 
     Returns:
         The Figure.
@@ -183,7 +183,7 @@ def brunel_phase(phase, *, fig=None):
     panels = ((phase.rate, "Excitatory rate (Hz)", LogNorm(vmin=max(0.1, np.nanmin(
         phase.rate[phase.rate > 0]) if np.any(phase.rate > 0) else 0.1),
         vmax=np.nanmax(phase.rate)), "viridis"),
-              (phase.fluct, "Population-rate fluctuation (s.d./mean)", None, "magma"))
+              (phase.sync, "Synchrony χ (Golomb)", None, "magma"))
     for ax, (values, label, norm, cmap) in zip(axes, panels, strict=True):
         im = ax.imshow(values, origin="lower", aspect="auto", cmap=cmap, norm=norm,
                        extent=(-0.5, g.size - 0.5, -0.5, eta.size - 0.5))
@@ -191,7 +191,12 @@ def brunel_phase(phase, *, fig=None):
         ax.set_yticks(range(eta.size), [f"{x:g}" for x in eta])
         ax.set_xlabel("Relative inhibition g")
         cb = fig.colorbar(im, ax=ax, shrink=0.9)
-        cb.set_label(label, fontsize=13)
+        cb.set_label(label, fontsize=14)
+        for y in range(eta.size):
+            silent = np.flatnonzero(phase.rate[y] == 0)
+            if silent.size:
+                ax.text(silent.mean(), y, "silent", ha="center", va="center", fontsize=12,
+                        color=COLORS["muted"])
         for name, (gx, ex) in _PRESETS.items():
             if gx in g and ex in eta:
                 x, y = int(np.flatnonzero(g == gx)[0]), int(np.flatnonzero(eta == ex)[0])
