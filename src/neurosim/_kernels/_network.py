@@ -154,6 +154,21 @@ def csr_scatter(pos, pre, pre_first, post, off_first, weight, delay, dt, off, w,
 
 
 @jit_inline
+def _collect(flag, flag64, todo):
+    """The indices j with flag[j] set, into todo; their number. Words of 8 flags that are all
+    zero are skipped at once."""
+    n = 0
+    for w8 in range(flag64.size):
+        if flag64[w8] != 0:
+            base = 8 * w8
+            for b in range(8):
+                if flag[base + b]:
+                    todo[n] = base + b
+                    n += 1
+    return n
+
+
+@jit_inline
 def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     k = spk_n[0]
     spk_id[k] = j
@@ -218,8 +233,8 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     gev = np.zeros(N)  # sum of g E_rev
     ic = np.zeros(N)   # summed port current
     cur = np.zeros(N)  # V gained from the port currents over a full free step
-    vold = np.empty(N)
-    flag = np.zeros(N, dtype=np.uint8)
+    flag = np.zeros(8 * ((N + 7) // 8), dtype=np.uint8)  # whole words: scanned 8 at a time
+    flag64 = flag.view(np.uint64)
     todo = np.empty(N, dtype=np.int64)
     stride = ring.shape[1] * N
     rflat = ring.reshape(n_slots * stride)
@@ -235,6 +250,7 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     uu = np.empty(N)
     cnt = np.zeros(N)
     out_n = np.zeros(1, dtype=np.int64)
+    sums_ready = False
     s = s0
     while s < s1:
         if spk_n[0] + N * max_events > cap:
@@ -243,59 +259,77 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         slot = (s + 1) % n_slots
         out_n[0] = 0
         # 1. the neurons over (t_s, t_s + dt], with the port values at t_s
-        # (only the sums the ports present need; drv is needed by the event pass alone)
-        if n_cond > 0:
-            for j in range(N):
-                gs[j] = 0.0
-                gev[j] = 0.0
-        if n_cur > 0:
-            for j in range(N):
-                cur[j] = 0.0
-            if n_cond > 0:
+        # the port sums at t_s (only those the ports present need): computed here on a call's
+        # first step, afterwards by step 3 of the step before, in the pass that updates the
+        # ports
+        if not sums_ready:
+            if n_cur > 0 and n_cond > 0:
                 for j in range(N):
                     ic[j] = 0.0
-        for p in range(P):
-            if port_cond[p]:
-                e = e_port[p]
-                for j in range(N):
-                    x = isyn[p, j]
-                    gs[j] += x
-                    gev[j] += x * e
-            else:
-                for j in range(N):
-                    cur[j] += prop[p, j] * isyn[p, j]
-                if n_cond > 0:
-                    for j in range(N):
-                        ic[j] += isyn[p, j]
+            first = True
+            first_g = True
+            for p in range(P):
+                if port_cond[p]:
+                    e = e_port[p]
+                    if first_g:  # the first conductance port sets gs and gev
+                        for j in range(N):
+                            x = isyn[p, j]
+                            gs[j] = x
+                            gev[j] = x * e
+                        first_g = False
+                    else:
+                        for j in range(N):
+                            x = isyn[p, j]
+                            gs[j] += x
+                            gev[j] += x * e
+                else:
+                    if first:  # the first current port sets cur (no pass to zero it)
+                        for j in range(N):
+                            cur[j] = prop[p, j] * isyn[p, j]
+                        first = False
+                    else:
+                        for j in range(N):
+                            cur[j] += prop[p, j] * isyn[p, j]
+                    if n_cond > 0:
+                        for j in range(N):
+                            ic[j] += isyn[p, j]
+        # (two copies of the pass: LLVM does not take the loop-invariant test out itself;
+        # a neuron with an event keeps V(t_s) for the pass after)
         n_ev = 0
-        for j in range(N):
-            r = ref[j]
-            vj = v[j]
-            vold[j] = vj
-            vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
-            if n_cond > 0:
+        if n_cond > 0:
+            for j in range(N):
+                r = ref[j]
+                vj = v[j]
+                vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
                 g = gs[j]
                 a = 1.0 + rg[j] * g
                 vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
                 vcc = vc + (vj - vc) * fexp(ninv[j] * a)
                 vv = vcc if g != 0.0 else vv
-            held = r >= dt - eps
-            free = r <= eps
-            v[j] = v_reset[j] if held else vv
-            ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
-            event = (not held) and ((not free) or vv >= v_th[j])
-            flag[j] = 1 if event else 0
-            n_ev += 1 if event else 0
-        n_todo = 0
-        if n_ev:
+                held = r >= dt - eps
+                free = r <= eps
+                event = (not held) and ((not free) or vv >= v_th[j])
+                v[j] = v_reset[j] if held else (vj if event else vv)
+                ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
+                flag[j] = 1 if event else 0
+                n_ev += 1 if event else 0
+        else:
             for j in range(N):
-                if flag[j]:
-                    todo[n_todo] = j
-                    n_todo += 1
+                r = ref[j]
+                vj = v[j]
+                vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
+                held = r >= dt - eps
+                free = r <= eps
+                event = (not held) and ((not free) or vv >= v_th[j])
+                v[j] = v_reset[j] if held else (vj if event else vv)
+                ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
+                flag[j] = 1 if event else 0
+                n_ev += 1 if event else 0
+        n_todo = _collect(flag, flag64, todo) if n_ev else 0
         for m in range(n_todo):
             j = todo[m]
             r = ref[j]
-            vv = vold[j]
+            vv = v[j]
             drive = 0.0
             icur = 0.0
             for p in range(P):
@@ -401,11 +435,48 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                     cnt[jj] += 1.0 if uu[jj] > f else 0.0
             for jj in range(n_k):
                 ring[slot, c, lo + jj] += cnt[jj] * wk
+        if n_cur > 0 and n_cond > 0:
+            for j in range(N):
+                ic[j] = 0.0
+        first = True
+        first_g = True
         for p in range(P):
             d = pdec[p]
-            for j in range(N):
-                isyn[p, j] = isyn[p, j] * d + ring[slot, 1 + p, j]
-                ring[slot, 1 + p, j] = 0.0
+            if port_cond[p]:
+                e = e_port[p]
+                if first_g:
+                    for j in range(N):
+                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                        isyn[p, j] = x
+                        ring[slot, 1 + p, j] = 0.0
+                        gs[j] = x
+                        gev[j] = x * e
+                    first_g = False
+                else:
+                    for j in range(N):
+                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                        isyn[p, j] = x
+                        ring[slot, 1 + p, j] = 0.0
+                        gs[j] += x
+                        gev[j] += x * e
+            else:
+                if first:
+                    for j in range(N):
+                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                        isyn[p, j] = x
+                        ring[slot, 1 + p, j] = 0.0
+                        cur[j] = prop[p, j] * x
+                    first = False
+                else:
+                    for j in range(N):
+                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                        isyn[p, j] = x
+                        ring[slot, 1 + p, j] = 0.0
+                        cur[j] += prop[p, j] * x
+                if n_cond > 0:
+                    for j in range(N):
+                        ic[j] += isyn[p, j]
+        sums_ready = True
         if has_delta:
             # branch-free (vectorised) pass; the few neurons it takes over threshold after
             n_up = 0
@@ -419,12 +490,11 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                 flag[j] = 1 if up else 0
                 n_up += 1 if up else 0
             if n_up:
-                for j in range(N):
-                    if flag[j]:
-                        _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step,
-                              s + 1)
-                        v[j] = v_reset[j]
-                        ref[j] = t_ref[j]
+                for m in range(_collect(flag, flag64, todo)):
+                    j = todo[m]
+                    _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+                    v[j] = v_reset[j]
+                    ref[j] = t_ref[j]
         # 4. propagation of the neurons' spikes of this step (at t_(s+1))
         for m in range(out_n[0]):
             _deliver(rflat, out_src[m], out_step[m] % n_slots, stride, n_slots, indptr, off,
