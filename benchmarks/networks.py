@@ -87,17 +87,10 @@ def _brian2_objects(b2, net, conn):
     ports = net.ports()
     ident = {name: f"s{k}" for k, name in enumerate(ports)}
     groups, objs, mons = {}, [], {}
+    from neurosim.networks._spec import port_equations
+
     for pop in net.neurons:
-        mine = [(n, p) for n, p in ports.items() if pop.name in p[3]]
-        terms, eqs = [], []
-        for n, (kind, tau, e_rev, _) in mine:
-            x = ident[n]
-            if kind == "exp_current":
-                terms.append(x)
-                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : amp")
-            else:
-                terms.append(f"{x} * ({e_rev!r} * mV - v)")
-                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
+        mine, terms, eqs = port_equations(ports, ident, pop.name)
         p = conn.params[pop.name]
         const = {k: float(p[k][0]) for k in ("v_rest", "r_m", "v_th", "v_reset", "tau_m",
                                              "t_ref")}

@@ -97,22 +97,29 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                           f"Network.run(engine='brian2', target={target!r}, seed={seed})")
 
 
+def port_equations(ports, port_id, population):
+    """Brian2 text for the ports onto ``population``: (the ports, the terms of the synaptic
+    current, the decay equations), each port variable named ``port_id[name]``."""
+    mine = [(name, port) for name, port in ports.items() if population in port[3]]
+    terms, eqs = [], []
+    for name, (kind, tau, e_rev, _) in mine:
+        x = port_id[name]
+        if kind == "exp_current":
+            terms.append(x)
+            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : amp")
+        else:
+            terms.append(f"{x} * ({e_rev!r} * mV - v)")
+            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
+    return mine, terms, eqs
+
+
 def _build(net, conn):
     dt = net.dt
     ports = net.ports()
     port_id = {name: _ident(k) for k, name in enumerate(ports)}
     groups, objects, monitors, states = {}, [], {}, {}
     for pop in net.neurons:
-        mine = [(name, port) for name, port in ports.items() if pop.name in port[3]]
-        terms, eqs = [], []
-        for name, (kind, tau, e_rev, _) in mine:
-            x = port_id[name]
-            if kind == "exp_current":
-                terms.append(x)
-                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : amp")
-            else:
-                terms.append(f"{x} * ({e_rev!r} * mV - v)")
-                eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
+        mine, terms, eqs = port_equations(ports, port_id, pop.name)
         drive = " + ".join(["i_ext", *terms])
         lines = [f"dv/dt = (v_rest - v + r_m * ({drive})) / tau_m : volt", *eqs,
                  "v_rest : volt (constant)", "r_m : ohm (constant)", "v_th : volt (constant)",
