@@ -258,3 +258,9 @@ def test_a_network_result_saves_and_loads_with_its_graph(tmp_path):
     np.testing.assert_array_equal(again.spike_times["E"].flat, res.spike_times["E"].flat)
     assert back.connectivity.weight[0].strides[0] == 0
     assert back.connectivity.syn0["E"]["gi"].size == net.population("E").size
+
+
+def test_threads_are_refused_by_the_numba_engine_until_it_has_them():
+    net = Network(populations=(Population("A", "lif", 10),))
+    with pytest.raises(neurosim.InvalidInput, match="n_threads"):
+        net.run(10.0, n_threads=2)

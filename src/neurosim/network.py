@@ -486,14 +486,17 @@ class Network:
 
         ``engine``: ``"numba"`` (the default) or ``"brian2"`` (on Brian2's ``target``:
         ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``; ``n_threads`` OpenMP threads for
-        cpp_standalone). ``seed`` draws the connectivity (unless ``connectivity`` is given) and
-        the Poisson inputs; the same seed gives the same result on one engine. Both engines
-        simulate the same graph for the same ``connectivity``; their Poisson inputs come from
-        different generators."""
+        cpp_standalone; the Numba engine runs on one thread so far). ``seed`` draws the
+        connectivity (unless ``connectivity`` is given) and the Poisson inputs; the same seed
+        gives the same result on one engine. Both engines simulate the same graph for the
+        same ``connectivity``; their Poisson inputs come from different generators."""
         from ._validation import as_choice, as_float, as_seed
 
         func = "Network.run"
         as_choice(engine, func, "engine", ("numba", "brian2"))
+        if engine == "numba" and n_threads not in (None, 1):
+            raise param_error(func, "n_threads", "None or 1 with engine='numba' (the Numba "
+                              "network engine runs on one thread so far)", n_threads)
         duration = as_float(duration, func, "duration", "ms", low=0.0)
         seed = as_seed(seed, func)
         steps = round(duration / self.dt)
