@@ -260,7 +260,21 @@ def test_a_network_result_saves_and_loads_with_its_graph(tmp_path):
     assert back.connectivity.syn0["E"]["gi"].size == net.population("E").size
 
 
-def test_threads_are_refused_by_the_numba_engine_until_it_has_them():
-    net = Network(populations=(Population("A", "lif", 10),))
+def test_the_result_does_not_depend_on_the_number_of_threads():
+    """Chunks of neurons and parts of the synapses go to threads; every sum keeps its order,
+    so one, two and three threads give the same spikes, bit for bit (delta, current and
+    conductance synapses, Poisson drive)."""
+    for name, scale in (("brunel_2000", 0.2), ("vogels_abbott_coba", 1.0),
+                        ("vogels_abbott_cuba", 1.0)):
+        net = neurosim.load_network(name, scale=scale).replace(record_v={"E": [0, 5]})
+        conn = net.connectivity(2)
+        one = net.run(100.0, seed=2, connectivity=conn, n_threads=1)
+        for k in (2, 3):
+            many = net.run(100.0, seed=2, connectivity=conn, n_threads=k)
+            for pop in one.spike_times:
+                np.testing.assert_array_equal(many.spike_times[pop].flat,
+                                              one.spike_times[pop].flat)
+            np.testing.assert_array_equal(many.v["E"], one.v["E"])
+        assert one.spike_times["E"].flat.size > 100
     with pytest.raises(neurosim.InvalidInput, match="n_threads"):
-        net.run(10.0, n_threads=2)
+        net.run(10.0, n_threads=0)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -114,7 +115,24 @@ class NetworkResult:
         return self.spike_times[population]
 
 
-def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
+@contextlib.contextmanager
+def _threads(n: int):
+    """Numba's thread count set to ``n`` (at most the threads Numba has) for the threaded
+    kernel, and restored. The synapses are cut into ``n`` parts whatever it gets."""
+    if n == 1:
+        yield
+        return
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
+
+
+def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1) -> NetworkResult:
     from . import registry
     from ._kernels import _network
 
@@ -141,29 +159,39 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     ports = net.ports()
     port_of = {name: 1 + k for k, name in enumerate(ports)}
     port_of["v"] = 0
-    # synapses by source (CSR): a counting sort, projection by projection
-    counts = np.zeros(m, dtype=np.int64)
-    for proj, pre, dl in zip(net.projections, conn.pre, conn.delay, strict=True):
+    # synapses by target part, then by source (CSR): a counting sort, projection by
+    # projection; a part is a range of targets, delivered by one thread
+    n_parts = max(1, min(n_threads, n))
+    part_size = -(-n // n_parts) if n else 1
+    counts = np.zeros((n_parts, m), dtype=np.int64)
+    for proj, pre, post, dl in zip(net.projections, conn.pre, conn.post, conn.delay,
+                                   strict=True):
         if dl.size and np.round(dl.max() / dt) > MAX_DELAY_STEPS:
             raise param_error("Network.run", f"projections.{proj.label}.delay",
                               f"at most {MAX_DELAY_STEPS} steps ({MAX_DELAY_STEPS * dt:g} ms)",
                               float(dl.max()))
-        counts[first[proj.pre]:first[proj.pre] + net.population(proj.pre).size] += \
-            np.bincount(pre, minlength=net.population(proj.pre).size)
-    indptr = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    n_syn = int(indptr[-1])
+        key = pre.astype(np.int64) + first[proj.pre]
+        if n_parts > 1:
+            key += (post.astype(np.int64) + offsets[proj.post]) // part_size * m
+        counts += np.bincount(key, minlength=n_parts * m).reshape(n_parts, m)
+    flat_start = np.zeros(n_parts * m + 1, dtype=np.int64)
+    np.cumsum(counts.ravel(), out=flat_start[1:])
+    # indptr[q, a]: where part q's synapses of source a start; indptr[q, m]: where part q ends
+    indptr = np.empty((n_parts, m + 1), dtype=np.int64)
+    indptr[:, :m] = flat_start[:-1].reshape(n_parts, m)
+    indptr[:, m] = flat_start[m::m]
+    n_syn = int(flat_start[-1])
     if (1 + len(ports)) * n >= 2**32:
         raise param_error("Network.run", "populations", "fewer than 2**32 / (1 + ports) "
                           "neurons in all (synapses address them with 32 bits)", n)
     off = np.empty(n_syn, dtype=np.uint32)
     w = np.empty(n_syn, dtype=np.float32)
     dly = np.empty(n_syn, dtype=np.uint16)
-    pos = indptr[:-1].copy()
+    pos = indptr[:, :m].copy()
     for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
                                        conn.delay, strict=True):
-        _network.csr_scatter(pos, pre, first[proj.pre], post,
-                             port_of[proj.port_name] * n + offsets[proj.post],
+        _network.csr_scatter(pos, pre, first[proj.pre], post, offsets[proj.post],
+                             port_of[proj.port_name] * n, part_size,
                              np.asarray(wt, dtype=np.float64), np.asarray(dl, dtype=np.float64),
                              dt, off, w, dly)
     has_delta = any(proj.synapse == "delta" for proj in net.projections) or \
@@ -214,23 +242,26 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
     port_cond = np.array([pt[0] == "exp_conductance" for pt in ports.values()], dtype=np.bool_)
     e_port = np.array([pt[2] for pt in ports.values()], dtype=np.float64)
     src_pos = np.zeros(1, dtype=np.int64)
+    kernel = _network.run_network if n_threads == 1 else _network.run_network_threads
     t_run = time.perf_counter()
     ids, times = [], []
     s = 0
-    while s < steps:
-        s = _network.run_network(
-            s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
-            p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
-            off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
-            pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_ev)
-        k = int(spk_n[0])
-        ids.append(spk_id[:k].copy())
-        times.append(spk_t[:k].copy())
-        spk_n[0] = 0
-        if not np.all(np.isfinite(v)):
-            bad = int(np.flatnonzero(~np.isfinite(v))[0])
-            raise SimulationError(f"Network.run blew up by t = {s * dt:g} ms (neuron {bad}): "
-                                  "check the weights and the input.")
+    with _threads(n_threads):
+        while s < steps:
+            s = kernel(
+                s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
+                p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
+                off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
+                pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n, out_src, out_step,
+                max_ev)
+            k = int(spk_n[0])
+            ids.append(spk_id[:k].copy())
+            times.append(spk_t[:k].copy())
+            spk_n[0] = 0
+            if not np.all(np.isfinite(v)):
+                bad = int(np.flatnonzero(~np.isfinite(v))[0])
+                raise SimulationError(f"Network.run blew up by t = {s * dt:g} ms (neuron "
+                                      f"{bad}): check the weights and the input.")
     t_end = time.perf_counter()
     ids = np.concatenate(ids)
     times = np.concatenate(times)
@@ -247,7 +278,7 @@ def run_numba(net, conn, steps: int, seed: int) -> NetworkResult:
         col += k
     return network_result(net, conn, steps, trains, v_out,
                           {"build": t_run - t_build, "run": t_end - t_run},
-                          f"Network.run(engine='numba', seed={seed})")
+                          f"Network.run(engine='numba', seed={seed}, n_threads={n_threads})")
 
 
 def network_result(net, conn, steps, trains, v_out, timings, call) -> NetworkResult:

@@ -485,8 +485,9 @@ class Network:
         """Run the network for ``duration`` ms and return a :class:`NetworkResult`.
 
         ``engine``: ``"numba"`` (the default) or ``"brian2"`` (on Brian2's ``target``:
-        ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``; ``n_threads`` OpenMP threads for
-        cpp_standalone; the Numba engine runs on one thread so far). ``seed`` draws the
+        ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``). ``n_threads``: the Numba engine's
+        threads for its neuron passes (default 1; the result is the same for any number) or
+        cpp_standalone's OpenMP threads. ``seed`` draws the
         connectivity (unless ``connectivity`` is given) and the Poisson inputs; the same seed
         gives the same result on one engine. Both engines simulate the same graph for the
         same ``connectivity``; their Poisson inputs come from different generators."""
@@ -494,9 +495,9 @@ class Network:
 
         func = "Network.run"
         as_choice(engine, func, "engine", ("numba", "brian2"))
-        if engine == "numba" and n_threads not in (None, 1):
-            raise param_error(func, "n_threads", "None or 1 with engine='numba' (the Numba "
-                              "network engine runs on one thread so far)", n_threads)
+        if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(
+                n_threads, (int, np.integer)) or n_threads < 1):
+            raise param_error(func, "n_threads", "None or a whole number >= 1", n_threads)
         duration = as_float(duration, func, "duration", "ms", low=0.0)
         seed = as_seed(seed, func)
         steps = round(duration / self.dt)
@@ -518,7 +519,7 @@ class Network:
         else:
             from ._network_engine import run_numba
 
-            res = run_numba(self, connectivity, steps, seed)
+            res = run_numba(self, connectivity, steps, seed, int(n_threads or 1))
         res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
         return res
 

@@ -32,8 +32,10 @@ neuron), so a run does not depend on the order neurons are visited.
 """
 
 import math
+import types
 
 import numpy as np
+from numba import njit, prange
 
 from ._fastexp import fexp
 from ._jit import jit, jit_inline
@@ -57,6 +59,7 @@ def _uniform(key):
     return (float(_mix(key) >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
 
 
+CHUNK = 1024  # neurons a task of the neuron passes (fixed: results do not depend on threads)
 TABLE_MAX_LAM = 30.0  # above this mean a step, Poisson numbers are drawn one by one
 
 
@@ -128,11 +131,11 @@ def poisson_counts(lam, key, n):
 
 
 @jit_inline
-def _deliver(rflat, a, base, stride, n_slots, indptr, off, w, dly):
-    """Add source a's synapses to the ring slots base + delay (mod the ring's length); the
-    ring is seen flat, a synapse's ``off`` = channel * N + target (unsigned indices: no
-    negative-index fix-up in the loop)."""
-    for y in range(indptr[a], indptr[a + 1]):
+def _deliver(rflat, a, base, stride, n_slots, y0, y1, off, w, dly):
+    """Add synapses y0..y1-1 (one source's, in one part) to the ring slots base + delay (mod
+    the ring's length); the ring is seen flat, a synapse's ``off`` = channel * N + target
+    (unsigned indices: no negative-index fix-up in the loop)."""
+    for y in range(y0, y1):
         slot = base + dly[y]
         if slot >= n_slots:
             slot -= n_slots
@@ -140,15 +143,18 @@ def _deliver(rflat, a, base, stride, n_slots, indptr, off, w, dly):
 
 
 @jit
-def csr_scatter(pos, pre, pre_first, post, off_first, weight, delay, dt, off, w, dly):
-    """Place one projection's synapses into the CSR arrays by source (a counting sort: pos[a]
-    is the next free place of source a, advanced here): off = off_first + post, float32
-    weights, delays in whole steps."""
+def csr_scatter(pos, pre, pre_first, post, post_first, chan_first, part_size, weight, delay,
+                dt, off, w, dly):
+    """Place one projection's synapses into the CSR arrays by target part and source (a
+    counting sort: pos[q, a] is the next free place of source a in part q, advanced here):
+    off = chan_first + post_first + post, float32 weights, delays in whole steps."""
     for y in range(pre.size):
         a = pre[y] + pre_first
-        k = pos[a]
-        pos[a] = k + 1
-        off[k] = off_first + post[y]
+        t = post_first + post[y]
+        q = t // part_size
+        k = pos[q, a]
+        pos[q, a] = k + 1
+        off[k] = chan_first + t
         w[k] = weight[y]
         dly[k] = round(delay[y] / dt)
 
@@ -180,8 +186,7 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     out_n[0] = m + 1
 
 
-@jit
-def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
+def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
                 tau_port, port_cond, e_port, ring, indptr, off, has_delta, w, dly, src_step, src_id,
                 src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, seed, rec_idx, rec_v, spk_id,
                 spk_t, spk_n, out_src, out_step, max_events):
@@ -191,7 +196,16 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     Poisson input k drives neurons pin_lo[k]..pin_hi[k]-1 with mean pin_lam[k] spikes a step
     of weight pin_w[k] into channel pin_chan[k]. Port p is a conductance (nS, reversal
     e_port[p]) where port_cond[p], else a current (nA). V of neuron rec_idx[c] is recorded in
-    column c of row s + 1. ``max_events`` bounds one neuron's spikes in one step.
+    column c of row s + 1. ``max_events`` bounds one neuron's spikes in one step. Synapses
+    are stored by target part, then by source: part q's synapses of source a are
+    ``indptr[q, a]:indptr[q, a + 1]`` (the parts are ranges of targets, so the parts can be
+    delivered in parallel without two threads writing one place).
+
+    The neuron passes (update, Poisson drive, ports, jumps) run over chunks of CHUNK neurons:
+    in parallel in ``run_network_threads``, one after the other in ``run_network`` (the same
+    source; Numba reads ``prange`` as ``range`` there). Every neuron and every synaptic sum
+    sees its terms in the same order either way, so the result does not depend on the number
+    of threads. The delivery runs on one thread, part after part.
 
     Step 1 runs as vectorised passes over all neurons for the common case (a free neuron that
     stays below threshold, or one held refractory the whole step); the neurons with an event
@@ -236,6 +250,9 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
     flag = np.zeros(8 * ((N + 7) // 8), dtype=np.uint8)  # whole words: scanned 8 at a time
     flag64 = flag.view(np.uint64)
     todo = np.empty(N, dtype=np.int64)
+    n_chunks = (N + CHUNK - 1) // CHUNK
+    chunk_count = np.zeros(max(n_chunks, 1), dtype=np.int64)
+    n_parts = indptr.shape[0]
     stride = ring.shape[1] * N
     rflat = ring.reshape(n_slots * stride)
     n_tab = 1
@@ -249,6 +266,7 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
             tables[k, :tab.size] = tab
     uu = np.empty(N)
     cnt = np.zeros(N)
+    keys = np.empty(K, dtype=np.uint64)
     out_n = np.zeros(1, dtype=np.int64)
     sums_ready = False
     s = s0
@@ -296,36 +314,44 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         # (two copies of the pass: LLVM does not take the loop-invariant test out itself, and
         # a helper returning the common tail as a tuple stops it vectorising (measured: CUBA
         # 30 % slower); a neuron with an event keeps V(t_s) for the pass after)
-        n_ev = 0
         if n_cond > 0:
-            for j in range(N):
-                r = ref[j]
-                vj = v[j]
-                vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
-                g = gs[j]
-                a = 1.0 + rg[j] * g
-                vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
-                vcc = vc + (vj - vc) * fexp(ninv[j] * a)
-                vv = vcc if g != 0.0 else vv
-                held = r >= dt - eps
-                free = r <= eps
-                event = (not held) and ((not free) or vv >= v_th[j])
-                v[j] = v_reset[j] if held else (vj if event else vv)
-                ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
-                flag[j] = 1 if event else 0
-                n_ev += 1 if event else 0
+            for ch in prange(n_chunks):
+                n_c = 0
+                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, N))):
+                    r = ref[j]
+                    vj = v[j]
+                    vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
+                    g = gs[j]
+                    a = 1.0 + rg[j] * g
+                    vc = (vinf[j] + r_m[j] * ic[j] + rg[j] * gev[j]) / a
+                    vcc = vc + (vj - vc) * fexp(ninv[j] * a)
+                    vv = vcc if g != 0.0 else vv
+                    held = r >= dt - eps
+                    free = r <= eps
+                    event = (not held) and ((not free) or vv >= v_th[j])
+                    v[j] = v_reset[j] if held else (vj if event else vv)
+                    ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
+                    flag[j] = 1 if event else 0
+                    n_c += 1 if event else 0
+                chunk_count[ch] = n_c
         else:
-            for j in range(N):
-                r = ref[j]
-                vj = v[j]
-                vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
-                held = r >= dt - eps
-                free = r <= eps
-                event = (not held) and ((not free) or vv >= v_th[j])
-                v[j] = v_reset[j] if held else (vj if event else vv)
-                ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
-                flag[j] = 1 if event else 0
-                n_ev += 1 if event else 0
+            for ch in prange(n_chunks):
+                n_c = 0
+                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, N))):
+                    r = ref[j]
+                    vj = v[j]
+                    vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
+                    held = r >= dt - eps
+                    free = r <= eps
+                    event = (not held) and ((not free) or vv >= v_th[j])
+                    v[j] = v_reset[j] if held else (vj if event else vv)
+                    ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
+                    flag[j] = 1 if event else 0
+                    n_c += 1 if event else 0
+                chunk_count[ch] = n_c
+        n_ev = 0
+        for ch in range(n_chunks):
+            n_ev += chunk_count[ch]
         n_todo = _collect(flag, flag64, todo) if n_ev else 0
         for m in range(n_todo):
             j = todo[m]
@@ -401,95 +427,104 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
         # 2. the spike sources' spikes due by t_s leave (before the arrivals at t_(s+1))
         q = src_pos[0]
         while q < src_step.size and src_step[q] <= s:
-            _deliver(rflat, src_id[q], src_step[q] % n_slots, stride, n_slots, indptr, off, w,
-                     dly)
+            for part in range(n_parts):
+                _deliver(rflat, src_id[q], src_step[q] % n_slots, stride, n_slots,
+                         indptr[part, src_id[q]], indptr[part, src_id[q] + 1], off, w, dly)
             q += 1
         src_pos[0] = q
-        # 3. the ports decay over the step and take their arrivals at t_(s+1); the Poisson
-        # drive at t_(s+1); then the voltage jumps
+        # 3. the Poisson drive at t_(s+1), the ports' decay over the step and their arrivals,
+        # then the voltage jumps: one pass over chunks of neurons (one parallel region)
         for k in range(K):
-            lam = pin_lam[k]
-            if lam <= 0.0:
-                continue
-            key = _mix((np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1)
-                       ^ (np.uint64(s + 1) * _M2))
-            c = pin_chan[k]
-            wk = pin_w[k]
-            lo, hi = pin_lo[k], pin_hi[k]
-            if lam > TABLE_MAX_LAM:
+            keys[k] = _mix((np.uint64(seed) * _GOLD) ^ (np.uint64(k + 1) * _M1)
+                           ^ (np.uint64(s + 1) * _M2))
+        for ch in prange(n_chunks):
+            # (unsigned indices: Numba adds no negative-index fix-up, LLVM vectorises)
+            j0 = np.uint64(ch * CHUNK)
+            j1 = np.uint64(min(ch * CHUNK + CHUNK, N))
+            for k in range(K):
+                lam = pin_lam[k]
+                lo = max(np.uint64(pin_lo[k]), j0)
+                hi = min(np.uint64(pin_hi[k]), j1)
+                if lam <= 0.0 or lo >= hi:
+                    continue
+                c = pin_chan[k]
+                wk = pin_w[k]
+                if lam > TABLE_MAX_LAM:
+                    for j in range(lo, hi):
+                        ring[slot, c, j] += _poisson_big(lam, keys[k] + j) * wk
+                    continue
+                # by inversion: the number is how many values of the distribution function
+                # lie below the neuron's uniform (written out here, see _draw_poisson)
                 for j in range(lo, hi):
-                    ring[slot, c, j] += _poisson_big(lam, key + np.uint64(j)) * wk
-                continue
-            # by inversion, vectorised: the number is how many values of the distribution
-            # function lie below the neuron's uniform (written out here, see _draw_poisson)
-            # (indices from 0 in the scratch arrays: LLVM then knows them non-negative and
-            # vectorises without Numba's negative-index fix-up)
-            n_k = hi - lo
-            for jj in range(n_k):
-                uu[jj] = _uniform(key + np.uint64(lo + jj))
-                cnt[jj] = 0.0
-            for i in range(n_tab):
-                f = tables[k, i]
-                if f > 1.0:
-                    break
-                for jj in range(n_k):
-                    cnt[jj] += 1.0 if uu[jj] > f else 0.0
-            for jj in range(n_k):
-                ring[slot, c, lo + jj] += cnt[jj] * wk
-        if n_cur > 0 and n_cond > 0:
-            for j in range(N):
-                ic[j] = 0.0
-        first = True
-        first_g = True
-        for p in range(P):
-            d = pdec[p]
-            if port_cond[p]:
-                e = e_port[p]
-                if first_g:
-                    for j in range(N):
-                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
-                        isyn[p, j] = x
-                        ring[slot, 1 + p, j] = 0.0
-                        gs[j] = x
-                        gev[j] = x * e
-                    first_g = False
+                    uu[j] = _uniform(keys[k] + j)
+                    cnt[j] = 0.0
+                for i in range(n_tab):
+                    f = tables[k, i]
+                    if f > 1.0:
+                        break
+                    for j in range(lo, hi):
+                        cnt[j] += 1.0 if uu[j] > f else 0.0
+                for j in range(lo, hi):
+                    ring[slot, c, j] += cnt[j] * wk
+            if n_cur > 0 and n_cond > 0:
+                for j in range(j0, j1):
+                    ic[j] = 0.0
+            first = True
+            first_g = True
+            for p in range(P):
+                d = pdec[p]
+                if port_cond[p]:
+                    e = e_port[p]
+                    if first_g:
+                        for j in range(j0, j1):
+                            x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                            isyn[p, j] = x
+                            ring[slot, 1 + p, j] = 0.0
+                            gs[j] = x
+                            gev[j] = x * e
+                        first_g = False
+                    else:
+                        for j in range(j0, j1):
+                            x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                            isyn[p, j] = x
+                            ring[slot, 1 + p, j] = 0.0
+                            gs[j] += x
+                            gev[j] += x * e
                 else:
-                    for j in range(N):
-                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
-                        isyn[p, j] = x
-                        ring[slot, 1 + p, j] = 0.0
-                        gs[j] += x
-                        gev[j] += x * e
-            else:
-                if first:
-                    for j in range(N):
-                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
-                        isyn[p, j] = x
-                        ring[slot, 1 + p, j] = 0.0
-                        cur[j] = prop[p, j] * x
-                    first = False
-                else:
-                    for j in range(N):
-                        x = isyn[p, j] * d + ring[slot, 1 + p, j]
-                        isyn[p, j] = x
-                        ring[slot, 1 + p, j] = 0.0
-                        cur[j] += prop[p, j] * x
-                if n_cond > 0:
-                    for j in range(N):
-                        ic[j] += isyn[p, j]
+                    if first:
+                        for j in range(j0, j1):
+                            x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                            isyn[p, j] = x
+                            ring[slot, 1 + p, j] = 0.0
+                            cur[j] = prop[p, j] * x
+                        first = False
+                    else:
+                        for j in range(j0, j1):
+                            x = isyn[p, j] * d + ring[slot, 1 + p, j]
+                            isyn[p, j] = x
+                            ring[slot, 1 + p, j] = 0.0
+                            cur[j] += prop[p, j] * x
+                    if n_cond > 0:
+                        for j in range(j0, j1):
+                            ic[j] += isyn[p, j]
+            n_c = 0
+            if has_delta:
+                # branch-free (vectorised); the few neurons it takes over threshold after
+                for j in range(j0, j1):
+                    jump = ring[slot, 0, j]
+                    ring[slot, 0, j] = 0.0
+                    free = ref[j] <= eps
+                    vj = v[j] + (jump if free else 0.0)
+                    v[j] = vj
+                    up = free and jump != 0.0 and vj >= v_th[j]
+                    flag[j] = 1 if up else 0
+                    n_c += 1 if up else 0
+            chunk_count[ch] = n_c
         sums_ready = True
         if has_delta:
-            # branch-free (vectorised) pass; the few neurons it takes over threshold after
             n_up = 0
-            for j in range(N):
-                jump = ring[slot, 0, j]
-                ring[slot, 0, j] = 0.0
-                free = ref[j] <= eps
-                vj = v[j] + (jump if free else 0.0)
-                v[j] = vj
-                up = free and jump != 0.0 and vj >= v_th[j]
-                flag[j] = 1 if up else 0
-                n_up += 1 if up else 0
+            for ch in range(n_chunks):
+                n_up += chunk_count[ch]
             if n_up:
                 for m in range(_collect(flag, flag64, todo)):
                     j = todo[m]
@@ -497,8 +532,24 @@ def run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_r
                     v[j] = v_reset[j]
                     ref[j] = t_ref[j]
         # 4. propagation of the neurons' spikes of this step (at t_(s+1))
-        for m in range(out_n[0]):
-            _deliver(rflat, out_src[m], out_step[m] % n_slots, stride, n_slots, indptr, off,
-                     w, dly)
+        n_out = out_n[0]
+        # (one thread: delivering the parts in parallel was slower on the 2-core machine,
+        # measured; the parts stay, so the synapses are laid out for it)
+        for part in range(n_parts if n_out > 0 else 0):
+            for m in range(n_out):
+                a = out_src[m]
+                base = out_step[m] % n_slots
+                for y in range(indptr[part, a], indptr[part, a + 1]):
+                    sl = base + dly[y]
+                    if sl >= n_slots:
+                        sl -= n_slots
+                    rflat[np.uint64(sl * stride) + np.uint64(off[y])] += w[y]
         s += 1
     return s
+
+
+# the kernel twice from one source: one thread (prange is range) and threaded
+run_network = jit(_run_network)
+_threaded = types.FunctionType(_run_network.__code__, globals(), "_run_network_threads")
+_threaded.__qualname__ = "_run_network_threads"  # its own cache file
+run_network_threads = njit(cache=True, error_model="numpy", parallel=True)(_threaded)
