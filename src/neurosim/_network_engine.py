@@ -132,7 +132,8 @@ def _threads(n: int):
         numba.set_num_threads(old)
 
 
-def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1) -> NetworkResult:
+def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
+              progress: bool = False) -> NetworkResult:
     from . import registry
     from ._kernels import _network
 
@@ -246,14 +247,21 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1) -> NetworkRe
     t_run = time.perf_counter()
     ids, times = [], []
     s = 0
+    from ._runner import progress_bar
+
+    bar = progress_bar(progress, steps, "Network.run")
+    seg = max(1, steps // 100) if bar is not None else steps  # ticks of the progress bar
     with _threads(n_threads):
         while s < steps:
+            before = s
             s = kernel(
-                s, steps, dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"], p["v_reset"],
-                p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
+                s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
+                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
                 off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
                 pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n, out_src, out_step,
                 max_ev)
+            if bar is not None:
+                bar.update(s - before)
             k = int(spk_n[0])
             ids.append(spk_id[:k].copy())
             times.append(spk_t[:k].copy())
@@ -263,6 +271,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1) -> NetworkRe
                 raise SimulationError(f"Network.run blew up by t = {s * dt:g} ms (neuron "
                                       f"{bad}): check the weights and the input.")
     t_end = time.perf_counter()
+    if bar is not None:
+        bar.close()
     ids = np.concatenate(ids)
     times = np.concatenate(times)
     trains = {}

@@ -487,7 +487,8 @@ class Network:
         ``engine``: ``"numba"`` (the default) or ``"brian2"`` (on Brian2's ``target``:
         ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``). ``n_threads``: the Numba engine's
         threads for its neuron passes (default 1; the result is the same for any number) or
-        cpp_standalone's OpenMP threads. ``seed`` draws the
+        cpp_standalone's OpenMP threads. ``progress``: a progress bar (default: for runs of
+        1e9 neuron-steps and more). ``seed`` draws the
         connectivity (unless ``connectivity`` is given) and the Poisson inputs; the same seed
         gives the same result on one engine. Both engines simulate the same graph for the
         same ``connectivity``; their Poisson inputs come from different generators."""
@@ -505,6 +506,9 @@ class Network:
             raise param_error(func, "duration", f"a positive multiple of dt = {self.dt} ms",
                               duration)
         t0 = time.perf_counter()
+        if progress is None:  # a bar for runs of about ten seconds and more
+            progress = sum(p.size for p in self.neurons) * steps >= 1e9
+        progress = bool(progress)
         if connectivity is None:
             connectivity = self.connectivity(seed)
         elif not isinstance(connectivity, Connectivity):
@@ -515,11 +519,11 @@ class Network:
         if engine == "brian2":
             from .networks._spec import run_brian2
 
-            res = run_brian2(self, connectivity, steps, seed, target, n_threads)
+            res = run_brian2(self, connectivity, steps, seed, target, n_threads, progress)
         else:
             from ._network_engine import run_numba
 
-            res = run_numba(self, connectivity, steps, seed, int(n_threads or 1))
+            res = run_numba(self, connectivity, steps, seed, int(n_threads or 1), progress)
         res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
         return res
 

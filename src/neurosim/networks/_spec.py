@@ -34,7 +34,7 @@ def _ident(k: int) -> str:
 
 
 def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
-               n_threads: int | None = None):
+               n_threads: int | None = None, progress: bool = False):
     """Run ``net`` with the graph ``conn`` for ``steps`` steps on Brian2's ``target``."""
     import tempfile
 
@@ -65,7 +65,8 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
             network = b2.Network(*objects)
             network.schedule = _SCHEDULE
             t_run = time.perf_counter()
-            network.run(steps * net.dt * b2.ms, namespace={})
+            network.run(steps * net.dt * b2.ms, namespace={},
+                        report="text" if progress else None)
             timings = {}
             if target == "cpp_standalone":
                 b2.device.build(directory=directory, compile=True, run=True)
