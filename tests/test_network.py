@@ -278,3 +278,14 @@ def test_the_result_does_not_depend_on_the_number_of_threads():
         assert one.spike_times["E"].flat.size > 100
     with pytest.raises(neurosim.InvalidInput, match="n_threads"):
         net.run(10.0, n_threads=0)
+
+
+def test_a_progress_bar_does_not_change_the_run():
+    # the bar cuts the run into 100 kernel calls; the kernel resumes exactly
+    net = neurosim.load_network("vogels_abbott_cuba", scale=0.25).replace(record_v={"E": [1]})
+    conn = net.connectivity(5)
+    plain = net.run(60.0, seed=5, connectivity=conn, progress=False)
+    barred = net.run(60.0, seed=5, connectivity=conn, progress=True)
+    np.testing.assert_array_equal(barred.spike_times["E"].flat, plain.spike_times["E"].flat)
+    np.testing.assert_array_equal(barred.v["E"], plain.v["E"])
+    assert plain.spike_times["E"].flat.size > 10

@@ -256,10 +256,10 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             before = s
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
-                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port, ring, indptr,
-                off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
-                pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n, out_src, out_step,
-                max_ev)
+                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port,
+                ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
+                pin_lam, pin_w, pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n,
+                out_src, out_step, max_ev)
             if bar is not None:
                 bar.update(s - before)
             k = int(spk_n[0])
