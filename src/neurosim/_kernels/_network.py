@@ -102,21 +102,23 @@ def _poisson_big(lam, key):
 
 @jit_inline
 def _draw_poisson(lam, table, key, lo, hi, u, cnt):
-    """Poisson(lam) numbers for neurons lo..hi-1 into cnt[lo:hi], neuron j's from the
-    counter key + j. With a table of F (lam <= TABLE_MAX_LAM) by inversion: the number is how
-    many values of F lie below the neuron's uniform. (The kernel has the same loops written
-    out: inlined into it, array arguments cost reference counting in the loop.)"""
+    """Poisson(lam) numbers for neurons lo..hi-1 (unsigned) into cnt[lo:hi] (float), neuron
+    j's from the counter key + j. Above TABLE_MAX_LAM one by one; else by inversion with the
+    table of F, vectorised: the number is how many values of F lie below the neuron's uniform
+    (the table is padded with 2.0, which no uniform exceeds)."""
     if lam > TABLE_MAX_LAM:
         for j in range(lo, hi):
-            cnt[j] = _poisson_big(lam, key + np.uint64(j))
+            cnt[j] = _poisson_big(lam, key + j)
         return
     for j in range(lo, hi):
-        u[j] = _uniform(key + np.uint64(j))
-        cnt[j] = 0
+        u[j] = _uniform(key + j)
+        cnt[j] = 0.0
     for i in range(table.size):
         f = table[i]
+        if f > 1.0:
+            break
         for j in range(lo, hi):
-            cnt[j] += 1 if u[j] > f else 0
+            cnt[j] += 1.0 if u[j] > f else 0.0
 
 
 @jit
@@ -125,9 +127,9 @@ def poisson_counts(lam, key, n):
     neurons."""
     table = poisson_table(lam) if lam <= TABLE_MAX_LAM else np.zeros(0)
     u = np.empty(n)
-    cnt = np.empty(n, dtype=np.int64)
-    _draw_poisson(lam, table, np.uint64(key), 0, n, u, cnt)
-    return cnt
+    cnt = np.empty(n)
+    _draw_poisson(lam, table, np.uint64(key), np.uint64(0), np.uint64(n), u, cnt)
+    return cnt.astype(np.int64)
 
 
 @jit_inline
@@ -449,21 +451,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     continue
                 c = pin_chan[k]
                 wk = pin_w[k]
-                if lam > TABLE_MAX_LAM:
-                    for j in range(lo, hi):
-                        ring[slot, c, j] += _poisson_big(lam, keys[k] + j) * wk
-                    continue
-                # by inversion: the number is how many values of the distribution function
-                # lie below the neuron's uniform (written out here, see _draw_poisson)
-                for j in range(lo, hi):
-                    uu[j] = _uniform(keys[k] + j)
-                    cnt[j] = 0.0
-                for i in range(n_tab):
-                    f = tables[k, i]
-                    if f > 1.0:
-                        break
-                    for j in range(lo, hi):
-                        cnt[j] += 1.0 if uu[j] > f else 0.0
+                _draw_poisson(lam, tables[k], keys[k], lo, hi, uu, cnt)
                 for j in range(lo, hi):
                     ring[slot, c, j] += cnt[j] * wk
             if n_cur > 0 and n_cond > 0:
@@ -538,12 +526,8 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
         for part in range(n_parts if n_out > 0 else 0):
             for m in range(n_out):
                 a = out_src[m]
-                base = out_step[m] % n_slots
-                for y in range(indptr[part, a], indptr[part, a + 1]):
-                    sl = base + dly[y]
-                    if sl >= n_slots:
-                        sl -= n_slots
-                    rflat[np.uint64(sl * stride) + np.uint64(off[y])] += w[y]
+                _deliver(rflat, a, out_step[m] % n_slots, stride, n_slots, indptr[part, a],
+                         indptr[part, a + 1], off, w, dly)
         s += 1
     return s
 
