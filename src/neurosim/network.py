@@ -321,7 +321,7 @@ class Network:
             if isinstance(inp.count, bool) or not isinstance(inp.count, (int, np.integer)) \
                     or inp.count < 1:
                 raise key_error(src, f"{where}.count", "a whole number >= 1", inp.count)
-            self._check_synapse(inp.synapse, inp.tau_syn, inp.target, where, inp.e_rev)
+            self._check_synapse(inp.synapse, inp.tau_syn, where, inp.e_rev)
             _check_value(inp.weight, src, f"{where}.weight")
         ports = self.ports()
         for pop in self.neurons:
@@ -383,7 +383,7 @@ class Network:
                 ports[name] = (*key, [post])
         return ports
 
-    def _check_synapse(self, kind, tau_syn, post, where, e_rev=0.0):
+    def _check_synapse(self, kind, tau_syn, where, e_rev=0.0):
         src = self.source
         if kind not in SYNAPSES:
             raise key_error(src, f"{where}.synapse", f"one of {', '.join(SYNAPSES)}", kind)
@@ -432,7 +432,7 @@ class Network:
                                  post_idx.min() < 0 or post_idx.max() >= n_post):
                 raise key_error(src, f"{where}.pre_idx", f"indices within the populations "
                                 f"({n_pre} pre, {n_post} post)", proj.pre_idx)
-        self._check_synapse(proj.synapse, proj.tau_syn, proj.post, where, proj.e_rev)
+        self._check_synapse(proj.synapse, proj.tau_syn, where, proj.e_rev)
         _check_value(proj.weight, src, f"{where}.weight")
         _check_value(proj.delay, src, f"{where}.delay")
         if not isinstance(proj.delay, Dist):
