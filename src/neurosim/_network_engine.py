@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import SimulationError, param_error
+from .network import PoissonSource
 from .result import SpikeTrains, provenance
 
 NETWORK_FORMAT = "neurosim-network-result-1"
@@ -29,7 +30,10 @@ class NetworkResult:
             before the arrivals due at t (the left limit of a jump).
         rate_t, rates: the population rates (Hz) in bins of the spec's ``rate_bin`` (bin
             starts, ms) per population.
-        connectivity: the graph the run used (reuse it with ``net.run(connectivity=...)``).
+        connectivity: the graph the run used (reuse it with ``net.run(connectivity=...)``);
+            its weights are the initial ones.
+        weights: plastic projection label -> its weights at the end of the run (in the
+            graph's order).
         sizes: population name -> number of neurons; ``dt``, ``duration`` (ms).
         timings: seconds spent drawing the graph (``draw``; 0 when it was given), building
             the engine's structures (``build``) and simulating (``run``).
@@ -49,6 +53,7 @@ class NetworkResult:
     timings: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     name: str = ""
+    weights: dict = field(default_factory=dict)
 
     def save(self, path, *, connectivity: bool = True):
         """Write the result to an ``.npz`` file (whole or not at all), with the drawn graph
@@ -69,6 +74,8 @@ class NetworkResult:
             arrays[f"spikes:{name}:flat"] = trains.flat
             arrays[f"spikes:{name}:offsets"] = trains.offsets
             arrays[f"rate:{name}"] = self.rates[name]
+        for k, w in enumerate(self.weights.values()):
+            arrays[f"weights:{k}"] = w
         for name, v in self.v.items():
             arrays[f"v:{name}"] = v
             arrays[f"v_index:{name}"] = self.v_index[name]
@@ -96,6 +103,7 @@ class NetworkResult:
         meta = {"format": NETWORK_FORMAT, "name": self.name, "dt": self.dt,
                 "duration": self.duration, "sizes": self.sizes, "timings": self.timings,
                 "recorded": list(self.spike_times), "traces": list(self.v),
+                "weights": list(self.weights),
                 "connectivity": meta_conn,
                 "provenance": {**self.provenance, "saved": _prov()["date"]}}
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
@@ -145,7 +153,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         offsets[pop.name] = n
         n += pop.size
     src_offsets, m = {}, n
-    sources = [p for p in net.populations if p not in pops]
+    sources = net.sources
     for src in sources:
         src_offsets[src.name] = m
         m += src.size
@@ -167,6 +175,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     counts = np.zeros((n_parts, m), dtype=np.int64)
     for proj, pre, post, dl in zip(net.projections, conn.pre, conn.post, conn.delay,
                                    strict=True):
+        if proj.plasticity:  # plastic synapses are kept apart (_plastic)
+            continue
         if dl.size and np.round(dl.max() / dt) > MAX_DELAY_STEPS:
             raise param_error("Network.run", f"projections.{proj.label}.delay",
                               f"at most {MAX_DELAY_STEPS} steps ({MAX_DELAY_STEPS * dt:g} ms)",
@@ -191,13 +201,18 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     pos = indptr[:, :m].copy()
     for proj, pre, post, wt, dl in zip(net.projections, conn.pre, conn.post, conn.weight,
                                        conn.delay, strict=True):
+        if proj.plasticity:
+            continue
         _network.csr_scatter(pos, pre, first[proj.pre], post, offsets[proj.post],
                              port_of[proj.port_name] * n, part_size,
                              np.asarray(wt, dtype=np.float64), np.asarray(dl, dtype=np.float64),
                              dt, off, w, dly)
     has_delta = any(proj.synapse == "delta" for proj in net.projections) or \
         any(i.synapse == "delta" for i in net.inputs)
-    max_d = int(dly.max()) if dly.size else 1
+    max_d = max(int(dly.max()) if dly.size else 1,
+                max((round(float(d[0]) / dt) for proj, d in zip(net.projections, conn.delay,
+                                                                   strict=True)
+                     if proj.plasticity and d.size), default=1))
     ring = np.zeros((max_d + 2, 1 + len(ports), n))
     isyn = np.zeros((len(ports), n))
     for name, init in conn.syn0.items():
@@ -206,6 +221,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     # spike sources: each spike is emitted at the grid step ceil(t / dt)
     ev_step, ev_id = [], []
     for src in sources:
+        if isinstance(src, PoissonSource):
+            continue
         for k, train in enumerate(src.times):
             tr = np.asarray(train, dtype=float)
             ev_step.append(np.ceil(tr / dt - 1e-9).astype(np.int64))
@@ -223,6 +240,11 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     pin_lam = np.array([x[2] for x in pin], dtype=np.float64)
     pin_w = np.array([x[3] for x in pin], dtype=np.float64)
     pin_chan = np.array([x[4] for x in pin], dtype=np.int64)
+    psrc = [src for src in sources if isinstance(src, PoissonSource)]
+    psrc_lo = np.array([src_offsets[g.name] for g in psrc], dtype=np.int64)
+    psrc_hi = psrc_lo + np.array([g.size for g in psrc], dtype=np.int64)
+    psrc_p = np.array([g.rate * dt / 1000.0 for g in psrc], dtype=np.float64)
+    n_psrc = int(sum(g.size for g in psrc))
     # recording
     rec_pops = [pop.name for pop in pops if pop.name in net.record_v]
     rec_idx = np.concatenate([np.asarray(net.record_v[name], dtype=np.int64) + offsets[name]
@@ -233,10 +255,12 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         rec_v[0] = v[rec_unique]
     lif = registry.get("lif").kernel
     max_ev = 1 + lif.max_events(p, p["i_ext"][None, :] / 1.0, dt) if n else 1
-    cap = max(SPIKE_BUFFER, 2 * n * max_ev)
+    cap = max(SPIKE_BUFFER, 2 * (n * max_ev + n_psrc))
     spk_id, spk_t = np.empty(cap, dtype=np.int64), np.empty(cap)
     spk_n = np.zeros(1, dtype=np.int64)
-    out_src = np.empty(n * max_ev + ev_step.size + 1, dtype=np.int64)
+    out_src = np.empty(n * max_ev + n_psrc + 1, dtype=np.int64)
+    per_step = n * max_ev + n_psrc + (int(np.bincount(ev_step).max()) if ev_step.size else 0)
+    pl, plastic = _plastic(net, conn, first, offsets, port_of, n, m, per_step, n * max_ev)
     out_step = np.empty_like(out_src)
     ref = np.zeros(n)
     tau_port = np.array([pt[1] for pt in ports.values()], dtype=np.float64)
@@ -258,8 +282,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
                 p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
-                pin_lam, pin_w, pin_chan, seed, rec_unique, rec_v, spk_id, spk_t, spk_n,
-                out_src, out_step, max_ev)
+                pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
+                spk_id, spk_t, spk_n, out_src, out_step, max_ev)
             if bar is not None:
                 bar.update(s - before)
             k = int(spk_n[0])
@@ -276,10 +300,13 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     ids = np.concatenate(ids)
     times = np.concatenate(times)
     trains = {}
-    for pop in pops:
-        lo = offsets[pop.name]
+    for pop in [*pops, *psrc]:
+        lo = first[pop.name]
         sel = (ids >= lo) & (ids < lo + pop.size)
         trains[pop.name] = SpikeTrains.from_pairs(ids[sel] - lo, times[sel], pop.size)
+    weights = {}
+    for k, where in plastic.items():  # the plastic weights at the end, in the graph's order
+        weights[net.projections[k].label] = pl[2][where].copy()
     rec_v = rec_v[:, rec_back]
     v_out, col = {}, 0
     for name in rec_pops:
@@ -288,15 +315,72 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         col += k
     return network_result(net, conn, steps, trains, v_out,
                           {"build": t_run - t_build, "run": t_end - t_run},
-                          f"Network.run(engine='numba', seed={seed}, n_threads={n_threads})")
+                          f"Network.run(engine='numba', seed={seed}, n_threads={n_threads})",
+                          weights)
 
 
-def network_result(net, conn, steps, trains, v_out, timings, call) -> NetworkResult:
+def _plastic(net, conn, first, offsets, port_of, n, m, per_step, max_post):
+    """The plastic synapses as the kernel takes them (a tuple; see ``_stdp_*`` in the
+    kernel), and for each plastic projection (by index) where its synapses lie in them, in the
+    graph's order. Synapses are grouped by (projection, source): row q * m + source for the
+    q-th plastic projection; ``in_ptr`` / ``in_syn`` list each neuron's incoming plastic
+    synapses."""
+    ks = [k for k, proj in enumerate(net.projections) if proj.plasticity]
+    kp = len(ks)
+    rows = [np.zeros(0, np.int64)]
+    tgts = [np.zeros(0, np.int64)]
+    ws = [np.zeros(0)]
+    for q, k in enumerate(ks):
+        proj = net.projections[k]
+        rows.append(q * m + conn.pre[k].astype(np.int64) + first[proj.pre])
+        tgts.append(conn.post[k].astype(np.int64) + offsets[proj.post])
+        ws.append(np.asarray(conn.weight[k], dtype=np.float64))
+    row, tgt, w0 = np.concatenate(rows), np.concatenate(tgts), np.concatenate(ws)
+    sort = np.argsort(row, kind="stable")
+    back = np.empty(sort.size, dtype=np.int64)
+    back[sort] = np.arange(sort.size)
+    where, start = {}, 0
+    for k in ks:
+        where[k] = back[start:start + conn.pre[k].size]
+        start += conn.pre[k].size
+    row, tgt, w0 = row[sort], tgt[sort], w0[sort]
+    indptr = np.zeros(kp * m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=kp * m), out=indptr[1:])
+    proj_of = row // max(m, 1)
+    in_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tgt, minlength=n), out=in_ptr[1:])
+    in_syn = np.argsort(tgt, kind="stable").astype(np.int64)
+    projs = [net.projections[k] for k in ks]
+    rules = [net.rule(proj) for proj in projs]
+    delay = np.array([round(float(conn.delay[k][0]) / net.dt) if conn.delay[k].size else 1
+                      for k in ks], dtype=np.int64)
+    n_pend = int(delay.max()) + 1 if kp else 1
+    pl = (indptr, tgt, w0, row - proj_of * m, proj_of, in_ptr, in_syn,
+          np.array([port_of[proj.port_name] for proj in projs], dtype=np.int64), delay,
+          np.array([r.tau_plus for r in rules], dtype=np.float64),
+          np.array([r.tau_minus for r in rules], dtype=np.float64),
+          np.array([r.a_plus for r in rules], dtype=np.float64),
+          np.array([r.a_minus for r in rules], dtype=np.float64),
+          np.array([net.w_max(proj) for proj in projs], dtype=np.float64),
+          np.array([r.weight_dependence == "multiplicative" for r in rules], dtype=np.bool_),
+          np.array([r.pairing == "nearest" for r in rules], dtype=np.bool_),
+          np.zeros(kp * m), np.zeros(kp * m),  # presynaptic traces and their times
+          np.zeros((n_pend, max(1, kp * per_step)), dtype=np.int64),  # arrivals to come
+          np.zeros(n_pend, dtype=np.int64),
+          np.zeros(kp * n), np.zeros(kp * n),  # postsynaptic traces and their times
+          np.zeros(max_post if kp else 1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    return pl, where
+
+
+def network_result(net, conn, steps, trains, v_out, timings, call,
+                   weights=None) -> NetworkResult:
     """The result of either engine from its spike trains (population -> SpikeTrains, times in
-    ms on neurosim's convention) and traces (population -> (steps + 1, k) V)."""
+    ms on neurosim's convention), traces (population -> (steps + 1, k) V) and the plastic
+    projections' final weights (label -> array)."""
     dt = net.dt
     duration = steps * dt
-    wanted = [pop.name for pop in net.neurons] if net.record_spikes == "all" else \
+    recorded = [p.name for p in net.populations if p.name in trains]
+    wanted = recorded if net.record_spikes == "all" else \
         [name for name in net.record_spikes if name in trains]
     n_bins = max(1, math.floor(duration / net.rate_bin + 1e-9))
     spike_times, rates = {}, {}
@@ -310,8 +394,9 @@ def network_result(net, conn, steps, trains, v_out, timings, call) -> NetworkRes
     return NetworkResult(
         spike_times=spike_times, t=np.arange(steps + 1 if v_out else 0) * dt, v=v_out,
         v_index=v_index, rate_t=np.arange(n_bins) * net.rate_bin, rates=rates,
-        connectivity=conn, sizes={pop.name: pop.size for pop in net.neurons}, dt=dt,
-        duration=duration, timings=timings, provenance=provenance(call), name=net.name)
+        connectivity=conn, sizes={name: net.population(name).size for name in recorded},
+        dt=dt, duration=duration, timings=timings, provenance=provenance(call), name=net.name,
+        weights=dict(weights or {}))
 
 
 def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
@@ -343,4 +428,6 @@ def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
         v_index={n: arrays[f"v_index:{n}"] for n in meta["traces"]}, rate_t=arrays["rate_t"],
         rates={n: arrays[f"rate:{n}"] for n in meta["recorded"]}, connectivity=conn,
         sizes=meta["sizes"], dt=meta["dt"], duration=meta["duration"],
-        timings=meta["timings"], provenance=meta["provenance"], name=meta["name"])
+        timings=meta["timings"], provenance=meta["provenance"], name=meta["name"],
+        weights={label: arrays[f"weights:{k}"]
+                 for k, label in enumerate(meta.get("weights", []))})

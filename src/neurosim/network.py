@@ -36,6 +36,7 @@ __all__ = [
     "Dist",
     "Network",
     "PoissonInput",
+    "PoissonSource",
     "Population",
     "Projection",
     "SpikeSource",
@@ -134,6 +135,21 @@ class SpikeSource:
 
 
 @dataclass(frozen=True)
+class PoissonSource:
+    """``size`` independent Poisson spike generators at ``rate`` (Hz), like Brian2's
+    ``PoissonGroup``: each fires in a step with probability rate * dt (at most once a step).
+    Projections from it work as from neurons, plastic ones included; its spikes are recorded
+    like a population's."""
+
+    name: str
+    size: int
+    rate: float
+
+
+SOURCES = (SpikeSource, PoissonSource)
+
+
+@dataclass(frozen=True)
 class Projection:
     """Synapses from population ``pre`` onto ``post``.
 
@@ -147,7 +163,14 @@ class Projection:
     in nS decaying with ``tau_syn``, driving towards ``e_rev`` in mV).
     ``port``: the name of the synaptic variable the synapses add to on the post neuron (like
     Brian2's ``ge``); projections and inputs naming one port share it and must agree on its
-    kind, ``tau_syn`` and ``e_rev``. Default: one port per (kind, tau_syn, e_rev)."""
+    kind, ``tau_syn`` and ``e_rev``. Default: one port per (kind, tau_syn, e_rev).
+    ``plasticity``: a pair STDP rule (a catalog name such as ``"stdp_pair_song_2000"`` or a
+    :class:`~neurosim.catalog.PairSTDPParams`) that changes the weights during the run; they
+    stay in [0, ``w_max``] (in the synapse's unit; default the rule's w_max), the rule's
+    a_plus and a_minus being fractions of w_max. A plastic projection needs one delay for all
+    its synapses. A spike changes the weights when it reaches the synapse (after the delay);
+    a postsynaptic spike acts on them one step after it, with the arrivals of that step
+    counted as before it (Brian2's order; both engines do the same)."""
 
     pre: str
     post: str
@@ -164,6 +187,8 @@ class Projection:
     e_rev: float = 0.0
     name: str = ""
     port: str = ""
+    plasticity: object = ""
+    w_max: object = None
 
     @property
     def label(self) -> str:
@@ -259,6 +284,23 @@ class Network:
         """The neuron populations (not the spike sources), in order."""
         return tuple(p for p in self.populations if isinstance(p, Population))
 
+    @property
+    def sources(self) -> tuple:
+        """The spike sources (:class:`SpikeSource`, :class:`PoissonSource`), in order."""
+        return tuple(p for p in self.populations if isinstance(p, SOURCES))
+
+    def rule(self, proj):
+        """The STDP rule of a plastic projection (None for a static one)."""
+        if not proj.plasticity:
+            return None
+        from .plasticity import load_rule
+
+        return load_rule(proj.plasticity)
+
+    def w_max(self, proj) -> float:
+        """The upper weight bound of a plastic projection (the synapse's unit)."""
+        return float(self.rule(proj).w_max if proj.w_max is None else proj.w_max)
+
     def replace(self, **changes) -> Network:
         """A copy with some fields changed, validated."""
         net = dataclasses.replace(self, **changes)
@@ -281,6 +323,14 @@ class Network:
                 raise key_error(src, "populations", "populations with distinct, non-empty names",
                                 pop.name)
             names.add(pop.name)
+            if isinstance(pop, PoissonSource):
+                if isinstance(pop.size, bool) or not isinstance(pop.size, (int, np.integer)) \
+                        or pop.size < 1:
+                    raise key_error(src, f"{where}.size", "a whole number >= 1", pop.size)
+                if isinstance(pop.rate, bool) or not isinstance(pop.rate, (int, float)) or \
+                        not (np.isfinite(pop.rate) and pop.rate >= 0):
+                    raise key_error(src, f"{where}.rate", "a rate >= 0 Hz", pop.rate)
+                continue
             if isinstance(pop, SpikeSource):
                 for k, train in enumerate(pop.times):
                     t = np.asarray(train, dtype=float)
@@ -309,11 +359,16 @@ class Network:
             if pop.v0 is not None:
                 _check_value(pop.v0, src, f"{where}.v0")
         self._check_dt()
+        labels = [proj.label for proj in self.projections]
         for proj in self.projections:
             self._check_projection(proj, names)
+            if proj.plasticity and labels.count(proj.label) > 1:
+                raise key_error(src, f"projections.{proj.label}.name", "a name no other "
+                                "projection has (a plastic projection's weights are reported "
+                                "by it)", proj.name)
         for k, inp in enumerate(self.inputs):
             where = f"inputs[{k}]"
-            if inp.target not in names or isinstance(self.population(inp.target), SpikeSource):
+            if inp.target not in names or isinstance(self.population(inp.target), SOURCES):
                 raise key_error(src, f"{where}.target", "the name of a neuron population",
                                 inp.target)
             if not (np.isfinite(inp.rate) and inp.rate >= 0):
@@ -337,7 +392,7 @@ class Network:
                 if name not in names:
                     raise key_error(src, "record_spikes", "'all' or population names", name)
         for name, idx in self.record_v.items():
-            if name not in names or isinstance(self.population(name), SpikeSource):
+            if name not in names or isinstance(self.population(name), SOURCES):
                 raise key_error(src, "record_v", "neuron population names", name)
             idx = np.asarray(idx)
             size = self.population(name).size
@@ -401,7 +456,7 @@ class Network:
             if getattr(proj, end) not in names:
                 raise key_error(src, f"{where}.{end}", f"one of {', '.join(sorted(names))}",
                                 getattr(proj, end))
-        if isinstance(self.population(proj.post), SpikeSource):
+        if isinstance(self.population(proj.post), SOURCES):
             raise key_error(src, f"{where}.post", "a neuron population (not a spike source)",
                             proj.post)
         if proj.connect not in CONNECTIONS:
@@ -438,6 +493,27 @@ class Network:
         if not isinstance(proj.delay, Dist):
             delays = np.atleast_1d(np.asarray(proj.delay, dtype=float))
             _check_delays(delays, self.dt, src, f"{where}.delay")
+        if proj.plasticity:
+            self._check_plasticity(proj, where)
+
+    def _check_plasticity(self, proj, where):
+        from .catalog import PairSTDPParams
+        from .plasticity import load_rule
+
+        src = self.source
+        try:
+            rule = load_rule(proj.plasticity)
+        except (ParameterError, TypeError, ValueError, FileNotFoundError):
+            rule = None
+        if not isinstance(rule, PairSTDPParams):
+            raise key_error(src, f"{where}.plasticity", "a pair STDP rule (a catalog name such "
+                            "as 'stdp_pair_song_2000', or PairSTDPParams)", proj.plasticity)
+        if isinstance(proj.delay, Dist) or np.asarray(proj.delay).ndim != 0:
+            raise key_error(src, f"{where}.delay", "one delay for all synapses of a plastic "
+                            "projection (a number)", proj.delay)
+        if proj.w_max is not None and (isinstance(proj.w_max, bool) or not isinstance(
+                proj.w_max, (int, float)) or not (np.isfinite(proj.w_max) and proj.w_max > 0)):
+            raise key_error(src, f"{where}.w_max", "an upper weight bound > 0", proj.w_max)
 
     # -- drawing -----------------------------------------------------------------------
     def connectivity(self, seed: int = 0) -> Connectivity:
@@ -467,6 +543,13 @@ class Network:
             # a constant weight or delay is kept as a read-only broadcast view (no memory
             # per synapse)
             w = _values(proj.weight, rng, pre.size, view=True)
+            if proj.plasticity:
+                w_max = self.w_max(proj)
+                if w.size and (w.min() < 0.0 or w.max() > w_max):
+                    bad = float(w.min() if w.min() < 0.0 else w.max())
+                    raise key_error(self.source, f"projections.{proj.label}.weight", "initial "
+                                    f"weights of a plastic projection in [0, w_max = {w_max:g}]",
+                                    bad)
             d = _values(proj.delay, rng, pre.size, view=True)
             if d.size and d.strides[0] == 0:
                 d = np.broadcast_to(max(round(float(d[0]) / self.dt), 1) * self.dt, d.shape)
@@ -736,7 +819,7 @@ def _expr(value, values: dict, src: str, key: str):
 def _population(t: dict, values, src) -> Population:
     name = t.get("name", "")
     where = f"populations.{name}"
-    known = {"name", "model", "size", "params", "v0", "overrides", "init", "spike_times"}
+    known = {"name", "model", "size", "params", "v0", "overrides", "init", "spike_times", "rate"}
     extra = sorted(set(t) - known)
     if extra:
         raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
@@ -744,6 +827,12 @@ def _population(t: dict, values, src) -> Population:
     if "spike_times" in t:
         return SpikeSource(name, tuple(np.asarray(x, dtype=float) for x in t["spike_times"]))
     size = max(1, round(_expr(t.get("size"), values, src, f"{where}.size")))
+    if "rate" in t:  # a population of Poisson generators
+        extra = sorted(set(t) - {"name", "size", "rate"})
+        if extra:
+            raise key_error(src, where, "a Poisson source: keys name, size and rate",
+                            f"unknown keys {extra}")
+        return PoissonSource(name, int(size), _expr(t["rate"], values, src, f"{where}.rate"))
     params = None
     if "params" in t:
         from .catalog import load_model
@@ -765,7 +854,7 @@ def _projection(t: dict, values, src) -> Projection:
         raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
                         f"unknown keys {extra}")
     kw = dict(t)
-    for key in ("weight", "delay", "p", "tau_syn", "e_rev"):
+    for key in ("weight", "delay", "p", "tau_syn", "e_rev", "w_max"):
         if key in kw:
             kw[key] = _expr(kw[key], values, src, f"{where}.{key}")
     if "indegree" in kw:

@@ -176,6 +176,79 @@ def _collect(flag, flag64, todo):
     return n
 
 
+# (the _stdp_* helpers are called, not inlined: inlined at Numba-IR level they gave wrong
+# weights, measured against the same code uncompiled)
+
+
+@jit
+def _stdp_enqueue(pl, a, base):
+    """A spike of source ``a`` whose synapses would fill ring slot ``base`` + delay: queue it
+    for every plastic projection with synapses from ``a``, to act in step base + delay - 1
+    (the step whose arrivals are due at (base + delay) dt)."""
+    indptr, delay, pend, pend_n = pl[0], pl[8], pl[18], pl[19]
+    n_src = (indptr.size - 1) // delay.size
+    n_pend = pend.shape[0]
+    for k in range(delay.size):
+        row = k * n_src + a
+        if indptr[row + 1] > indptr[row]:
+            q = (base + delay[k] - 1) % n_pend
+            pend[q, pend_n[q]] = row
+            pend_n[q] += 1
+
+
+@jit
+def _stdp_arrivals(pl, s, t, rflat, slot, stride, n):
+    """The plastic synapses' arrivals of step s (time t): each adds its weight to its target's
+    channel in ring slot ``slot`` (taken in this step), then depression with the target's
+    postsynaptic trace, then the presynaptic trace counts the spike."""
+    indptr, tgt, w, chan = pl[0], pl[1], pl[2], pl[7]
+    tp, tm, am, wmax, mult, near = pl[9], pl[10], pl[12], pl[13], pl[14], pl[15]
+    x_pre, t_pre, x_post, t_post, pend, pend_n = pl[16], pl[17], pl[20], pl[21], pl[18], pl[19]
+    n_src = (indptr.size - 1) // chan.size
+    q = s % pend.shape[0]
+    for e in range(pend_n[q]):
+        row = pend[q, e]
+        k = row // n_src
+        base = np.uint64(slot * stride) + np.uint64(chan[k] * n)
+        for y in range(indptr[row], indptr[row + 1]):
+            j = tgt[y]
+            rflat[base + np.uint64(j)] += w[y]
+            i = k * n + j
+            xb = x_post[i] * math.exp(-(t - t_post[i]) / tm[k])
+            wy = w[y] + am[k] * (w[y] if mult[k] else wmax[k]) * xb
+            w[y] = min(max(wy, 0.0), wmax[k])
+        xa = x_pre[row] * math.exp(-(t - t_pre[row]) / tp[k])
+        x_pre[row] = 1.0 if near[k] else xa + 1.0
+        t_pre[row] = t
+    pend_n[q] = 0
+
+
+@jit
+def _stdp_post(pl, t, n):
+    """Potentiation for the neurons that spiked in the step before (time t): each plastic
+    synapse onto them gains with its source's presynaptic trace; then their postsynaptic
+    traces count the spike."""
+    indptr, w, src, proj, in_ptr, in_syn, chan = pl[0], pl[2], pl[3], pl[4], pl[5], pl[6], pl[7]
+    tp, tm, ap, wmax, mult, near = pl[9], pl[10], pl[11], pl[13], pl[14], pl[15]
+    x_pre, t_pre, x_post, t_post, prev, prev_n = pl[16], pl[17], pl[20], pl[21], pl[22], pl[23]
+    n_src = (indptr.size - 1) // chan.size
+    for m in range(prev_n[0]):
+        j = prev[m]
+        for z in range(in_ptr[j], in_ptr[j + 1]):
+            y = in_syn[z]
+            k = proj[y]
+            row = k * n_src + src[y]
+            xa = x_pre[row] * math.exp(-(t - t_pre[row]) / tp[k])
+            wy = w[y] + ap[k] * ((wmax[k] - w[y]) if mult[k] else wmax[k]) * xa
+            w[y] = min(max(wy, 0.0), wmax[k])
+        for k in range(chan.size):
+            i = k * n + j
+            xb = x_post[i] * math.exp(-(t - t_post[i]) / tm[k])
+            x_post[i] = 1.0 if near[k] else xb + 1.0
+            t_post[i] = t
+    prev_n[0] = 0
+
+
 @jit_inline
 def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     k = spk_n[0]
@@ -190,16 +263,19 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
                 tau_port, port_cond, e_port, ring, indptr, off, has_delta, w, dly, src_step, src_id,
-                src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, seed, rec_idx, rec_v, spk_id,
-                spk_t, spk_n, out_src, out_step, max_events):
+                src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl,
+                seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
     could overflow in the next step). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
     Poisson input k drives neurons pin_lo[k]..pin_hi[k]-1 with mean pin_lam[k] spikes a step
-    of weight pin_w[k] into channel pin_chan[k]. Port p is a conductance (nS, reversal
-    e_port[p]) where port_cond[p], else a current (nA). V of neuron rec_idx[c] is recorded in
-    column c of row s + 1. ``max_events`` bounds one neuron's spikes in one step. Synapses
-    are stored by target part, then by source: part q's synapses of source a are
+    of weight pin_w[k] into channel pin_chan[k]. Poisson source g is the sources
+    psrc_lo[g]..psrc_hi[g]-1, each firing in a step with probability psrc_p[g]. ``pl`` holds
+    the plastic synapses (see ``_stdp_*`` and the engine's ``_plastic``). Port p is a
+    conductance (nS, reversal e_port[p]) where port_cond[p], else a current (nA). V of neuron
+    rec_idx[c] is recorded in column c of row s + 1. ``max_events`` bounds one neuron's spikes
+    in one step. Synapses are stored by target part, then by source: part q's synapses of
+    source a are
     ``indptr[q, a]:indptr[q, a + 1]`` (the parts are ranges of targets, so the parts can be
     delivered in parallel without two threads writing one place).
 
@@ -270,10 +346,15 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     cnt = np.zeros(N)
     keys = np.empty(K, dtype=np.uint64)
     out_n = np.zeros(1, dtype=np.int64)
+    n_psrc = 0
+    for g in range(psrc_lo.size):
+        n_psrc += psrc_hi[g] - psrc_lo[g]
+    plastic = pl[7].size > 0
+    prev, prev_n = pl[22], pl[23]
     sums_ready = False
     s = s0
     while s < s1:
-        if spk_n[0] + N * max_events > cap:
+        if spk_n[0] + N * max_events + n_psrc > cap:
             break
         t0 = s * dt
         slot = (s + 1) % n_slots
@@ -432,8 +513,15 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
             for part in range(n_parts):
                 _deliver(rflat, src_id[q], src_step[q] % n_slots, stride, n_slots,
                          indptr[part, src_id[q]], indptr[part, src_id[q] + 1], off, w, dly)
+            if plastic:
+                _stdp_enqueue(pl, src_id[q], src_step[q])
             q += 1
         src_pos[0] = q
+        if plastic:
+            # the plastic arrivals due at t_(s+1), then the postsynaptic spikes of the step
+            # before (Brian2's order: its on_post runs a step after the threshold)
+            _stdp_arrivals(pl, s, t0 + dt, rflat, slot, stride, N)
+            _stdp_post(pl, t0 + dt, N)
         # 3. the Poisson drive at t_(s+1), the ports' decay over the step and their arrivals,
         # then the voltage jumps: one pass over chunks of neurons (one parallel region)
         for k in range(K):
@@ -519,7 +607,15 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
                     v[j] = v_reset[j]
                     ref[j] = t_ref[j]
-        # 4. propagation of the neurons' spikes of this step (at t_(s+1))
+        # 4. the Poisson sources' spikes, then propagation of all spikes of this step (at
+        # t_(s+1))
+        for g in range(psrc_lo.size):
+            key = _mix((np.uint64(seed) * _GOLD) ^ (np.uint64(K + 1 + g) * _M1)
+                       ^ (np.uint64(s + 1) * _M2))
+            pg = psrc_p[g]
+            for a in range(psrc_lo[g], psrc_hi[g]):
+                if _uniform(key + np.uint64(a)) < pg:
+                    _emit(a, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
         n_out = out_n[0]
         # (one thread: delivering the parts in parallel was slower on the 2-core machine,
         # measured; the parts stay, so the synapses are laid out for it)
@@ -528,6 +624,13 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 a = out_src[m]
                 _deliver(rflat, a, out_step[m] % n_slots, stride, n_slots, indptr[part, a],
                          indptr[part, a + 1], off, w, dly)
+        if plastic:
+            for m in range(n_out):
+                a = out_src[m]
+                _stdp_enqueue(pl, a, s + 1)
+                if a < N:
+                    prev[prev_n[0]] = a
+                    prev_n[0] += 1
         s += 1
     return s
 

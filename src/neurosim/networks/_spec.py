@@ -23,8 +23,10 @@ import brian2 as b2
 import numpy as np
 
 from .._validation import param_error
+from ..network import PoissonSource, SpikeSource
 from ..result import SpikeTrains
 from ._groups import TARGETS, brian2_state
+from ._stdp import _pair_code
 
 _SCHEDULE = ["start", "groups", "synapses", "thresholds", "resets", "end"]
 
@@ -43,7 +45,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     if target not in TARGETS:
         raise param_error("Network.run", "target", f"one of {', '.join(TARGETS)}", target)
     for src in net.populations:
-        if src not in net.neurons and any(
+        if isinstance(src, SpikeSource) and any(
                 np.asarray(tr).size and np.asarray(tr).min() <= 0.0 for tr in src.times):
             raise param_error("Network.run", f"populations.{src.name}.times",
                               "spike times > 0 ms on the brian2 engine (a spike at 0 would "
@@ -61,7 +63,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     try:
         with brian2_state(target):
             b2.seed(seed)
-            objects, _, monitors, states = _build(net, conn)
+            objects, _, monitors, states, plastic = _build(net, conn)
             network = b2.Network(*objects)
             network.schedule = _SCHEDULE
             t_run = time.perf_counter()
@@ -74,12 +76,14 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                 # and compilation
                 timings["brian2_run"] = float(b2.device._last_run_time)
             t_end = time.perf_counter()
+            weights = {label: np.asarray(syn.w[:], dtype=np.float64)
+                       for label, syn in plastic.items()}
             trains, v_out = {}, {}
-            for pop in net.neurons:
-                mon = monitors[pop.name]
-                trains[pop.name] = SpikeTrains.from_pairs(
+            for name, mon in monitors.items():
+                trains[name] = SpikeTrains.from_pairs(
                     np.asarray(mon.i[:], dtype=np.int64),
-                    np.asarray(mon.t[:] / b2.ms) + net.dt, pop.size)
+                    np.asarray(mon.t[:] / b2.ms) + net.dt, net.population(name).size)
+            for pop in net.neurons:
                 if pop.name in states:
                     idx = np.asarray(net.record_v[pop.name])
                     rows = np.asarray(states[pop.name].v[:] / b2.mV).T[:steps]
@@ -95,7 +99,8 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
             b2.set_device(old_device)
     timings.update({"build": t_run - t_build, "run": t_end - t_run})
     return network_result(net, conn, steps, trains, v_out, timings,
-                          f"Network.run(engine='brian2', target={target!r}, seed={seed})")
+                          f"Network.run(engine='brian2', target={target!r}, seed={seed})",
+                          weights)
 
 
 def port_equations(ports, port_id, population):
@@ -158,8 +163,15 @@ def _build(net, conn):
                 g, "v", record=np.asarray(net.record_v[pop.name], dtype=int), when="groups",
                 order=2, name=f"v_{pop.name}")
             objects.append(states[pop.name])
-    for src in net.populations:
-        if src in net.neurons:
+    for src in net.sources:
+        if isinstance(src, PoissonSource):
+            g = b2.PoissonGroup(src.size, rates=float(src.rate) * b2.Hz, dt=dt * b2.ms,
+                                name=f"src_{src.name}")
+            groups[src.name] = g
+            objects.append(g)
+            if net.record_spikes == "all" or src.name in net.record_spikes:
+                monitors[src.name] = b2.SpikeMonitor(g, name=f"spikes_{src.name}")
+                objects.append(monitors[src.name])
             continue
         idx, stp = [], []
         for k, train in enumerate(src.times):
@@ -185,25 +197,48 @@ def _build(net, conn):
         groups[src.name] = layers
         objects.extend(layers)
     gate = "int(t - tspike_post > t_ref_post - 0.5 * dt)"
+    plastic = {}
     for k, (proj, pre, post, w, d) in enumerate(zip(net.projections, conn.pre, conn.post,
                                                     conn.weight, conn.delay, strict=True)):
+        unit_name = {"delta": "mV", "exp_current": "nA", "exp_conductance": "nS"}[proj.synapse]
         if proj.synapse == "delta":
-            model, on_pre, unit = "w : volt", f"v_post += w * {gate}", b2.mV
+            model, unit = "w : volt", b2.mV
+            effect = f"v_post += w * {gate}"
         else:
             x = port_id[proj.port_name]
             unit = b2.nA if proj.synapse == "exp_current" else b2.nS
             model = f"w : {'amp' if proj.synapse == 'exp_current' else 'siemens'}"
-            on_pre = f"{x}_post += w"
+            effect = f"{x}_post += w"
+        on_post, ns = None, {}
+        if proj.plasticity:
+            # the weight is a number in the synapse's unit; the rule's code as in the STDP
+            # builder, with the projection's bound
+            model, on_pre, on_post, ns = _pair_code(net.rule(proj))
+            ns["w_max"] = net.w_max(proj)
+            effect = effect.replace("+= w", f"+= w * {unit_name}")
+            on_pre = f"{effect}\n{on_pre}"
+        else:
+            on_pre = effect
         pres = groups[proj.pre] if isinstance(groups[proj.pre], list) else [groups[proj.pre]]
+        if proj.plasticity and len(pres) > 1:
+            raise param_error("Network.run", f"projections.{proj.label}.pre", "a spike source "
+                              "that fires at most once a step (a plastic projection on the "
+                              "brian2 engine)", proj.pre)
         for m, source in enumerate(pres):
             syn = b2.Synapses(source, groups[proj.post], model=model, on_pre=on_pre,
-                              dt=dt * b2.ms, name=f"proj{k}_{m}", namespace={})
+                              on_post=on_post, dt=dt * b2.ms, name=f"proj{k}_{m}",
+                              namespace={**ns, "mV": b2.mV, "nA": b2.nA, "nS": b2.nS},
+                              method="exact")
             syn.connect(i=np.asarray(pre, dtype=np.int64), j=np.asarray(post, dtype=np.int64))
             if pre.size:
-                # the Numba engine stores weights as float32: the same values here
-                syn.w = np.asarray(w, dtype=np.float32).astype(np.float64) * unit
+                if proj.plasticity:  # plastic weights are float64 in both engines
+                    syn.w = np.asarray(w, dtype=np.float64)
+                else:  # the Numba engine stores weights as float32: the same values here
+                    syn.w = np.asarray(w, dtype=np.float32).astype(np.float64) * unit
                 syn.delay = (np.round(np.asarray(d) / dt) - 1.0) * dt * b2.ms
             objects.append(syn)
+            if proj.plasticity:
+                plastic[proj.label] = syn
     for inp in net.inputs:
         if inp.synapse == "delta":
             var, weight = "v", f"{float(inp.weight)!r} * mV * {gate.replace('_post', '')}"
@@ -213,4 +248,4 @@ def _build(net, conn):
             weight = f"{float(inp.weight)!r} * {unit}"
         objects.append(b2.PoissonInput(groups[inp.target], var, int(inp.count),
                                        float(inp.rate) * b2.Hz, weight=weight))
-    return objects, groups, monitors, states
+    return objects, groups, monitors, states, plastic
