@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import SimulationError, param_error
-from .network import PoissonSource
+from .network import NETWORK_MODELS, PoissonSource
 from .result import SpikeTrains, provenance
 
 NETWORK_FORMAT = "neurosim-network-result-1"
@@ -147,7 +147,9 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 
     t_build = time.perf_counter()
     dt = net.dt
-    pops = net.neurons
+    # neurons laid out by model: LIF, then Izhikevich, then AdEx
+    kinds = {pop.name: registry.get(pop.model).name for pop in net.neurons}
+    pops = sorted(net.neurons, key=lambda pop: NETWORK_MODELS.index(kinds[pop.name]))
     offsets, n = {}, 0
     for pop in pops:
         offsets[pop.name] = n
@@ -159,11 +161,9 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         m += src.size
     first = {**offsets, **src_offsets}
 
-    def cat(key):
-        return np.ascontiguousarray(np.concatenate([conn.params[p.name][key] for p in pops]))
-
-    p = {key: cat(key) for key in ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref",
-                                     "i_ext")}
+    p, u, du, mp = _model_arrays(net, conn, pops, kinds, n)
+    n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
+    n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
     v = np.concatenate([conn.v0[pop.name] for pop in pops]).astype(np.float64)
     ports = net.ports()
     port_of = {name: 1 + k for k, name in enumerate(ports)}
@@ -254,7 +254,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     if rec_idx.size:
         rec_v[0] = v[rec_unique]
     lif = registry.get("lif").kernel
-    max_ev = 1 + lif.max_events(p, p["i_ext"][None, :] / 1.0, dt) if n else 1
+    lif_p = {key: a[:n_lif] for key, a in p.items()}
+    max_ev = 1 + lif.max_events(lif_p, lif_p["i_ext"][None, :] / 1.0, dt) if n_lif else 1
     cap = max(SPIKE_BUFFER, 2 * (n * max_ev + n_psrc))
     spk_id, spk_t = np.empty(cap, dtype=np.int64), np.empty(cap)
     spk_n = np.zeros(1, dtype=np.int64)
@@ -280,7 +281,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             before = s
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
-                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], tau_port, port_cond, e_port,
+                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], u, du, mp, n_lif, n_izh,
+                tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
                 spk_id, spk_t, spk_n, out_src, out_step, max_ev)
@@ -317,6 +319,50 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
                           {"build": t_run - t_build, "run": t_end - t_run},
                           f"Network.run(engine='numba', seed={seed}, n_threads={n_threads})",
                           weights)
+
+
+def _model_arrays(net, conn, pops, kinds, n):
+    """Per-neuron arrays for the kernel: the LIF ones (``p``; for the other models v_th and
+    v_reset hold v_peak and the reset, t_ref is 0 and the rest are placeholders), the second
+    state variable u (Izhikevich's u, AdEx's w in pA) at the start, its jump at a spike, and
+    the other models' parameters by row (see the kernel)."""
+    from . import registry
+
+    keys = ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref", "i_ext")
+    rows = {"izhikevich": ("a", "b", "c", "d", "v_peak"),
+            "adex": ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a", "b", "v_reset",
+                     "v_peak")}
+    p = {key: [] for key in keys}
+    u, du, mp = [], [], np.zeros((10, n))
+    lo = 0
+    for pop in pops:
+        kind, q, size = kinds[pop.name], conn.params[pop.name], pop.size
+        fill = {"v_rest": 0.0, "r_m": 1.0, "tau_m": 1.0, "t_ref": 0.0, "i_ext": q["i_ext"]}
+        if kind == "lif":
+            fill = q
+            u.append(np.zeros(size))
+            du.append(np.zeros(size))
+        else:
+            for r, key in enumerate(rows[kind]):
+                mp[r, lo:lo + size] = q[key]
+            fill["v_th"] = q["v_peak"]
+            state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
+            if kind == "izhikevich":
+                fill["v_reset"] = q["c"]
+                u.append(state["u"])
+                du.append(q["d"])
+            else:
+                fill["v_reset"] = q["v_reset"]
+                u.append(1000.0 * state["w"])  # nA -> pA
+                du.append(1000.0 * q["b"])
+        for key in keys:
+            p[key].append(np.broadcast_to(np.asarray(fill[key], dtype=np.float64), (size,)))
+        lo += size
+
+    def cat(parts):
+        return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros(0))
+
+    return {key: cat(a) for key, a in p.items()}, cat(u), cat(du), mp
 
 
 def _plastic(net, conn, first, offsets, port_of, n, m, per_step, max_post):

@@ -13,7 +13,8 @@ so two engines can be given the same graph.
     >>> res.rate("E")                     # mean rate of the excitatory population (Hz)
 
 Units: ms, mV, Hz; delta-synapse weights are voltage jumps (mV), exponential-current weights
-are current jumps (nA), conductance weights in nS.
+are jumps of a current in the post model's input unit (nA for LIF and AdEx, mV/ms for
+Izhikevich), conductance weights in nS. Populations are LIF, Izhikevich or AdEx neurons.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ __all__ = [
     "load_network",
 ]
 
+# the registered models a population may have (in the order the Numba engine lays them out)
+NETWORK_MODELS = ("lif", "izhikevich", "adex")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
 # synapse kinds: the unit of a weight, and the post models that take them
@@ -104,7 +107,11 @@ def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.n
 
 @dataclass(frozen=True)
 class Population:
-    """``size`` neurons of one registered model (``"lif"``, a catalog name, an alias).
+    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"`` or ``"adex"`` (or
+    a catalog name or alias of one). LIF neurons are integrated exactly (spikes timed inside
+    the step where the drive allows); Izhikevich neurons by the paper's scheme and AdEx
+    neurons by forward Euler (Brian2's schemes for them; use dt <= 0.1 ms for Izhikevich and
+    about 0.01 ms for AdEx), both spiking at the end of a step.
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
@@ -347,9 +354,9 @@ class Network:
             except (KeyError, ValueError, ParameterError):
                 raise key_error(src, f"{where}.model", f"one of {', '.join(registry.names())}",
                                 pop.model) from None
-            if spec.kernel is None or spec.name != "lif":
-                raise key_error(src, f"{where}.model", "'lif' (the network engines take "
-                                "integrate-and-fire populations so far)", pop.model)
+            if spec.name not in NETWORK_MODELS:
+                raise key_error(src, f"{where}.model", f"one of {', '.join(NETWORK_MODELS)} "
+                                "(the network engines take these models so far)", pop.model)
             fields = {f.name for f in spec.params_cls.parameter_fields()} | {"i_ext"}
             for key, value in pop.overrides.items():
                 if key not in fields:
@@ -377,6 +384,7 @@ class Network:
                     or inp.count < 1:
                 raise key_error(src, f"{where}.count", "a whole number >= 1", inp.count)
             self._check_synapse(inp.synapse, inp.tau_syn, where, inp.e_rev)
+            self._check_takes(inp.synapse, inp.target, where)
             _check_value(inp.weight, src, f"{where}.weight")
         ports = self.ports()
         for pop in self.neurons:
@@ -449,6 +457,16 @@ class Network:
                                               and np.isfinite(e_rev)):
             raise key_error(src, f"{where}.e_rev", "a reversal potential in mV", e_rev)
 
+    def _check_takes(self, kind, post, where):
+        """Izhikevich's model has no membrane conductance scale: no conductance synapses."""
+        from . import registry
+
+        model = registry.get(self.population(post).model).name
+        if kind == "exp_conductance" and model == "izhikevich":
+            raise key_error(self.source, f"{where}.synapse", "'delta' or 'exp_current' onto "
+                            f"{post} (an Izhikevich population takes no conductance synapses: "
+                            "its V has no conductance scale)", kind)
+
     def _check_projection(self, proj, names):
         src = self.source
         where = f"projections.{proj.label}"
@@ -488,6 +506,7 @@ class Network:
                 raise key_error(src, f"{where}.pre_idx", f"indices within the populations "
                                 f"({n_pre} pre, {n_post} post)", proj.pre_idx)
         self._check_synapse(proj.synapse, proj.tau_syn, where, proj.e_rev)
+        self._check_takes(proj.synapse, proj.post, where)
         _check_value(proj.weight, src, f"{where}.weight")
         _check_value(proj.delay, src, f"{where}.delay")
         if not isinstance(proj.delay, Dist):
@@ -532,8 +551,8 @@ class Network:
             for key, value in pop.overrides.items():
                 values[key] = _values(value, rng, pop.size)
             params[pop.name] = values
-            v0[pop.name] = (values["v_rest"].copy() if pop.v0 is None
-                            else _values(pop.v0, rng, pop.size))
+            v0[pop.name] = (spec.initial_state(values, pop.size, None, None)["v"]
+                            if pop.v0 is None else _values(pop.v0, rng, pop.size))
         syn0 = {pop.name: {key: _values(value, rng, pop.size) for key, value in
                            sorted(pop.init.items())} for pop in self.neurons if pop.init}
         pres, posts, weights, delays = [], [], [], []

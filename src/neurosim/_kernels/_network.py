@@ -261,10 +261,58 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     out_n[0] = m + 1
 
 
+@jit
+def _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh):
+    """Step 1 for the Izhikevich and AdEx neurons (n_lif..N-1): their schemes over one step
+    with the port values at t_s. Their threshold is seen after the voltage jumps of the step
+    (``_spike_models``)."""
+    N = v.shape[0]
+    P = isyn.shape[0]
+    for j in range(n_lif, N):
+        cur = i_ext[j]
+        for p in range(P):
+            if not port_cond[p]:
+                cur += isyn[p, j]
+        vj = v[j]
+        uj = u[j]
+        if j < n_lif + n_izh:
+            # Izhikevich (2003): v in two half steps, then u with the new v (I in mV/ms)
+            a, b = mp[0, j], mp[1, j]
+            for _ in range(2):
+                vj += 0.5 * dt * (0.04 * vj * vj + 5.0 * vj + 140.0 - uj + cur)
+            uj += dt * a * (b * vj - uj)
+        else:
+            # AdEx, forward Euler (Brian2's AdEx scheme); currents in pA: nA x 1000, and the
+            # conductances' nS x mV
+            c_m, g_l, e_l, v_t, d_t = mp[0, j], mp[1, j], mp[2, j], mp[3, j], mp[4, j]
+            tau_w, a = mp[5, j], mp[6, j]
+            i_syn = 1000.0 * cur + gev[j] - gs[j] * vj
+            e = math.exp(min((vj - v_t) / d_t, 50.0))
+            dv = (-g_l * (vj - e_l) + g_l * d_t * e - uj + i_syn) / c_m
+            dw = (a * (vj - e_l) - uj) / tau_w
+            vj += dt * dv
+            uj += dt * dw
+        v[j] = vj
+        u[j] = uj
+
+
+@jit
+def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, n_lif, spk_n, spk_id, spk_t, out_n,
+                  out_src, out_step):
+    """The Izhikevich and AdEx neurons at v_peak after the step and its jumps spike at
+    t_s + dt and reset (a jump that took one there has done so already)."""
+    for j in range(n_lif, v.shape[0]):
+        if v[j] >= v_th[j]:
+            _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+            v[j] = v_reset[j]
+            u[j] += du[j]
+
+
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                tau_port, port_cond, e_port, ring, indptr, off, has_delta, w, dly, src_step, src_id,
-                src_pos, pin_lo, pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl,
-                seed, rec_idx, rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events):
+                u, du, mp, n_lif, n_izh, tau_port, port_cond, e_port, ring, indptr, off,
+                has_delta, w, dly, src_step, src_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
+                pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx, rec_v, spk_id, spk_t,
+                spk_n, out_src, out_step, max_events):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
     could overflow in the next step). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
@@ -285,7 +333,15 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     sees its terms in the same order either way, so the result does not depend on the number
     of threads. The delivery runs on one thread, part after part.
 
-    Step 1 runs as vectorised passes over all neurons for the common case (a free neuron that
+    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the rest AdEx; ``u`` is the
+    second state variable (Izhikevich's u, AdEx's w in pA), ``du`` its jump at a spike, ``mp``
+    the Izhikevich (a, b, c, d, v_peak) or AdEx (c_m, g_l, e_l, v_t, delta_t, tau_w, a, b,
+    v_reset, v_peak) parameters by row; for them v_th, v_reset hold v_peak and the reset, and
+    t_ref is 0. They step by their published schemes (Izhikevich's two half steps in v, then
+    u; AdEx by forward Euler, with the synaptic variables frozen over the step) and spike at
+    the end of the step if V is at v_peak after the step's voltage jumps (Brian2's order).
+
+    Step 1 runs as vectorised passes over the LIF neurons for the common case (a free neuron that
     stays below threshold, or one held refractory the whole step); the neurons with an event
     in the step (a crossing, a release inside it) are redone one by one from their state at
     t_s by the exact scheme."""
@@ -329,6 +385,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     flag64 = flag.view(np.uint64)
     todo = np.empty(N, dtype=np.int64)
     n_chunks = (N + CHUNK - 1) // CHUNK
+    n_chunks_lif = (n_lif + CHUNK - 1) // CHUNK
     chunk_count = np.zeros(max(n_chunks, 1), dtype=np.int64)
     n_parts = indptr.shape[0]
     stride = ring.shape[1] * N
@@ -398,9 +455,9 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
         # a helper returning the common tail as a tuple stops it vectorising (measured: CUBA
         # 30 % slower); a neuron with an event keeps V(t_s) for the pass after)
         if n_cond > 0:
-            for ch in prange(n_chunks):
+            for ch in prange(n_chunks_lif):
                 n_c = 0
-                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, N))):
+                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, n_lif))):
                     r = ref[j]
                     vj = v[j]
                     vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
@@ -418,9 +475,9 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     n_c += 1 if event else 0
                 chunk_count[ch] = n_c
         else:
-            for ch in prange(n_chunks):
+            for ch in prange(n_chunks_lif):
                 n_c = 0
-                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, N))):
+                for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, n_lif))):
                     r = ref[j]
                     vj = v[j]
                     vv = vinf[j] + (vj - vinf[j]) * dec[j] + cur[j]
@@ -433,8 +490,10 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     n_c += 1 if event else 0
                 chunk_count[ch] = n_c
         n_ev = 0
-        for ch in range(n_chunks):
+        for ch in range(n_chunks_lif):
             n_ev += chunk_count[ch]
+        for j in range(n_lif, N):  # (their flags may be left from the jumps' pass)
+            flag[j] = 0
         n_todo = _collect(flag, flag64, todo) if n_ev else 0
         for m in range(n_todo):
             j = todo[m]
@@ -505,8 +564,11 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 vv = v_reset[j]
                 ref[j] = t_ref[j]
             v[j] = vv
-        for c in range(rec_idx.size):
-            rec_v[s + 1, c] = v[rec_idx[c]]
+        if n_lif < N:
+            _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh)
+        for c in range(rec_idx.size):  # a neuron at threshold shows its reset
+            x = v[rec_idx[c]]
+            rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x
         # 2. the spike sources' spikes due by t_s leave (before the arrivals at t_(s+1))
         q = src_pos[0]
         while q < src_step.size and src_step[q] <= s:
@@ -607,6 +669,10 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
                     v[j] = v_reset[j]
                     ref[j] = t_ref[j]
+                    u[j] += du[j]
+        if n_lif < N:
+            _spike_models(s, t0, dt, v, u, v_th, v_reset, du, n_lif, spk_n, spk_id, spk_t,
+                          out_n, out_src, out_step)
         # 4. the Poisson sources' spikes, then propagation of all spikes of this step (at
         # t_(s+1))
         for g in range(psrc_lo.size):

@@ -17,12 +17,14 @@ generators.
 
 from __future__ import annotations
 
+import re
 import time
 
 import brian2 as b2
 import numpy as np
 
-from .._validation import param_error
+from .. import registry
+from .._validation import UNITS, brian2_unit, param_error
 from ..network import PoissonSource, SpikeSource
 from ..result import SpikeTrains
 from ._groups import TARGETS, brian2_state
@@ -76,7 +78,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                 # and compilation
                 timings["brian2_run"] = float(b2.device._last_run_time)
             t_end = time.perf_counter()
-            weights = {label: np.asarray(syn.w[:], dtype=np.float64)
+            weights = {label: np.asarray(syn.w_syn[:], dtype=np.float64)
                        for label, syn in plastic.items()}
             trains, v_out = {}, {}
             for name, mon in monitors.items():
@@ -90,7 +92,9 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                     # recorded before the threshold: a neuron the step took over threshold
                     # shows its reset, as in the Numba engine
                     p = conn.params[pop.name]
-                    rows = np.where(rows >= p["v_th"][idx], p["v_reset"][idx], rows)
+                    th, reset = {"lif": ("v_th", "v_reset"), "izhikevich": ("v_peak", "c"),
+                                 "adex": ("v_peak", "v_reset")}[registry.get(pop.model).name]
+                    rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
                     first = conn.v0[pop.name][idx]
                     v_out[pop.name] = np.vstack([first[None, :], rows])
     finally:
@@ -103,20 +107,71 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                           weights)
 
 
-def port_equations(ports, port_id, population):
+def port_equations(ports, port_id, population, current="amp"):
     """Brian2 text for the ports onto ``population``: (the ports, the terms of the synaptic
-    current, the decay equations), each port variable named ``port_id[name]``."""
+    current, the decay equations), each port variable named ``port_id[name]``; a current port
+    in the unit ``current`` (the model's input unit)."""
     mine = [(name, port) for name, port in ports.items() if population in port[3]]
     terms, eqs = [], []
     for name, (kind, tau, e_rev, _) in mine:
         x = port_id[name]
         if kind == "exp_current":
             terms.append(x)
-            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : amp")
+            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : {current}")
         else:
             terms.append(f"{x} * ({e_rev!r} * mV - v)")
             eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
     return mine, terms, eqs
+
+
+def _monitors(net, pop, g, objects, monitors, states):
+    wanted = net.record_spikes == "all" or pop.name in net.record_spikes
+    monitors[pop.name] = b2.SpikeMonitor(g, record=wanted, name=f"spikes_{pop.name}")
+    objects.append(monitors[pop.name])
+    if pop.name in net.record_v:
+        states[pop.name] = b2.StateMonitor(
+            g, "v", record=np.asarray(net.record_v[pop.name], dtype=int), when="groups",
+            order=2, name=f"v_{pop.name}")
+        objects.append(states[pop.name])
+
+
+def _model_group(net, conn, pop, spec, ports, port_id):
+    """A population of a model other than LIF, from the registry's Brian2 equations, threshold
+    and reset (Izhikevich by its own update code, AdEx by forward Euler), its input ``I`` the
+    constant i_ext plus the ports."""
+    b = spec.brian2
+    unit = UNITS[spec.input_unit][1]
+    mine, terms, eqs = port_equations(ports, port_id, pop.name, unit)
+    # the ports decay exactly after the model's step, as in the Numba engine (the model's own
+    # scheme would take them along: forward Euler for AdEx)
+    eqs = [re.sub(r"^d(\w+)/dt = .*:", r"\1 :", eq) for eq in eqs]
+    fields = [(f.name, f.metadata["unit"]) for f in spec.params_cls.parameter_fields()
+              if f.name not in b.skip]
+    lines = [b.equations, *eqs, f"I = {' + '.join(['i_ext', *terms])} : {unit}",
+             f"i_ext : {unit} (constant)", "tspike : second", "t_ref : second (constant)",
+             *(f"{name} : {UNITS[u][1]} (constant)" for name, u in fields)]
+    method = b.method if b.update is None else None
+    g = b2.NeuronGroup(pop.size, "\n".join(lines), threshold=b.threshold,
+                       reset=f"{b.reset}\ntspike = t", method=method, dt=net.dt * b2.ms,
+                       name=f"pop_{pop.name}", namespace={})
+    if b.update:
+        g.run_regularly(b.update, when="groups", name=f"pop_{pop.name}_update")
+    decay = "\n".join(f"{port_id[name]} = {port_id[name]} * {float(np.exp(-net.dt / port[1]))!r}"
+                       for name, port in mine)
+    if decay:
+        g.run_regularly(decay, when="groups", order=3, name=f"pop_{pop.name}_ports")
+    p = conn.params[pop.name]
+    for name, u in fields:
+        setattr(g, name, p[name] * brian2_unit(u))
+    g.i_ext = p["i_ext"] * brian2_unit(spec.input_unit)
+    g.t_ref = 0 * b2.ms
+    g.tspike = -1e9 * b2.second
+    for key, values in spec.initial_state(p, pop.size, conn.v0[pop.name], None).items():
+        setattr(g, key, values * brian2_unit(spec.state[key]))
+    for name, values in conn.syn0.get(pop.name, {}).items():
+        setattr(g, port_id[name], values * (b2.nS if ports[name][0] == "exp_conductance"
+                                            else brian2_unit(spec.input_unit)))
+    return g
 
 
 def _build(net, conn):
@@ -125,6 +180,13 @@ def _build(net, conn):
     port_id = {name: _ident(k) for k, name in enumerate(ports)}
     groups, objects, monitors, states = {}, [], {}, {}
     for pop in net.neurons:
+        spec = registry.get(pop.model)
+        if spec.name != "lif":
+            g = _model_group(net, conn, pop, spec, ports, port_id)
+            groups[pop.name] = g
+            objects.append(g)
+            _monitors(net, pop, g, objects, monitors, states)
+            continue
         mine, terms, eqs = port_equations(ports, port_id, pop.name)
         drive = " + ".join(["i_ext", *terms])
         lines = [f"dv/dt = (v_rest - v + r_m * ({drive})) / tau_m : volt", *eqs,
@@ -155,14 +217,7 @@ def _build(net, conn):
                         when="groups", order=1, name=f"pop_{pop.name}_hold")
         groups[pop.name] = g
         objects.append(g)
-        wanted = net.record_spikes == "all" or pop.name in net.record_spikes
-        monitors[pop.name] = b2.SpikeMonitor(g, record=wanted, name=f"spikes_{pop.name}")
-        objects.append(monitors[pop.name])
-        if pop.name in net.record_v:
-            states[pop.name] = b2.StateMonitor(
-                g, "v", record=np.asarray(net.record_v[pop.name], dtype=int), when="groups",
-                order=2, name=f"v_{pop.name}")
-            objects.append(states[pop.name])
+        _monitors(net, pop, g, objects, monitors, states)
     for src in net.sources:
         if isinstance(src, PoissonSource):
             g = b2.PoissonGroup(src.size, rates=float(src.rate) * b2.Hz, dt=dt * b2.ms,
@@ -200,14 +255,17 @@ def _build(net, conn):
     plastic = {}
     for k, (proj, pre, post, w, d) in enumerate(zip(net.projections, conn.pre, conn.post,
                                                     conn.weight, conn.delay, strict=True)):
-        unit_name = {"delta": "mV", "exp_current": "nA", "exp_conductance": "nS"}[proj.synapse]
         if proj.synapse == "delta":
             model, unit = "w : volt", b2.mV
             effect = f"v_post += w * {gate}"
         else:
             x = port_id[proj.port_name]
-            unit = b2.nA if proj.synapse == "exp_current" else b2.nS
-            model = f"w : {'amp' if proj.synapse == 'exp_current' else 'siemens'}"
+            if proj.synapse == "exp_current":  # in the post model's input unit
+                unit_name = registry.get(net.population(proj.post).model).input_unit
+                unit = brian2_unit(unit_name)
+                model = f"w : {UNITS[unit_name][1]}"
+            else:
+                unit, model = b2.nS, "w : siemens"
             effect = f"{x}_post += w"
         on_post, ns = None, {}
         if proj.plasticity:
@@ -215,10 +273,14 @@ def _build(net, conn):
             # builder, with the projection's bound
             model, on_pre, on_post, ns = _pair_code(net.rule(proj))
             ns["w_max"] = net.w_max(proj)
-            effect = effect.replace("+= w", f"+= w * {unit_name}")
+            effect = effect.replace("+= w", "+= w * w_unit")
+            ns["w_unit"] = unit
             on_pre = f"{effect}\n{on_pre}"
         else:
             on_pre = effect
+        # the synapse's weight is w_syn (AdEx has a w of its own)
+        model, on_pre, on_post = (None if text is None else re.sub(r"\bw\b", "w_syn", text)
+                                  for text in (model, on_pre, on_post))
         pres = groups[proj.pre] if isinstance(groups[proj.pre], list) else [groups[proj.pre]]
         if proj.plasticity and len(pres) > 1:
             raise param_error("Network.run", f"projections.{proj.label}.pre", "a spike source "
@@ -232,9 +294,9 @@ def _build(net, conn):
             syn.connect(i=np.asarray(pre, dtype=np.int64), j=np.asarray(post, dtype=np.int64))
             if pre.size:
                 if proj.plasticity:  # plastic weights are float64 in both engines
-                    syn.w = np.asarray(w, dtype=np.float64)
+                    syn.w_syn = np.asarray(w, dtype=np.float64)
                 else:  # the Numba engine stores weights as float32: the same values here
-                    syn.w = np.asarray(w, dtype=np.float32).astype(np.float64) * unit
+                    syn.w_syn = np.asarray(w, dtype=np.float32).astype(np.float64) * unit
                 syn.delay = (np.round(np.asarray(d) / dt) - 1.0) * dt * b2.ms
             objects.append(syn)
             if proj.plasticity:
@@ -244,7 +306,8 @@ def _build(net, conn):
             var, weight = "v", f"{float(inp.weight)!r} * mV * {gate.replace('_post', '')}"
         else:
             var = port_id[inp.port_name]
-            unit = "nA" if inp.synapse == "exp_current" else "nS"
+            unit = (UNITS[registry.get(net.population(inp.target).model).input_unit][1]
+                    if inp.synapse == "exp_current" else "nS")
             weight = f"{float(inp.weight)!r} * {unit}"
         objects.append(b2.PoissonInput(groups[inp.target], var, int(inp.count),
                                        float(inp.rate) * b2.Hz, weight=weight))
