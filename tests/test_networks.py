@@ -158,6 +158,27 @@ def test_extensor_starts_in_its_steady_state(reflex):
     assert reflex.extensor_rate_during < 0.05 * reflex.extensor_rate_before
 
 
+def test_the_reflex_arc_spec_gives_the_same_reflex_on_both_engines(reflex):
+    # the Brian2 wrapper (the fixture) and the Numba engine run one spec and one graph: the
+    # heat's path (receptors to muscle, and to cortex) spike for spike; the tonic extensor
+    # differs below a step (the Numba engine times a constant drive's crossing inside the step)
+    from neurosim.reflex import run_reflex_arc
+
+    res = run_reflex_arc(stimulus.heat(50.0, 20.0, 200.0), duration=400.0)
+    for stage, lat in reflex.latencies.items():
+        if stage != "extensor_motor":
+            assert res.latencies[stage] == pytest.approx(lat, abs=1e-9), stage
+    for stage in ("sensory", "interneurons", "flexor_motor", "thalamus", "cortex"):
+        np.testing.assert_allclose(res.stages[stage].spike_times.times,
+                                   reflex.stages[stage].spike_times.times, atol=1e-9)
+    np.testing.assert_allclose(res.flexor_force, reflex.flexor_force, atol=1e-9)
+    assert res.reflex_latency == reflex.reflex_latency
+    assert res.extensor_rate_before == pytest.approx(reflex.extensor_rate_before, rel=0.005)
+    # exact crossings: the Numba engine's tonic rate is the analytic LIF rate
+    drive = neurosim.load_model("reflex_arc_withdrawal").extensor_drive
+    assert res.extensor_rate_before == pytest.approx(analysis.lif_rate(drive), rel=1e-3)
+
+
 def test_an_arc_runs_again_from_rest(arc_and_result):
     arc, first = arc_and_result
     again = arc.run(stimulus.heat(50.0, 20.0, 200.0), duration=400.0)

@@ -10,7 +10,7 @@ a parameter: heat below threshold, cutting the interneurons, blocking inhibition
 
 import neurosim
 from neurosim import figures, plot, stimulus
-from neurosim.networks import build_reflex_arc
+from neurosim.reflex import run_reflex_arc
 
 
 def main(argv=None):
@@ -39,8 +39,8 @@ def main(argv=None):
     print(f"   the brain's branch adds cord -> thalamus ({ascending:.1f} ms) and thalamus -> "
           "cortex.")
 
-    arc = build_reflex_arc()
-    res = arc.run(stimulus.heat(50.0, 20.0, 200.0), duration=duration)
+    # the arc is a network spec: the Numba engine runs it (engine="brian2" gives the same)
+    res = run_reflex_arc(stimulus.heat(50.0, 20.0, 200.0), duration=duration)
     print("\n3. Heat of 50 C from t = 20 ms (the arc has settled at rest before t = 0):")
     print(res.summary())
     print(f"   The model's EMG comes {res.emg_latency:.1f} ms after the heat; people's biceps "
@@ -51,24 +51,24 @@ def main(argv=None):
         save(plot.reflex_arc(res)[0].figure, "1_reflex_arc")
 
     print("\n4. Experiments (each one parameter; the same arc runs again from rest):")
-    warm = arc.run(stimulus.heat(44.0, 20.0, 200.0), duration=duration)
+    warm = run_reflex_arc(stimulus.heat(44.0, 20.0, 200.0), duration=duration)
     print(f"   44 C (below the {p.heat_threshold:g} C threshold): "
           f"{int(warm.stages['receptors'].spike_counts.sum())} receptor spikes, "
           f"withdrawal: {warm.withdrew}  (all or nothing at circuit level)")
-    cut = build_reflex_arc(lesions=("interneurons",)).run(duration=duration)
+    cut = run_reflex_arc(duration=duration, lesions=("interneurons",))
     print(f"   interneurons cut: {int(cut.stages['flexor_motor'].spike_counts.sum())} flexor motor "
           f"spikes, withdrawal: {cut.withdrew}; the cortex still receives spikes at "
           f"{cut.cortex_latency:.0f} ms")
     with plot.lecture_style():
         save(plot.reflex_arc(cut)[0].figure, "2_interneurons_cut")
-    blocked = build_reflex_arc(block_inhibition=True).run(duration=duration)
+    blocked = run_reflex_arc(duration=duration, block_inhibition=True)
     ext = blocked.stages["extensor_motor"].spike_times.times
     during = ((ext >= 120.0) & (ext < 220.0)).sum() / p.n_per_stage / 0.1
     print(f"   inhibition blocked: the extensor keeps firing ({during:.0f} Hz during the "
           "reflex): flexor and extensor pull against each other (co-contraction)")
     with plot.lecture_style():
         save(plot.reflex_arc(blocked)[0].figure, "3_inhibition_blocked")
-    slow = build_reflex_arc(p.replace(v_sensory=7.5)).run(duration=duration)
+    slow = run_reflex_arc(duration=duration, params=p.replace(v_sensory=7.5))
     print(f"   A-delta fibres at 7.5 m/s instead of {p.v_sensory:g}: withdrawal at "
           f"{slow.reflex_latency:.1f} ms instead of {res.reflex_latency:.1f} ms")
     print(f"\nDone: figures in {args.out}/")

@@ -13,7 +13,7 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 
 __version__ = "0.1.0"
 
-from . import analysis, plasticity, registry, stimulus
+from . import analysis, plasticity, reflex, registry, stimulus
 from ._resources import limits
 from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
 from ._simulate_hh import hh_resting_state
@@ -71,6 +71,7 @@ __all__ = [
     "network_summary",
     "plasticity",
     "point_seed",
+    "reflex",
     "registry",
     "simulate",
     "simulate_adex",

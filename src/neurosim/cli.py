@@ -139,16 +139,15 @@ def _cmd_reflex(args) -> int:
 
     import neurosim
     from neurosim import plot
-    from neurosim.networks import build_reflex_arc
+    from neurosim.reflex import run_reflex_arc
 
     _check_writable_file(args.out)
     params = None
     if args.v_sensory is not None:
         params = neurosim.load_model("reflex_arc_withdrawal").replace(v_sensory=args.v_sensory)
     stim = neurosim.stimulus.heat(args.temperature, args.onset, args.heat_duration)
-    arc = build_reflex_arc(params, lesions=tuple(args.cut),
-                           block_inhibition=args.block_inhibition)
-    res = arc.run(stim, duration=args.duration)
+    res = run_reflex_arc(stim, args.duration, params=params, lesions=tuple(args.cut),
+                         block_inhibition=args.block_inhibition, engine=args.engine)
     print(res.summary())
     with plot.lecture_style(theme=args.theme):
         axes = plot.reflex_arc(res)
@@ -331,8 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=_cmd_simulate, model=spec.name)
 
     rx = sub.add_parser("reflex", help="run the withdrawal reflex arc and plot it",
-                        description="Heat on the hand to a withdrawn arm: run the Brian2 reflex "
-                        "arc, print every latency and save the stacked figure.")
+                        description="Heat on the hand to a withdrawn arm: run the reflex arc "
+                        "(a network spec, on the Numba or the Brian2 engine), print every "
+                        "latency and save the stacked figure.")
     rx.add_argument("--temperature", type=_finite, default=50.0,
                     help="skin temperature during the heat, C (default 50)")
     rx.add_argument("--onset", type=_finite, default=20.0, help="heat onset, ms (default 20)")
@@ -346,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="block the inhibitory interneurons (co-contraction)")
     rx.add_argument("--v-sensory", type=_finite, default=None,
                     help="A-delta conduction velocity, m/s (default the catalog's)")
+    rx.add_argument("--engine", choices=("numba", "brian2"), default="numba",
+                    help="the network engine (default numba)")
     _add_figure_options(rx)
     rx.set_defaults(func=_cmd_reflex)
 

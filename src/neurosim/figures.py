@@ -207,9 +207,9 @@ def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=5
     """The withdrawal reflex: every stage's latency and the muscle force, with the measured
     human reaction time to first heat pain beside what the model reaches."""
     from . import plot
-    from .networks import build_reflex_arc
+    from .reflex import run_reflex_arc
 
-    res = build_reflex_arc().run(stimulus.heat(temperature, onset, heat_duration), duration)
+    res = run_reflex_arc(stimulus.heat(temperature, onset, heat_duration), duration)
     with plot.lecture_style():
         axes = plot.reflex_arc(res)
     return axes[0].figure
