@@ -20,6 +20,7 @@ import time
 import brian2 as b2
 import numpy as np
 
+import neurosim
 from neurosim.networks import build_song_abbott_2000, build_stdp_synapses
 from neurosim.plasticity import song_abbott_2000, stdp_window
 
@@ -69,6 +70,15 @@ def main(argv=None):
     print(f"   neurosim (Numba)        {t_nb:7.2f} s   near a bound: "
           f"{100 * res.bimodal_fraction[0]:.0f} % -> {100 * res.bimodal_fraction[-1]:.0f} %, "
           f"output {res.output_rate:.1f} Hz", flush=True)
+    # the same experiment as a network spec (models/networks/song_abbott_2000.toml) on the
+    # network engine: plastic synapses, a Poisson source population
+    spec = neurosim.load_network("song_abbott_2000")
+    spec.run(1000.0, seed=0)
+    t0 = time.perf_counter()
+    w = spec.run(s * 1000.0, seed=0).weights["stdp"] / spec.w_max(spec.projections[0])
+    t_spec = time.perf_counter() - t0
+    print(f"   neurosim network spec   {t_spec:7.2f} s   near a bound: "
+          f"{100 * near_bound(w):.0f} % at the end", flush=True)
     net = build_song_abbott_2000(target="numpy")
     t0 = time.perf_counter()
     net.run(10.0)

@@ -439,7 +439,17 @@ def save_figure(fig, path: Path, *, transparent=False, dpi=200) -> Path:
     import matplotlib as mpl
 
     with mpl.rc_context({"svg.hashsalt": "neurosim"}):  # stable SVG ids
-        fig.savefig(path, transparent=transparent, metadata=metadata, dpi=dpi)
+        if fmt != "svg":
+            fig.savefig(path, transparent=transparent, metadata=metadata, dpi=dpi)
+            return path
+        import io
+        import re
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", transparent=transparent, metadata=metadata, dpi=dpi)
+    # a coordinate within rounding of zero is written "-0" or "0" depending on how the
+    # transforms were reached: write one of them, so that the same figure gives the same file
+    path.write_bytes(re.sub(rb"(?<=[ ,])-0(?=[ ,\n\"])", b"0", buf.getvalue()))
     return path
 
 
