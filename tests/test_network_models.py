@@ -105,3 +105,57 @@ def test_models_the_engines_cannot_take_are_refused_by_key():
     with pytest.raises(neurosim.InvalidInput, match=r"populations\.Z\.tau_m"):
         Network(populations=(Population("Z", "izhikevich", 1, overrides={"tau_m": 3.0}),)
                 ).validate()
+
+
+# -- time-varying currents ------------------------------------------------------------------
+
+LIF = {"v_rest": -65.0, "v_th": -50.0, "v_reset": -70.0, "tau_m": 20.0, "r_m": 10.0,
+       "t_ref": 2.0}
+
+
+def test_a_step_current_fires_the_lif_population_at_the_analytic_times():
+    # 2 nA from 50 ms to 150 ms: V -> v_rest + r_m I = -45 mV; the first spike comes
+    # tau ln((vinf - v_rest) / (vinf - v_th)) after the onset, then every
+    # t_ref + tau ln((vinf - v_reset) / (vinf - v_th)), timed inside the step
+    net = Network(populations=(Population("L", "lif", 3, overrides=LIF),),
+                  currents=(neurosim.CurrentInput("L", neurosim.stimulus.step(2.0, 50.0, 150.0),
+                                                  neurons=[0, 2]),))
+    res = net.run(200.0)
+    vinf = -65.0 + 10.0 * 2.0
+    first = 50.0 + 20.0 * np.log((vinf + 65.0) / (vinf + 50.0))
+    isi = 2.0 + 20.0 * np.log((vinf + 70.0) / (vinf + 50.0))
+    want = first + isi * np.arange(int((150.0 - first) // isi) + 1)
+    for k in (0, 2):
+        np.testing.assert_allclose(res.spike_times["L"][k], want, rtol=0, atol=1e-9)
+    assert res.spike_times["L"][1].size == 0  # not driven
+
+
+def test_currents_sum_and_share_columns():
+    stim = neurosim.stimulus
+    noise = stim.poisson(100.0, 1.0, 10, seed=1, n_neurons=3)  # a column per neuron
+    net = Network(populations=(Population("L", "lif", 4, overrides=LIF),),
+                  currents=(neurosim.CurrentInput("L", stim.constant(0.5)),
+                            neurosim.CurrentInput("L", noise, neurons=[1, 2, 3])))
+    table, cols = net.current_table(100)
+    assert cols["L"][0] != cols["L"][1] != cols["L"][2] != cols["L"][3]
+    np.testing.assert_allclose(table[:, cols["L"][0]], 0.5)
+    np.testing.assert_allclose(table[:, cols["L"][2]],
+                               0.5 + noise.sample_matrix(0.1, 100)[:, 1])
+    # one stimulus for all: one shared column
+    net = net.replace(currents=(neurosim.CurrentInput("L", stim.constant(0.5)),))
+    assert np.unique(net.current_table(10)[1]["L"]).size == 1
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"target": "nobody"}, r"currents\[0\]\.target"),
+    ({"stimulus": 3.0}, r"currents\[0\]\.stimulus"),
+    ({"neurons": [0, 7]}, r"currents\[0\]\.neurons"),
+    ({"neurons": [0, 0]}, r"currents\[0\]\.neurons"),
+    ({"stimulus": neurosim.stimulus.poisson(10.0, 1.0, 1, seed=0, n_neurons=2)},
+     r"currents\[0\]\.stimulus"),
+])
+def test_bad_currents_name_the_key(change, key):
+    cur = neurosim.CurrentInput("L", neurosim.stimulus.constant(1.0))
+    net = Network(populations=(Population("L", "lif", 3, overrides=LIF),), currents=(cur,))
+    with pytest.raises(neurosim.InvalidInput, match=key):
+        net.replace(currents=(dataclasses.replace(cur, **change),))

@@ -27,6 +27,7 @@ from ._validation import (
 )
 from .catalog import list_models, list_patterns, load_model
 from .network import (
+    CurrentInput,
     Dist,
     Network,
     PoissonInput,
@@ -42,6 +43,7 @@ from .result import SimulationResult, SpikeTrains, load_result
 
 __all__ = [
     "AdExParams",
+    "CurrentInput",
     "Dist",
     "HodgkinHuxleyParams",
     "InvalidInput",

@@ -164,6 +164,10 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     p, u, du, mp = _model_arrays(net, conn, pops, kinds, n)
     n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
     n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
+    cur_tab, columns = net.current_table(steps)
+    cur_col = np.concatenate([columns[pop.name] for pop in pops]) if pops else \
+        np.zeros(0, np.int64)
+    cur_idx = np.flatnonzero(cur_col > 0).astype(np.int64)
     v = np.concatenate([conn.v0[pop.name] for pop in pops]).astype(np.float64)
     ports = net.ports()
     port_of = {name: 1 + k for k, name in enumerate(ports)}
@@ -255,7 +259,9 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         rec_v[0] = v[rec_unique]
     lif = registry.get("lif").kernel
     lif_p = {key: a[:n_lif] for key, a in p.items()}
-    max_ev = 1 + lif.max_events(lif_p, lif_p["i_ext"][None, :] / 1.0, dt) if n_lif else 1
+    # the strongest drive a neuron gets: its constant current plus its column's largest
+    top = lif_p["i_ext"] + cur_tab.max(axis=0, initial=0.0)[cur_col[:n_lif]]
+    max_ev = 1 + lif.max_events(lif_p, top[None, :], dt) if n_lif else 1
     cap = max(SPIKE_BUFFER, 2 * (n * max_ev + n_psrc))
     spk_id, spk_t = np.empty(cap, dtype=np.int64), np.empty(cap)
     spk_n = np.zeros(1, dtype=np.int64)
@@ -281,7 +287,8 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             before = s
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
-                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], u, du, mp, n_lif, n_izh,
+                p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], cur_tab, cur_col, cur_idx, u,
+                du, mp, n_lif, n_izh,
                 tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,

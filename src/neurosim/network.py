@@ -34,6 +34,7 @@ __all__ = [
     "CONNECTIONS",
     "SYNAPSES",
     "Connectivity",
+    "CurrentInput",
     "Dist",
     "Network",
     "PoissonInput",
@@ -226,6 +227,19 @@ class PoissonInput:
         return _port_name(self)
 
 
+@dataclass(frozen=True)
+class CurrentInput:
+    """A time-varying current into the neurons of ``target`` (all, or the indices
+    ``neurons``): a :mod:`neurosim.stimulus` object in the target model's input unit (nA for
+    LIF and AdEx, mV/ms for Izhikevich), held over each step at its value at the step's start,
+    added to the population's constant ``i_ext``. A stimulus with one column per neuron
+    (``stimulus.poisson(..., n_neurons=k)``) drives k neurons, one column each."""
+
+    target: str
+    stimulus: object
+    neurons: object = None
+
+
 def _port_name(item) -> str:
     if item.port:
         return item.port
@@ -261,7 +275,8 @@ class Connectivity:
 @dataclass(frozen=True)
 class Network:
     """A network spec. ``populations`` (neurons and spike sources), ``projections``, ``inputs``
-    (:class:`PoissonInput`; constant currents are a population's ``i_ext`` override, in nA),
+    (:class:`PoissonInput`), ``currents`` (:class:`CurrentInput`: time-varying currents;
+    constant currents are a population's ``i_ext`` override, in its input unit),
     ``record_spikes`` (population names, or ``"all"``), ``record_v`` (population -> neuron
     indices whose V is recorded every step), ``rate_bin`` (ms, the population-rate bin), ``dt``
     (ms). ``source`` names the file it came from (for error messages)."""
@@ -269,6 +284,7 @@ class Network:
     populations: tuple
     projections: tuple = ()
     inputs: tuple = ()
+    currents: tuple = ()
     record_spikes: object = "all"
     record_v: dict = field(default_factory=dict)
     rate_bin: float = 1.0
@@ -386,6 +402,8 @@ class Network:
             self._check_synapse(inp.synapse, inp.tau_syn, where, inp.e_rev)
             self._check_takes(inp.synapse, inp.target, where)
             _check_value(inp.weight, src, f"{where}.weight")
+        for k, cur in enumerate(self.currents):
+            self._check_current(cur, f"currents[{k}]", names)
         ports = self.ports()
         for pop in self.neurons:
             for key, value in pop.init.items():
@@ -411,6 +429,63 @@ class Network:
             raise key_error(src, "rate_bin", f"a bin of at least dt = {self.dt} ms",
                             self.rate_bin)
         return self
+
+    def _check_current(self, cur, where, names):
+        from . import registry
+        from .stimulus import Stimulus
+
+        src = self.source
+        if not isinstance(cur, CurrentInput):
+            raise key_error(src, where, "a CurrentInput", cur)
+        if cur.target not in names or isinstance(self.population(cur.target), SOURCES):
+            raise key_error(src, f"{where}.target", "the name of a neuron population",
+                            cur.target)
+        if not isinstance(cur.stimulus, Stimulus):
+            raise key_error(src, f"{where}.stimulus", "a neurosim.stimulus object",
+                            cur.stimulus)
+        pop = self.population(cur.target)
+        unit = registry.get(pop.model).input_unit
+        if cur.stimulus.unit and cur.stimulus.unit != unit:
+            raise key_error(src, f"{where}.stimulus", f"a current in {unit} (the input unit "
+                            f"of {pop.model})", cur.stimulus.unit)
+        idx = np.arange(pop.size) if cur.neurons is None else np.asarray(cur.neurons)
+        if idx.ndim != 1 or idx.dtype.kind not in "iu" or np.any(idx < 0) or \
+                np.any(idx >= pop.size) or np.unique(idx).size != idx.size:
+            raise key_error(src, f"{where}.neurons", f"distinct neuron indices in "
+                            f"[0, {pop.size})", cur.neurons)
+        cols = cur.stimulus.n_neurons
+        if cols != 1 and cols != idx.size:
+            raise key_error(src, f"{where}.stimulus", f"a stimulus for 1 or {idx.size} "
+                            "neurons (one column each)", f"{cols} columns")
+
+    def current_table(self, steps: int) -> tuple:
+        """The time-varying currents over ``steps`` steps as (table, columns): table[s, c]
+        is the current of column c in step s, and columns[population] each neuron's column
+        (column 0 is no current). Neurons driven alike share a column."""
+        pops = self.neurons
+        combos = {(): 0}  # the (input, its column) pairs a neuron sums -> its column
+        per_neuron = {pop.name: [[] for _ in range(pop.size)] for pop in pops}
+        samples = []
+        for k, cur in enumerate(self.currents):
+            m = np.asarray(cur.stimulus.sample_matrix(self.dt, steps), dtype=np.float64)
+            samples.append(m)
+            size = self.population(cur.target).size
+            idx = np.arange(size) if cur.neurons is None else np.asarray(cur.neurons)
+            for c, j in enumerate(idx):
+                per_neuron[cur.target][int(j)].append((k, c if m.shape[1] > 1 else 0))
+        columns = {}
+        for pop in pops:
+            cols = np.empty(pop.size, dtype=np.int64)
+            for j, pairs in enumerate(per_neuron[pop.name]):
+                cols[j] = combos.setdefault(tuple(pairs), len(combos))
+            columns[pop.name] = cols
+        table = np.zeros((steps, len(combos)))
+        for pairs, c in combos.items():
+            for k, col in pairs:
+                table[:, c] += samples[k][:, col]
+        if not np.all(np.isfinite(table)):
+            raise key_error(self.source, "currents", "finite currents", "a NaN or inf value")
+        return table, columns
 
     def _check_dt(self):
         if isinstance(self.dt, bool) or not isinstance(self.dt, (int, float)) or \

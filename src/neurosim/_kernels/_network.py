@@ -309,10 +309,10 @@ def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, n_lif, spk_n, spk_id, spk_
 
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                u, du, mp, n_lif, n_izh, tau_port, port_cond, e_port, ring, indptr, off,
-                has_delta, w, dly, src_step, src_id, src_pos, pin_lo, pin_hi, pin_lam, pin_w,
-                pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx, rec_v, spk_id, spk_t,
-                spk_n, out_src, out_step, max_events):
+                cur_tab, cur_col, cur_idx, u, du, mp, n_lif, n_izh, tau_port, port_cond, e_port,
+                ring, indptr, off, has_delta, w, dly, src_step, src_id, src_pos, pin_lo,
+                pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx,
+                rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
     could overflow in the next step). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
@@ -332,6 +332,9 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     source; Numba reads ``prange`` as ``range`` there). Every neuron and every synaptic sum
     sees its terms in the same order either way, so the result does not depend on the number
     of threads. The delivery runs on one thread, part after part.
+
+    Time-varying currents: neuron cur_idx[k] adds cur_tab[s, cur_col[cur_idx[k]]] to its
+    i_ext in step s.
 
     Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the rest AdEx; ``u`` is the
     second state variable (Izhikevich's u, AdEx's w in pA), ``du`` its jump at a spike, ``mp``
@@ -355,6 +358,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     vinf = np.empty(N)
     rg = np.empty(N)
     ninv = np.empty(N)  # -dt / tau_m
+    i_now = i_ext.copy()  # the constant current plus this step's time-varying one
     for j in range(N):
         dec[j] = math.exp(-dt / tau_m[j])
         vinf[j] = v_rest[j] + r_m[j] * i_ext[j]
@@ -416,6 +420,11 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
         t0 = s * dt
         slot = (s + 1) % n_slots
         out_n[0] = 0
+        for k in range(cur_idx.size):
+            j = cur_idx[k]
+            x = i_ext[j] + cur_tab[s, cur_col[j]]
+            i_now[j] = x
+            vinf[j] = v_rest[j] + r_m[j] * x
         # 1. the neurons over (t_s, t_s + dt], with the port values at t_s
         # the port sums at t_s (only those the ports present need): computed here on a call's
         # first step, afterwards by step 3 of the step before, in the pass that updates the
@@ -565,7 +574,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 ref[j] = t_ref[j]
             v[j] = vv
         if n_lif < N:
-            _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh)
+            _update_models(dt, v, u, isyn, i_now, port_cond, gs, gev, mp, n_lif, n_izh)
         for c in range(rec_idx.size):  # a neuron at threshold shows its reset
             x = v[rec_idx[c]]
             rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x

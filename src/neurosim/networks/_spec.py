@@ -65,7 +65,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     try:
         with brian2_state(target):
             b2.seed(seed)
-            objects, _, monitors, states, plastic = _build(net, conn)
+            objects, _, monitors, states, plastic = _build(net, conn, steps)
             network = b2.Network(*objects)
             network.schedule = _SCHEDULE
             t_run = time.perf_counter()
@@ -135,7 +135,7 @@ def _monitors(net, pop, g, objects, monitors, states):
         objects.append(states[pop.name])
 
 
-def _model_group(net, conn, pop, spec, ports, port_id):
+def _model_group(net, conn, pop, spec, ports, port_id, cur):
     """A population of a model other than LIF, from the registry's Brian2 equations, threshold
     and reset (Izhikevich by its own update code, AdEx by forward Euler), its input ``I`` the
     constant i_ext plus the ports."""
@@ -147,13 +147,17 @@ def _model_group(net, conn, pop, spec, ports, port_id):
     eqs = [re.sub(r"^d(\w+)/dt = .*:", r"\1 :", eq) for eq in eqs]
     fields = [(f.name, f.metadata["unit"]) for f in spec.params_cls.parameter_fields()
               if f.name not in b.skip]
-    lines = [b.equations, *eqs, f"I = {' + '.join(['i_ext', *terms])} : {unit}",
+    drive = " + ".join(["i_ext", *(["I_t"] if cur else []), *terms])
+    lines = [b.equations, *eqs, f"I = {drive} : {unit}",
+             *([f"I_t : {unit}", "col : integer (constant)"] if cur else []),
              f"i_ext : {unit} (constant)", "tspike : second", "t_ref : second (constant)",
              *(f"{name} : {UNITS[u][1]} (constant)" for name, u in fields)]
     method = b.method if b.update is None else None
     g = b2.NeuronGroup(pop.size, "\n".join(lines), threshold=b.threshold,
                        reset=f"{b.reset}\ntspike = t", method=method, dt=net.dt * b2.ms,
-                       name=f"pop_{pop.name}", namespace={})
+                       name=f"pop_{pop.name}", namespace={"cur_ta": cur[0]} if cur else {})
+    if cur:
+        _drive_current(g, cur)
     if b.update:
         g.run_regularly(b.update, when="groups", name=f"pop_{pop.name}_update")
     decay = "\n".join(f"{port_id[name]} = {port_id[name]} * {float(np.exp(-net.dt / port[1]))!r}"
@@ -174,22 +178,46 @@ def _model_group(net, conn, pop, spec, ports, port_id):
     return g
 
 
-def _build(net, conn):
+def _currents(net, steps):
+    """Per population with time-varying currents: (its TimedArray of the current table in its
+    input unit, each neuron's column)."""
+    if not net.currents:
+        return {}
+    table, columns = net.current_table(steps)
+    out = {}
+    for pop in net.neurons:
+        if np.any(columns[pop.name] > 0):
+            unit = brian2_unit(registry.get(pop.model).input_unit)
+            out[pop.name] = (b2.TimedArray(table * unit, dt=net.dt * b2.ms), columns[pop.name])
+    return out
+
+
+def _drive_current(g, cur):
+    """Set a group's I_t to its column of the current table at each step's start."""
+    g.col = cur[1]
+    g.run_regularly("I_t = cur_ta(t, col)", when="groups", order=-1,
+                    name=f"{g.name}_current")
+
+
+def _build(net, conn, steps):
     dt = net.dt
     ports = net.ports()
     port_id = {name: _ident(k) for k, name in enumerate(ports)}
     groups, objects, monitors, states = {}, [], {}, {}
+    currents = _currents(net, steps)
     for pop in net.neurons:
         spec = registry.get(pop.model)
+        cur = currents.get(pop.name)
         if spec.name != "lif":
-            g = _model_group(net, conn, pop, spec, ports, port_id)
+            g = _model_group(net, conn, pop, spec, ports, port_id, cur)
             groups[pop.name] = g
             objects.append(g)
             _monitors(net, pop, g, objects, monitors, states)
             continue
         mine, terms, eqs = port_equations(ports, port_id, pop.name)
-        drive = " + ".join(["i_ext", *terms])
+        drive = " + ".join(["i_ext", *(["I_t"] if cur else []), *terms])
         lines = [f"dv/dt = (v_rest - v + r_m * ({drive})) / tau_m : volt", *eqs,
+                 *(["I_t : amp", "col : integer (constant)"] if cur else []),
                  "v_rest : volt (constant)", "r_m : ohm (constant)", "v_th : volt (constant)",
                  "v_reset : volt (constant)", "tau_m : second (constant)",
                  "t_ref : second (constant)", "i_ext : amp (constant)", "tspike : second"]
@@ -197,7 +225,10 @@ def _build(net, conn):
         g = b2.NeuronGroup(pop.size, "\n".join(lines), threshold="v >= v_th",
                            reset="v = v_reset\ntspike = t",
                            method="exponential_euler" if conductance else "exact",
-                           dt=dt * b2.ms, name=f"pop_{pop.name}", namespace={})
+                           dt=dt * b2.ms, name=f"pop_{pop.name}",
+                           namespace={"cur_ta": cur[0]} if cur else {})
+        if cur:
+            _drive_current(g, cur)
         p = conn.params[pop.name]
         g.v_rest = p["v_rest"] * b2.mV
         g.r_m = p["r_m"] * b2.Mohm
