@@ -130,7 +130,10 @@ def plastic_feed_forward(poisson):
                        w_max=3.0, name="PA"),
             Projection("S", "A", weight=Dist("uniform", low=0.0, high=20.0), p=0.3,
                        delay=2.0, synapse="exp_conductance", tau_syn=3.0,
-                       plasticity="stdp_pair_song_2000", w_max=40.0, name="SAg")))
+                       plasticity="stdp_pair_song_2000", w_max=40.0, name="SAg"),
+            # and the triplet rule (Pfister & Gerstner) on delta synapses
+            Projection("S", "A", weight=Dist("uniform", low=0.0, high=3.0), p=0.3, delay=1.5,
+                       plasticity="stdp_triplet_pfister_2006", w_max=5.0, name="SAt")))
 
 
 def test_plastic_network_gives_the_same_spikes_and_weights_in_both_engines():
@@ -149,7 +152,7 @@ def test_plastic_network_gives_the_same_spikes_and_weights_in_both_engines():
         np.testing.assert_array_equal(x, y)
     for x, y in zip(a.spike_times["A"], b.spike_times["A"], strict=True):
         np.testing.assert_allclose(x, y, rtol=0, atol=1e-9)
-    for k, label in enumerate(("SA", "PA", "SAg")):
+    for k, label in enumerate(("SA", "PA", "SAg", "SAt")):
         np.testing.assert_allclose(a.weights[label], b.weights[label], rtol=0, atol=1e-9)
         assert np.abs(a.weights[label] - conn.weight[k]).max() > 0.1  # they did learn
 

@@ -30,7 +30,8 @@ def taught(rule, w0, delay=1.0):
     return net, pre, teach
 
 
-@pytest.mark.parametrize("rule", ["stdp_pair_song_2000", "stdp_pair_bi_poo_1998"])
+@pytest.mark.parametrize("rule", ["stdp_pair_song_2000", "stdp_pair_bi_poo_1998",
+                                  "stdp_triplet_pfister_2006"])
 def test_plastic_weight_follows_the_rule_applied_to_the_arrival_and_spike_times(rule):
     # the rule by hand (plasticity.apply_stdp, an event-by-event kernel of its own): the
     # presynaptic spike counts when it arrives (t + delay), a postsynaptic spike one step
@@ -119,7 +120,7 @@ def test_plastic_result_saves_and_loads_its_weights(tmp_path):
 
 
 @pytest.mark.parametrize("change, key", [
-    ({"plasticity": "stdp_triplet_pfister_2006"}, "plastic.plasticity"),
+    ({"plasticity": "no_such_rule"}, "plastic.plasticity"),
     ({"plasticity": "lif_lecture"}, "plastic.plasticity"),
     ({"delay": Dist("uniform", low=0.5, high=1.0)}, "plastic.delay"),
     ({"w_max": -1.0}, "plastic.w_max"),

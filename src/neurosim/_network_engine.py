@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import SimulationError, param_error
+from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource
 from .result import SpikeTrains, provenance
 
@@ -408,20 +409,28 @@ def _plastic(net, conn, first, offsets, port_of, n, m, per_step, max_post):
     delay = np.array([round(float(conn.delay[k][0]) / net.dt) if conn.delay[k].size else 1
                       for k in ks], dtype=np.int64)
     n_pend = int(delay.max()) + 1 if kp else 1
+
+    def per(f, dtype=np.float64):
+        return np.array([f(r) for r in rules], dtype=dtype)
+
+    # a triplet rule is the pair form (a2_plus, -a2_minus; additive, all to all) plus its
+    # triplet terms; a pair rule has none (its slow traces run unused)
     pl = (indptr, tgt, w0, row - proj_of * m, proj_of, in_ptr, in_syn,
           np.array([port_of[proj.port_name] for proj in projs], dtype=np.int64), delay,
-          np.array([r.tau_plus for r in rules], dtype=np.float64),
-          np.array([r.tau_minus for r in rules], dtype=np.float64),
-          np.array([r.a_plus for r in rules], dtype=np.float64),
-          np.array([r.a_minus for r in rules], dtype=np.float64),
+          per(lambda r: r.tau_plus), per(lambda r: r.tau_minus),
+          per(lambda r: r.a2_plus if isinstance(r, TripletSTDPParams) else r.a_plus),
+          per(lambda r: -r.a2_minus if isinstance(r, TripletSTDPParams) else r.a_minus),
           np.array([net.w_max(proj) for proj in projs], dtype=np.float64),
-          np.array([r.weight_dependence == "multiplicative" for r in rules], dtype=np.bool_),
-          np.array([r.pairing == "nearest" for r in rules], dtype=np.bool_),
+          per(lambda r: getattr(r, "weight_dependence", "") == "multiplicative", np.bool_),
+          per(lambda r: getattr(r, "pairing", "") == "nearest", np.bool_),
           np.zeros(kp * m), np.zeros(kp * m),  # presynaptic traces and their times
           np.zeros((n_pend, max(1, kp * per_step)), dtype=np.int64),  # arrivals to come
           np.zeros(n_pend, dtype=np.int64),
           np.zeros(kp * n), np.zeros(kp * n),  # postsynaptic traces and their times
-          np.zeros(max_post if kp else 1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+          np.zeros(max_post if kp else 1, dtype=np.int64), np.zeros(1, dtype=np.int64),
+          per(lambda r: getattr(r, "tau_x", 1.0)), per(lambda r: getattr(r, "tau_y", 1.0)),
+          per(lambda r: getattr(r, "a3_plus", 0.0)), per(lambda r: getattr(r, "a3_minus", 0.0)),
+          np.zeros(kp * m), np.zeros(kp * n))  # the slow (triplet) traces
     return pl, where
 
 

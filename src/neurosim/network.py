@@ -172,8 +172,9 @@ class Projection:
     ``port``: the name of the synaptic variable the synapses add to on the post neuron (like
     Brian2's ``ge``); projections and inputs naming one port share it and must agree on its
     kind, ``tau_syn`` and ``e_rev``. Default: one port per (kind, tau_syn, e_rev).
-    ``plasticity``: a pair STDP rule (a catalog name such as ``"stdp_pair_song_2000"`` or a
-    :class:`~neurosim.catalog.PairSTDPParams`) that changes the weights during the run; they
+    ``plasticity``: an STDP rule (a catalog name such as ``"stdp_pair_song_2000"`` or
+    ``"stdp_triplet_pfister_2006"``, or the rule's parameters) that changes the weights
+    during the run; they
     stay in [0, ``w_max``] (in the synapse's unit; default the rule's w_max), the rule's
     a_plus and a_minus being fractions of w_max. A plastic projection needs one delay for all
     its synapses. A spike changes the weights when it reaches the synapse (after the delay);
@@ -591,17 +592,15 @@ class Network:
             self._check_plasticity(proj, where)
 
     def _check_plasticity(self, proj, where):
-        from .catalog import PairSTDPParams
         from .plasticity import load_rule
 
         src = self.source
         try:
-            rule = load_rule(proj.plasticity)
+            load_rule(proj.plasticity)
         except (ParameterError, TypeError, ValueError, FileNotFoundError):
-            rule = None
-        if not isinstance(rule, PairSTDPParams):
-            raise key_error(src, f"{where}.plasticity", "a pair STDP rule (a catalog name such "
-                            "as 'stdp_pair_song_2000', or PairSTDPParams)", proj.plasticity)
+            raise key_error(src, f"{where}.plasticity", "an STDP rule (a catalog name such as "
+                            "'stdp_pair_song_2000' or 'stdp_triplet_pfister_2006', or "
+                            "PairSTDPParams / TripletSTDPParams)", proj.plasticity) from None
         if isinstance(proj.delay, Dist) or np.asarray(proj.delay).ndim != 0:
             raise key_error(src, f"{where}.delay", "one delay for all synapses of a plastic "
                             "projection (a number)", proj.delay)

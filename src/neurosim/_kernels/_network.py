@@ -204,21 +204,25 @@ def _stdp_arrivals(pl, s, t, rflat, slot, stride, n):
     indptr, tgt, w, chan = pl[0], pl[1], pl[2], pl[7]
     tp, tm, am, wmax, mult, near = pl[9], pl[10], pl[12], pl[13], pl[14], pl[15]
     x_pre, t_pre, x_post, t_post, pend, pend_n = pl[16], pl[17], pl[20], pl[21], pl[18], pl[19]
+    tx, a3m, x_pre2 = pl[24], pl[27], pl[28]
     n_src = (indptr.size - 1) // chan.size
     q = s % pend.shape[0]
     for e in range(pend_n[q]):
         row = pend[q, e]
         k = row // n_src
+        # the triplet rule's slow presynaptic trace, just before this spike (0 for pair rules)
+        r2 = x_pre2[row] * math.exp(-(t - t_pre[row]) / tx[k])
         base = np.uint64(slot * stride) + np.uint64(chan[k] * n)
         for y in range(indptr[row], indptr[row + 1]):
             j = tgt[y]
             rflat[base + np.uint64(j)] += w[y]
             i = k * n + j
             xb = x_post[i] * math.exp(-(t - t_post[i]) / tm[k])
-            wy = w[y] + am[k] * (w[y] if mult[k] else wmax[k]) * xb
+            wy = w[y] + am[k] * (w[y] if mult[k] else wmax[k]) * xb - a3m[k] * wmax[k] * xb * r2
             w[y] = min(max(wy, 0.0), wmax[k])
         xa = x_pre[row] * math.exp(-(t - t_pre[row]) / tp[k])
         x_pre[row] = 1.0 if near[k] else xa + 1.0
+        x_pre2[row] = r2 + 1.0
         t_pre[row] = t
     pend_n[q] = 0
 
@@ -231,6 +235,7 @@ def _stdp_post(pl, t, n):
     indptr, w, src, proj, in_ptr, in_syn, chan = pl[0], pl[2], pl[3], pl[4], pl[5], pl[6], pl[7]
     tp, tm, ap, wmax, mult, near = pl[9], pl[10], pl[11], pl[13], pl[14], pl[15]
     x_pre, t_pre, x_post, t_post, prev, prev_n = pl[16], pl[17], pl[20], pl[21], pl[22], pl[23]
+    ty, a3p, x_post2 = pl[25], pl[26], pl[29]
     n_src = (indptr.size - 1) // chan.size
     for m in range(prev_n[0]):
         j = prev[m]
@@ -238,12 +243,17 @@ def _stdp_post(pl, t, n):
             y = in_syn[z]
             k = proj[y]
             row = k * n_src + src[y]
+            i = k * n + j
+            # the triplet rule's slow postsynaptic trace, just before this spike
+            o2 = x_post2[i] * math.exp(-(t - t_post[i]) / ty[k])
             xa = x_pre[row] * math.exp(-(t - t_pre[row]) / tp[k])
-            wy = w[y] + ap[k] * ((wmax[k] - w[y]) if mult[k] else wmax[k]) * xa
+            wy = w[y] + ap[k] * ((wmax[k] - w[y]) if mult[k] else wmax[k]) * xa \
+                + a3p[k] * wmax[k] * xa * o2
             w[y] = min(max(wy, 0.0), wmax[k])
         for k in range(chan.size):
             i = k * n + j
             xb = x_post[i] * math.exp(-(t - t_post[i]) / tm[k])
+            x_post2[i] = x_post2[i] * math.exp(-(t - t_post[i]) / ty[k]) + 1.0
             x_post[i] = 1.0 if near[k] else xb + 1.0
             t_post[i] = t
     prev_n[0] = 0

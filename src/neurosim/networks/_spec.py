@@ -25,10 +25,11 @@ import numpy as np
 
 from .. import registry
 from .._validation import UNITS, brian2_unit, param_error
+from ..catalog import TripletSTDPParams
 from ..network import PoissonSource, SpikeSource
 from ..result import SpikeTrains
 from ._groups import TARGETS, brian2_state
-from ._stdp import _pair_code
+from ._stdp import _pair_code, _triplet_code
 
 _SCHEDULE = ["start", "groups", "synapses", "thresholds", "resets", "end"]
 
@@ -302,7 +303,9 @@ def _build(net, conn, steps):
         if proj.plasticity:
             # the weight is a number in the synapse's unit; the rule's code as in the STDP
             # builder, with the projection's bound
-            model, on_pre, on_post, ns = _pair_code(net.rule(proj))
+            rule = net.rule(proj)
+            model, on_pre, on_post, ns = (_triplet_code(rule) if isinstance(
+                rule, TripletSTDPParams) else _pair_code(rule))
             ns["w_max"] = net.w_max(proj)
             effect = effect.replace("+= w", "+= w * w_unit")
             ns["w_unit"] = unit
