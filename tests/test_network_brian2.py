@@ -113,6 +113,34 @@ def test_time_varying_currents_drive_both_engines_alike():
         assert np.all((y - x >= 0) & (y - x < net.dt))
 
 
+def test_hh_population_gives_the_same_spikes_in_both_engines():
+    # delta, current and conductance synapses (mS/cm^2) onto Hodgkin-Huxley neurons
+    rng = np.random.default_rng(0)
+    src = SpikeSource("S", tuple(np.unique(rng.uniform(0.1, 100.0, 30).round(2))
+                                 for _ in range(20)))
+    net = Network(
+        populations=(src, Population("H", "hh", 10, overrides={"i_ext": 2.0}),
+                     Population("L", "lif", 5, overrides=U)),
+        projections=(
+            Projection("S", "H", weight=Dist("uniform", low=0, high=4.0), p=0.3, delay=0.5),
+            Projection("S", "H", weight=Dist("uniform", low=0, high=0.5), p=0.3, delay=0.5,
+                       synapse="exp_conductance", tau_syn=3.0, e_rev=0.0),
+            Projection("S", "H", weight=Dist("uniform", low=0, high=0.3), p=0.3, delay=0.7,
+                       synapse="exp_conductance", tau_syn=8.0, e_rev=-80.0),
+            Projection("S", "H", weight=Dist("uniform", low=0, high=2.0), p=0.3, delay=1.0,
+                       synapse="exp_current", tau_syn=5.0),
+            Projection("H", "L", weight=Dist("uniform", low=0, high=8.0), p=0.5)),
+        record_v={"H": [0, 1]}, dt=0.01)
+    conn = net.connectivity(2)
+    a = net.run(100.0, connectivity=conn)
+    b = net.run(100.0, connectivity=conn, engine="brian2")
+    for pop in ("H", "L"):
+        assert a.spike_times[pop].flat.size >= 5
+        for x, y in zip(a.spike_times[pop], b.spike_times[pop], strict=True):
+            np.testing.assert_allclose(x, y, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(a.v["H"], b.v["H"], rtol=0, atol=1e-8)
+
+
 def plastic_feed_forward(poisson):
     rng = np.random.default_rng(0)
     src = SpikeSource("S", tuple(np.unique(rng.uniform(0.1, 300.0, 30).round(1))

@@ -1,5 +1,6 @@
-"""Izhikevich and AdEx populations in networks: the network engine's neurons against the point
-simulators, the synapse kinds they take, and the checks."""
+"""Izhikevich, AdEx and Hodgkin-Huxley populations in networks, and time-varying currents:
+the network engine's neurons against the point simulators and analytic times, the synapse
+kinds they take, and the checks."""
 
 import dataclasses
 
@@ -44,6 +45,22 @@ def test_adex_population_fires_as_the_point_simulator():
         early = want < 100.0
         np.testing.assert_allclose(got[early], want[early], atol=0.25)
     assert res.spike_times["A"][2].size > 20  # adapting, but firing
+
+
+def test_hh_population_follows_the_point_simulator_step_for_step():
+    # exponential Euler in both: the same trajectory; spikes where V rises above 0 mV, at the
+    # step's end (the point simulator interpolates inside the step)
+    cur = np.array([5.0, 10.0, 20.0])
+    net = Network(populations=(Population("H", "hh", 3, overrides={"i_ext": cur}),),
+                  record_v={"H": [0, 1, 2]}, dt=0.01)
+    res = net.run(100.0)
+    ref = neurosim.simulate_hh(cur, 100.0, dt=0.01, method="exp_euler")
+    np.testing.assert_allclose(res.v["H"], ref.v, rtol=0, atol=1e-8)
+    for k in range(3):
+        got, want = res.spike_times["H"][k], ref.spike_times[k]
+        assert got.size == want.size >= 1
+        assert np.all((got - want >= 0) & (got - want <= 0.01 + 1e-9))
+    assert res.spike_times["H"][2].size > 5  # repetitive firing at 20 uA/cm^2
 
 
 def test_models_take_synapses_and_reset_by_their_rules():
@@ -96,7 +113,7 @@ def test_an_izhikevich_network_is_irregular_and_stable():
 
 def test_models_the_engines_cannot_take_are_refused_by_key():
     with pytest.raises(neurosim.InvalidInput, match=r"populations\.A\.model"):
-        Network(populations=(Population("A", "hh", 2),)).validate()
+        Network(populations=(Population("A", "no_such_model", 2),)).validate()
     src = SpikeSource("S", (np.array([1.0]),))
     with pytest.raises(neurosim.InvalidInput, match=r"projections\.S->Z\.synapse.*Izhikevich"):
         Network(populations=(src, Population("Z", "izhikevich", 1)),

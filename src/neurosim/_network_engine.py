@@ -18,6 +18,7 @@ from .result import SpikeTrains, provenance
 NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
 MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
+HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley neuron spikes where V rises above it
 
 
 @dataclass(eq=False)
@@ -162,9 +163,10 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
         m += src.size
     first = {**offsets, **src_offsets}
 
-    p, u, du, mp = _model_arrays(net, conn, pops, kinds, n)
+    p, u, du, mp, hg = _model_arrays(net, conn, pops, kinds, n)
     n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
     n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
+    n_adex = sum(pop.size for pop in pops if kinds[pop.name] == "adex")
     cur_tab, columns = net.current_table(steps)
     cur_col = np.concatenate([columns[pop.name] for pop in pops]) if pops else \
         np.zeros(0, np.int64)
@@ -289,7 +291,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
                 p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], cur_tab, cur_col, cur_idx, u,
-                du, mp, n_lif, n_izh,
+                du, mp, hg, n_lif, n_izh, n_adex,
                 tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
@@ -331,17 +333,20 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 
 def _model_arrays(net, conn, pops, kinds, n):
     """Per-neuron arrays for the kernel: the LIF ones (``p``; for the other models v_th and
-    v_reset hold v_peak and the reset, t_ref is 0 and the rest are placeholders), the second
-    state variable u (Izhikevich's u, AdEx's w in pA) at the start, its jump at a spike, and
-    the other models' parameters by row (see the kernel)."""
+    v_reset hold v_peak and the reset (HH: inf and V, it is not reset), t_ref is 0 and the rest
+    are placeholders), the second state variable u (Izhikevich's u, AdEx's w in pA) at the
+    start, its jump at a spike, the other models' parameters by row, and HH's gates (see the
+    kernel). HH neurons run at their catalog's reference temperature and spike where V rises
+    above 0 mV (as the point simulator and Brian2's HH)."""
     from . import registry
+    from ._simulate_hh import phi_factor
 
     keys = ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref", "i_ext")
     rows = {"izhikevich": ("a", "b", "c", "d", "v_peak"),
             "adex": ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a", "b", "v_reset",
                      "v_peak")}
     p = {key: [] for key in keys}
-    u, du, mp = [], [], np.zeros((10, n))
+    u, du, mp, hg = [], [], np.zeros((10, n)), np.zeros((3, n))
     lo = 0
     for pop in pops:
         kind, q, size = kinds[pop.name], conn.params[pop.name], pop.size
@@ -349,6 +354,18 @@ def _model_arrays(net, conn, pops, kinds, n):
         if kind == "lif":
             fill = q
             u.append(np.zeros(size))
+            du.append(np.zeros(size))
+        elif kind == "hodgkin_huxley":
+            for r, key in enumerate(("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l",
+                                     "v_offset")):
+                mp[r, lo:lo + size] = q[key]
+            mp[8, lo:lo + size] = phi_factor(q, None)
+            mp[9, lo:lo + size] = HH_THRESHOLD
+            state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
+            for r, key in enumerate("mhn"):
+                hg[r, lo:lo + size] = state[key]
+            fill["v_th"], fill["v_reset"] = np.inf, 0.0
+            u.append((conn.v0[pop.name] > HH_THRESHOLD).astype(np.float64))
             du.append(np.zeros(size))
         else:
             for r, key in enumerate(rows[kind]):
@@ -370,7 +387,7 @@ def _model_arrays(net, conn, pops, kinds, n):
     def cat(parts):
         return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros(0))
 
-    return {key: cat(a) for key, a in p.items()}, cat(u), cat(du), mp
+    return {key: cat(a) for key, a in p.items()}, cat(u), cat(du), mp, hg
 
 
 def _plastic(net, conn, first, offsets, port_of, n, m, per_step, max_post):

@@ -14,7 +14,9 @@ so two engines can be given the same graph.
 
 Units: ms, mV, Hz; delta-synapse weights are voltage jumps (mV), exponential-current weights
 are jumps of a current in the post model's input unit (nA for LIF and AdEx, mV/ms for
-Izhikevich), conductance weights in nS. Populations are LIF, Izhikevich or AdEx neurons.
+Izhikevich, uA/cm^2 for Hodgkin-Huxley), conductance weights in nS (mS/cm^2 onto
+Hodgkin-Huxley neurons): :func:`weight_unit`. Populations are LIF, Izhikevich, AdEx or
+Hodgkin-Huxley neurons.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 # the registered models a population may have (in the order the Numba engine lays them out)
-NETWORK_MODELS = ("lif", "izhikevich", "adex")
+NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
 # synapse kinds: the unit of a weight, and the post models that take them
@@ -108,11 +110,12 @@ def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.n
 
 @dataclass(frozen=True)
 class Population:
-    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"`` or ``"adex"`` (or
-    a catalog name or alias of one). LIF neurons are integrated exactly (spikes timed inside
-    the step where the drive allows); Izhikevich neurons by the paper's scheme and AdEx
-    neurons by forward Euler (Brian2's schemes for them; use dt <= 0.1 ms for Izhikevich and
-    about 0.01 ms for AdEx), both spiking at the end of a step.
+    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"``, ``"adex"`` or
+    ``"hh"`` (or a catalog name or alias of one). LIF neurons are integrated exactly (spikes
+    timed inside the step where the drive allows); Izhikevich neurons by the paper's scheme,
+    AdEx neurons by forward Euler and Hodgkin-Huxley neurons by exponential Euler (Brian2's
+    schemes for them; use dt <= 0.1 ms for Izhikevich and about 0.01 ms for AdEx and HH),
+    spiking at the end of a step (HH: where V rises above 0 mV; it is not reset).
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
@@ -702,6 +705,20 @@ class Network:
             res = run_numba(self, connectivity, steps, seed, int(n_threads or 1), progress)
         res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
         return res
+
+
+def weight_unit(synapse: str, model: str) -> str:
+    """The unit of a ``synapse``-kind weight onto a population of ``model``: mV for delta
+    synapses, the model's input unit for current synapses, nS for conductance synapses (mS/cm^2
+    onto Hodgkin-Huxley neurons, whose membrane is per area)."""
+    from . import registry
+
+    spec = registry.get(model)
+    if synapse == "delta":
+        return "mV"
+    if synapse == "exp_current":
+        return spec.input_unit
+    return "mS/cm^2" if spec.name == "hodgkin_huxley" else "nS"
 
 
 def _check_value(value, src, key):

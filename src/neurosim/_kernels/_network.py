@@ -38,6 +38,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._fastexp import fexp
+from ._hh import rates as hh_rates
 from ._jit import jit, jit_inline
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -272,7 +273,7 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
 
 
 @jit
-def _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh):
+def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh, n_adex):
     """Step 1 for the Izhikevich and AdEx neurons (n_lif..N-1): their schemes over one step
     with the port values at t_s. Their threshold is seen after the voltage jumps of the step
     (``_spike_models``)."""
@@ -291,6 +292,23 @@ def _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh):
             for _ in range(2):
                 vj += 0.5 * dt * (0.04 * vj * vj + 5.0 * vj + 140.0 - uj + cur)
             uj += dt * a * (b * vj - uj)
+        elif j >= n_lif + n_izh + n_adex:
+            # Hodgkin-Huxley, exponential Euler (Brian2's scheme): every variable relaxes
+            # towards its steady state at the step's start; the synaptic conductances (mS/cm^2)
+            # join the membrane's, currents in uA/cm^2
+            c_m, g_na, g_k, g_l = mp[0, j], mp[1, j], mp[2, j], mp[3, j]
+            e_na, e_k, e_l, v_off, phi = mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j]
+            m, h, n = hg[0, j], hg[1, j], hg[2, j]
+            am, bm, ah, bh, an, bn = hh_rates(vj, v_off, phi)
+            gna = g_na * m * m * m * h
+            gk = g_k * n * n * n * n
+            gt = gna + gk + g_l + gs[j]
+            vinf = (gna * e_na + gk * e_k + g_l * e_l + gev[j] + cur) / gt
+            mi, hi, ni = am / (am + bm), ah / (ah + bh), an / (an + bn)
+            hg[0, j] = mi + (m - mi) * math.exp(-dt * (am + bm))
+            hg[1, j] = hi + (h - hi) * math.exp(-dt * (ah + bh))
+            hg[2, j] = ni + (n - ni) * math.exp(-dt * (an + bn))
+            vj = vinf + (vj - vinf) * math.exp(-dt * gt / c_m)
         else:
             # AdEx, forward Euler (Brian2's AdEx scheme); currents in pA: nA x 1000, and the
             # conductances' nS x mV
@@ -307,19 +325,27 @@ def _update_models(dt, v, u, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh):
 
 
 @jit
-def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, n_lif, spk_n, spk_id, spk_t, out_n,
-                  out_src, out_step):
-    """The Izhikevich and AdEx neurons at v_peak after the step and its jumps spike at
-    t_s + dt and reset (a jump that took one there has done so already)."""
-    for j in range(n_lif, v.shape[0]):
+def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_reset, spk_n, spk_id,
+                  spk_t, out_n, out_src, out_step):
+    """The Izhikevich and AdEx neurons (n_lif..n_reset-1) at v_peak after the step and its
+    jumps spike at t_s + dt and reset (a jump that took one there has done so already). A
+    Hodgkin-Huxley neuron (n_reset..N-1) spikes where V first rises above its threshold
+    (row 9 of mp); u holds whether it is above (no reset: its own currents repolarise it)."""
+    for j in range(n_lif, n_reset):
         if v[j] >= v_th[j]:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
             v[j] = v_reset[j]
             u[j] += du[j]
+    for j in range(n_reset, v.shape[0]):
+        above = v[j] > mp[9, j]
+        if above and u[j] == 0.0:
+            _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
+        u[j] = 1.0 if above else 0.0
 
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                cur_tab, cur_col, cur_idx, u, du, mp, n_lif, n_izh, tau_port, port_cond, e_port,
+                cur_tab, cur_col, cur_idx, u, du, mp, hg, n_lif, n_izh, n_adex, tau_port,
+                port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, src_step, src_id, src_pos, pin_lo,
                 pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx,
                 rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events):
@@ -346,13 +372,16 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     Time-varying currents: neuron cur_idx[k] adds cur_tab[s, cur_col[cur_idx[k]]] to its
     i_ext in step s.
 
-    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the rest AdEx; ``u`` is the
-    second state variable (Izhikevich's u, AdEx's w in pA), ``du`` its jump at a spike, ``mp``
-    the Izhikevich (a, b, c, d, v_peak) or AdEx (c_m, g_l, e_l, v_t, delta_t, tau_w, a, b,
-    v_reset, v_peak) parameters by row; for them v_th, v_reset hold v_peak and the reset, and
-    t_ref is 0. They step by their published schemes (Izhikevich's two half steps in v, then
-    u; AdEx by forward Euler, with the synaptic variables frozen over the step) and spike at
-    the end of the step if V is at v_peak after the step's voltage jumps (Brian2's order).
+    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the next n_adex AdEx, the rest
+    Hodgkin-Huxley; ``u`` is the second state variable (Izhikevich's u, AdEx's w in pA; for HH
+    whether V is above threshold), ``du`` its jump at a spike, ``hg`` HH's gates (m, h, n by
+    row), ``mp`` the Izhikevich (a, b, c, d, v_peak), AdEx (c_m, g_l, e_l, v_t, delta_t,
+    tau_w, a, b, v_reset, v_peak) or HH (c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi,
+    threshold) parameters by row; for the first two v_th, v_reset hold v_peak and the reset,
+    for HH v_th is inf (its spikes are found by _spike_models), and t_ref is 0. They step by
+    Brian2's schemes (Izhikevich's two half steps in v, then u; AdEx by forward Euler; HH by
+    exponential Euler), with the synaptic variables frozen over the step, and spike at the end
+    of the step if V is at threshold after the step's voltage jumps (Brian2's order).
 
     Step 1 runs as vectorised passes over the LIF neurons for the common case (a free neuron that
     stays below threshold, or one held refractory the whole step); the neurons with an event
@@ -584,7 +613,8 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 ref[j] = t_ref[j]
             v[j] = vv
         if n_lif < N:
-            _update_models(dt, v, u, isyn, i_now, port_cond, gs, gev, mp, n_lif, n_izh)
+            _update_models(dt, v, u, hg, isyn, i_now, port_cond, gs, gev, mp, n_lif, n_izh,
+                           n_adex)
         for c in range(rec_idx.size):  # a neuron at threshold shows its reset
             x = v[rec_idx[c]]
             rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x
@@ -690,8 +720,8 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     ref[j] = t_ref[j]
                     u[j] += du[j]
         if n_lif < N:
-            _spike_models(s, t0, dt, v, u, v_th, v_reset, du, n_lif, spk_n, spk_id, spk_t,
-                          out_n, out_src, out_step)
+            _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_lif + n_izh + n_adex,
+                          spk_n, spk_id, spk_t, out_n, out_src, out_step)
         # 4. the Poisson sources' spikes, then propagation of all spikes of this step (at
         # t_(s+1))
         for g in range(psrc_lo.size):

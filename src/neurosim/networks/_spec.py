@@ -26,7 +26,7 @@ import numpy as np
 from .. import registry
 from .._validation import UNITS, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
-from ..network import PoissonSource, SpikeSource
+from ..network import PoissonSource, SpikeSource, weight_unit
 from ..result import SpikeTrains
 from ._groups import TARGETS, brian2_state
 from ._stdp import _pair_code, _triplet_code
@@ -93,9 +93,11 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                     # recorded before the threshold: a neuron the step took over threshold
                     # shows its reset, as in the Numba engine
                     p = conn.params[pop.name]
-                    th, reset = {"lif": ("v_th", "v_reset"), "izhikevich": ("v_peak", "c"),
-                                 "adex": ("v_peak", "v_reset")}[registry.get(pop.model).name]
-                    rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
+                    kind = registry.get(pop.model).name
+                    if kind != "hodgkin_huxley":  # (HH is not reset)
+                        th, reset = {"lif": ("v_th", "v_reset"), "izhikevich": ("v_peak", "c"),
+                                     "adex": ("v_peak", "v_reset")}[kind]
+                        rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
                     first = conn.v0[pop.name][idx]
                     v_out[pop.name] = np.vstack([first[None, :], rows])
     finally:
@@ -108,10 +110,10 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                           weights)
 
 
-def port_equations(ports, port_id, population, current="amp"):
+def port_equations(ports, port_id, population, current="amp", conductance="siemens"):
     """Brian2 text for the ports onto ``population``: (the ports, the terms of the synaptic
     current, the decay equations), each port variable named ``port_id[name]``; a current port
-    in the unit ``current`` (the model's input unit)."""
+    in the unit ``current`` (the model's input unit), a conductance port in ``conductance``."""
     mine = [(name, port) for name, port in ports.items() if population in port[3]]
     terms, eqs = [], []
     for name, (kind, tau, e_rev, _) in mine:
@@ -121,7 +123,7 @@ def port_equations(ports, port_id, population, current="amp"):
             eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : {current}")
         else:
             terms.append(f"{x} * ({e_rev!r} * mV - v)")
-            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : siemens")
+            eqs.append(f"d{x}/dt = -{x} / ({tau!r} * ms) : {conductance}")
     return mine, terms, eqs
 
 
@@ -142,7 +144,8 @@ def _model_group(net, conn, pop, spec, ports, port_id, cur):
     constant i_ext plus the ports."""
     b = spec.brian2
     unit = UNITS[spec.input_unit][1]
-    mine, terms, eqs = port_equations(ports, port_id, pop.name, unit)
+    g_unit = weight_unit("exp_conductance", pop.model)
+    mine, terms, eqs = port_equations(ports, port_id, pop.name, unit, UNITS[g_unit][1])
     # the ports decay exactly after the model's step, as in the Numba engine (the model's own
     # scheme would take them along: forward Euler for AdEx)
     eqs = [re.sub(r"^d(\w+)/dt = .*:", r"\1 :", eq) for eq in eqs]
@@ -153,10 +156,14 @@ def _model_group(net, conn, pop, spec, ports, port_id, cur):
              *([f"I_t : {unit}", "col : integer (constant)"] if cur else []),
              f"i_ext : {unit} (constant)", "tspike : second", "t_ref : second (constant)",
              *(f"{name} : {UNITS[u][1]} (constant)" for name, u in fields)]
+    extra = b.constants(conn.params[pop.name], None) if b.constants else {}
+    lines += [f"{name} : {UNITS[u][1]} (constant)" for name, (_, u) in extra.items()]
     method = b.method if b.update is None else None
+    kwargs = {"refractory": b.refractory} if b.refractory else {}
     g = b2.NeuronGroup(pop.size, "\n".join(lines), threshold=b.threshold,
-                       reset=f"{b.reset}\ntspike = t", method=method, dt=net.dt * b2.ms,
-                       name=f"pop_{pop.name}", namespace={"cur_ta": cur[0]} if cur else {})
+                       reset="\n".join([*([b.reset] if b.reset else []), "tspike = t"]),
+                       method=method, dt=net.dt * b2.ms, name=f"pop_{pop.name}",
+                       namespace={"cur_ta": cur[0]} if cur else {}, **kwargs)
     if cur:
         _drive_current(g, cur)
     if b.update:
@@ -169,13 +176,14 @@ def _model_group(net, conn, pop, spec, ports, port_id, cur):
     for name, u in fields:
         setattr(g, name, p[name] * brian2_unit(u))
     g.i_ext = p["i_ext"] * brian2_unit(spec.input_unit)
+    for name, (values, u) in extra.items():
+        setattr(g, name, np.broadcast_to(values, (pop.size,)) * brian2_unit(u))
     g.t_ref = 0 * b2.ms
     g.tspike = -1e9 * b2.second
     for key, values in spec.initial_state(p, pop.size, conn.v0[pop.name], None).items():
         setattr(g, key, values * brian2_unit(spec.state[key]))
     for name, values in conn.syn0.get(pop.name, {}).items():
-        setattr(g, port_id[name], values * (b2.nS if ports[name][0] == "exp_conductance"
-                                            else brian2_unit(spec.input_unit)))
+        setattr(g, port_id[name], values * brian2_unit(weight_unit(ports[name][0], pop.model)))
     return g
 
 
@@ -292,12 +300,8 @@ def _build(net, conn, steps):
             effect = f"v_post += w * {gate}"
         else:
             x = port_id[proj.port_name]
-            if proj.synapse == "exp_current":  # in the post model's input unit
-                unit_name = registry.get(net.population(proj.post).model).input_unit
-                unit = brian2_unit(unit_name)
-                model = f"w : {UNITS[unit_name][1]}"
-            else:
-                unit, model = b2.nS, "w : siemens"
+            unit_name = weight_unit(proj.synapse, net.population(proj.post).model)
+            unit, model = brian2_unit(unit_name), f"w : {UNITS[unit_name][1]}"
             effect = f"{x}_post += w"
         on_post, ns = None, {}
         if proj.plasticity:
@@ -340,9 +344,10 @@ def _build(net, conn, steps):
             var, weight = "v", f"{float(inp.weight)!r} * mV * {gate.replace('_post', '')}"
         else:
             var = port_id[inp.port_name]
-            unit = (UNITS[registry.get(net.population(inp.target).model).input_unit][1]
-                    if inp.synapse == "exp_current" else "nS")
-            weight = f"{float(inp.weight)!r} * {unit}"
+            unit_name = weight_unit(inp.synapse, net.population(inp.target).model)
+            # in SI: the weight's value times the SI unit's name
+            si = float(np.asarray(float(inp.weight) * brian2_unit(unit_name)))
+            weight = f"{si!r} * {UNITS[unit_name][1]}"
         objects.append(b2.PoissonInput(groups[inp.target], var, int(inp.count),
                                        float(inp.rate) * b2.Hz, weight=weight))
     return objects, groups, monitors, states, plastic
