@@ -100,6 +100,14 @@ def main(argv=None):
         build, run, lat = reflex(target)
         print(f"   {target:8s} build {build:6.2f} s   run {run:6.2f} s   (reflex latency "
               f"{lat:.1f} ms)")
+    # the same spec on neurosim's Numba engine (after one run that loads the compiled kernel)
+    from neurosim.reflex import run_reflex_arc
+
+    run_reflex_arc(stimulus.heat(50.0, 20.0, 200.0), duration=400.0)
+    t0 = time.perf_counter()
+    res = run_reflex_arc(stimulus.heat(50.0, 20.0, 200.0), duration=400.0)
+    print(f"   numba engine       run {time.perf_counter() - t0:6.2f} s   (reflex latency "
+          f"{res.reflex_latency:.1f} ms)")
     print("\n2. HH group, 10,000 neurons, 100 ms at dt = 0.01 ms (build + run, compile included)")
     hh_targets = ["numpy", "cython"] + (["cpp_standalone"] if args.standalone else [])
     for target in hh_targets:

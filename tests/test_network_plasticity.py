@@ -154,3 +154,20 @@ def test_plastic_run_does_not_depend_on_threads():
     b = net.run(2000.0, seed=5, n_threads=2)
     np.testing.assert_array_equal(a.weights["stdp"], b.weights["stdp"])
     np.testing.assert_array_equal(a.spike_times["neuron"].flat, b.spike_times["neuron"].flat)
+
+
+def test_song_network_builds_the_catalog_spec_from_the_neuron_and_rule():
+    from neurosim.plasticity import song_network
+
+    spec = neurosim.load_network("song_abbott_2000")
+    net = song_network()
+    assert net.w_max(net.projections[0]) == pytest.approx(spec.w_max(spec.projections[0]))
+    # a rule with another bound and a faster neuron: the spec follows them
+    rule = neurosim.load_model("stdp_pair_song_2000").replace(w_max=0.5)
+    p = neurosim.load_model("song_abbott_2000").replace(tau_m=5.0)
+    net = song_network(p, rule=rule, n_inputs=10)
+    assert net.w_max(net.projections[0]) == pytest.approx(0.05)
+    assert net.population("neuron").overrides["tau_m"] == 5.0
+    assert net.population("inputs").size == 10
+    with pytest.raises(neurosim.InvalidInput, match="'neuron' parameter of song_network"):
+        song_network("lif_lecture")

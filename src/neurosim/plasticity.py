@@ -30,6 +30,7 @@ __all__ = [
     "load_rule",
     "reciprocal_pair",
     "song_abbott_2000",
+    "song_network",
     "stdp_window",
 ]
 
@@ -313,3 +314,36 @@ def song_abbott_2000(duration=100.0, *, input_rate=None, n_inputs=None, n_correl
     return SongResult(t=t_snap, weights=snaps / r.w_max, bimodal_fraction=near.mean(axis=1),
                       output_rate=tail.size / (0.2 * dur_s), input_rate=rate,
                       correlated=np.arange(n_corr), post_spikes=spikes, input_counts=counts)
+
+
+def song_network(neuron="song_abbott_2000", *, input_rate=None, n_inputs=None,
+                 rule="stdp_pair_song_2000", dt=0.1):
+    """The Song, Miller & Abbott (2000) experiment as a network spec (the catalog network
+    ``song_abbott_2000`` with this neuron's values, inputs and rule), for either engine.
+    Weights are in nS; the projection is named ``"stdp"``, the neuron's population
+    ``"neuron"``."""
+    return _song_network("song_network", neuron, input_rate, n_inputs, rule, dt)
+
+
+def _song_network(func, neuron, input_rate, n_inputs, rule, dt):
+    import dataclasses
+
+    from .catalog import SongAbbottParams
+    from .network import Dist, load_network
+
+    p = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
+    if not isinstance(p, SongAbbottParams):
+        raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
+                          "'song_abbott_2000' or a SongAbbottParams)", neuron, TypeError)
+    rate = p.input_rate if input_rate is None else as_float(input_rate, func, "input_rate",
+                                                            "Hz", low=0.0)
+    n = int(p.n_inputs) if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
+    r = load_rule(rule)
+    net = load_network("song_abbott_2000", tau_m=p.tau_m, E_L=p.e_l, V_th=p.v_th,
+                       V_reset=p.v_reset, E_e=p.e_e, tau_e=p.tau_e, g_max=p.g_max,
+                       input_rate=rate, n_inputs=n)
+    proj = net.projections[0]
+    w_max = proj.w_max * r.w_max  # the rule's bound in units of g_max
+    proj = dataclasses.replace(proj, plasticity=r, w_max=w_max, delay=dt,
+                               weight=Dist("uniform", low=0.0, high=w_max))
+    return net.replace(projections=(proj,), dt=dt)

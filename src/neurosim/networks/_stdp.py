@@ -6,7 +6,7 @@ import brian2 as b2
 import numpy as np
 
 from .. import _resources
-from .._validation import as_float, as_int, as_seed, param_error
+from .._validation import as_int, as_seed, param_error
 from ..catalog import PairSTDPParams
 from ..plasticity import load_rule
 from ._groups import brian2_state
@@ -111,59 +111,33 @@ def run_stdp_pair(pre_times, post_times, rule="stdp_pair_song_2000", w0=0.5, dt=
 
 
 class SongAbbottNetwork:
-    """Brian2 version of :func:`neurosim.plasticity.song_abbott_2000` (the same catalog neuron,
-    inputs and rule); ``run(seconds)`` returns the final weights (in units of w_max) and the
-    output spike times (ms)."""
+    """The Song, Miller & Abbott (2000) network spec (:func:`neurosim.plasticity.song_network`)
+    on the network's Brian2 engine; ``run(seconds)`` runs it from its initial weights and
+    returns the final weights (in units of the rule's w_max) and the output spike times
+    (ms)."""
 
-    def __init__(self, neuron, input_rate, n_inputs, rule, seed, target, dt):
-        self.target = target
-        r = load_rule(rule)
-        p = neuron
-        with brian2_state(target):
-            b2.seed(seed)
-            self.inputs = b2.PoissonGroup(n_inputs, rates=input_rate * b2.Hz, dt=dt * b2.ms,
-                                          name="inputs")
-            eqs = """
-            dv/dt = (g*(e_e - v) + e_l - v)/tau_m : volt
-            dg/dt = -g/tau_e : 1
-            """
-            ns = {"e_e": p.e_e * b2.mV, "e_l": p.e_l * b2.mV, "tau_m": p.tau_m * b2.ms,
-                  "tau_e": p.tau_e * b2.ms}
-            self.neuron = b2.NeuronGroup(1, eqs, threshold=f"v > {p.v_th!r}*mV",
-                                         reset=f"v = {p.v_reset!r}*mV", method="euler",
-                                         namespace=ns, dt=dt * b2.ms, name="neuron")
-            self.neuron.v = p.e_l * b2.mV
-            self.synapses = build_stdp_synapses(self.inputs, self.neuron, r, w0=0.0,
-                                                effect="g_post += w*g_max", name="stdp",
-                                                dt=dt, namespace={"g_max": p.g_max})
-            self.synapses.w = np.random.default_rng(seed).uniform(0, r.w_max, n_inputs)
-            self.spikes = b2.SpikeMonitor(self.neuron, name="output_spikes")
-            self.network = b2.Network(self.inputs, self.neuron, self.synapses, self.spikes)
-        self.w_max = r.w_max
+    def __init__(self, spec, seed, target):
+        self.spec, self.seed, self.target = spec, seed, target
 
     def run(self, seconds):
-        with brian2_state(self.target):
-            self.network.run(seconds * b2.second, namespace={})
-        return (np.asarray(self.synapses.w[:]) / self.w_max,
-                np.asarray(self.spikes.t[:] / b2.ms))
+        res = self.spec.run(seconds * 1000.0, engine="brian2", target=self.target,
+                            seed=self.seed)
+        w_max = self.spec.w_max(self.spec.projections[0])
+        return res.weights["stdp"] / w_max, res.spike_times["neuron"][0]
 
 
 def build_song_abbott_2000(*, neuron="song_abbott_2000", input_rate=None, n_inputs=None,
                            rule="stdp_pair_song_2000", seed=0, target="numpy",
                            dt=0.1) -> SongAbbottNetwork:
-    """The Song, Miller & Abbott (2000) experiment as a Brian2 network, from the same catalog
-    entries as :func:`neurosim.plasticity.song_abbott_2000` (this one draws its Poisson inputs
-    from Brian2's generator, seeded with ``brian2.seed(seed)``)."""
-    from ..catalog import SongAbbottParams, load_model
+    """The Song, Miller & Abbott (2000) experiment on Brian2: the network spec of
+    :func:`neurosim.plasticity.song_network` (the same catalog entries as
+    :func:`neurosim.plasticity.song_abbott_2000`), run by the network's Brian2 engine, which
+    draws the Poisson inputs from Brian2's generator seeded with ``seed``."""
+    from ..plasticity import _song_network
 
     func = "build_song_abbott_2000"
-    p = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
-    if not isinstance(p, SongAbbottParams):
-        raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
-                          "'song_abbott_2000')", neuron, TypeError)
-    rate = p.input_rate if input_rate is None else as_float(input_rate, func, "input_rate",
-                                                            "Hz", low=0.0)
-    n = int(p.n_inputs) if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
-    _resources.check(func, memory=float(n) * 200.0, what=f"{n:,} plastic synapses",
-                     fix="use fewer inputs")
-    return SongAbbottNetwork(p, rate, n, rule, as_seed(seed, func), target, dt)
+    n = None if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
+    _resources.check(func, memory=float(n or 1000) * 200.0,
+                     what=f"{n or 1000:,} plastic synapses", fix="use fewer inputs")
+    spec = _song_network(func, neuron, input_rate, n, rule, dt)
+    return SongAbbottNetwork(spec, as_seed(seed, func), target)
