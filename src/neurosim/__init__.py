@@ -13,7 +13,7 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 
 __version__ = "0.1.0"
 
-from . import analysis, plasticity, reflex, registry, stimulus
+from . import analysis, ions, plasticity, reflex, registry, stimulus
 from ._resources import limits
 from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
 from ._simulate_hh import hh_resting_state
@@ -63,6 +63,7 @@ __all__ = [
     "SpikeTrains",
     "analysis",
     "hh_resting_state",
+    "ions",
     "limits",
     "list_models",
     "list_networks",

@@ -61,6 +61,8 @@ UNITS = {
     "nS": (lambda b: b.nS, "siemens"),
     "1/ms": (lambda b: 1 / b.ms, "1/second"),
     "mV/ms": (lambda b: b.mV / b.ms, "volt/second"),
+    "mM": (lambda b: b.mmolar, "mole/meter**3"),
+    "cm/s": (lambda b: b.cm / b.second, "meter/second"),
     "1": (lambda b: 1.0, "1"),
 }
 

@@ -35,6 +35,7 @@ from ._validation import ParameterError, key_error, param_error
 
 __all__ = [
     "MODEL_KINDS",
+    "IonSetParams",
     "NeuronParams",
     "PairSTDPParams",
     "ReflexArcParams",
@@ -288,6 +289,30 @@ class SongAbbottParams(_Params, kind="song_abbott_2000"):
     g_max: float = _p("1", "positive", "peak conductance of a synapse at w = w_max (x leak)")
     input_rate: float = _p("Hz", "positive", "rate of each Poisson input")
     n_inputs: int = _p("1", "positive", "number of excitatory inputs")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True)
+class IonSetParams(_Params, kind="ion_set"):
+    """The ions on both sides of a membrane at rest: free concentrations (mM) of K+, Na+, Cl-
+    and Ca2+ inside and outside, the resting membrane's relative permeabilities to K+, Na+ and
+    Cl- (P_K = 1), and the temperature. Values in ``models/ions_*.toml``; used by
+    :mod:`neurosim.ions`."""
+
+    temperature: float = _p("degC", "any", "temperature")
+    k_in: float = _p("mM", "positive", "K+ inside")
+    k_out: float = _p("mM", "positive", "K+ outside")
+    na_in: float = _p("mM", "positive", "Na+ inside")
+    na_out: float = _p("mM", "positive", "Na+ outside")
+    cl_in: float = _p("mM", "positive", "Cl- inside")
+    cl_out: float = _p("mM", "positive", "Cl- outside")
+    ca_in: float = _p("mM", "positive", "Ca2+ inside (free)")
+    ca_out: float = _p("mM", "positive", "Ca2+ outside")
+    p_k: float = _p("1", "positive", "K+ permeability at rest (the reference, 1)")
+    p_na: float = _p("1", "nonnegative", "Na+ permeability at rest, relative to K+")
+    p_cl: float = _p("1", "nonnegative", "Cl- permeability at rest, relative to K+")
     name: str = _meta()
     description: str = _meta()
     citation: str = _meta()

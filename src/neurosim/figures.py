@@ -382,6 +382,37 @@ def fig_brunel_phase(folder=None):
     return fig
 
 
+def fig_ion_ladder():
+    """Where the resting potential lies: each ion's Nernst potential and the GHK rest, a
+    mammalian neuron at 37 C beside the squid giant axon at 6.3 C."""
+    from . import plot
+    from .ions import load_ion_set, resting_potentials
+
+    names = ("ions_mammalian_neuron", "ions_squid_axon")
+    titles = [f"{label}, {load_ion_set(n).temperature:g} °C" for n, label in
+              zip(names, ("Mammalian neuron", "Squid giant axon"), strict=True)]
+    fig = plot.ion_ladder([resting_potentials(n) for n in names], titles=titles)
+    fig.suptitle("Each ion pulls towards its own equilibrium; the rest is their weighted "
+                 "compromise", fontsize=16)
+    return fig
+
+
+def fig_hodgkin_katz(temperature=20.0):
+    """The resting potential against external K+ (Hodgkin & Katz 1949), squid axon at room
+    temperature: Nernst's straight line and the GHK rest bending away from it."""
+    import numpy as np
+
+    from . import plot
+    from .ions import hodgkin_katz, load_ion_set
+
+    p = load_ion_set("ions_squid_axon")
+    hk = hodgkin_katz(np.geomspace(1.0, 400.0, 200), p, temperature=temperature)
+    ax = plot.hodgkin_katz(hk, normal_k=p.k_out)
+    ax.set_title(f"Squid axon, {temperature:g} °C: the rest follows E$_\\mathrm{{K}}$ only "
+                 "at high [K⁺]$_o$", fontsize=16)
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -402,6 +433,8 @@ FIGURE_SET: dict[str, Callable] = {
     "17_brunel_states": fig_brunel_states,
     "18_coba_raster": fig_coba_raster,
     "19_brunel_phase": fig_brunel_phase,
+    "20_ion_ladder": fig_ion_ladder,
+    "21_hodgkin_katz": fig_hodgkin_katz,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -5,6 +5,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 """
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
+from ._ions import hodgkin_katz, ion_ladder
 from ._membrane import currents, gates, membrane
 from ._network import brunel_phase, brunel_states, raster
 from ._reflex import reflex_arc
@@ -24,6 +25,8 @@ __all__ = [
     "firing_patterns",
     "gates",
     "hidden_raster",
+    "hodgkin_katz",
+    "ion_ladder",
     "lecture_style",
     "membrane",
     "new_figure",

@@ -37,6 +37,8 @@ _LIGHT = {
     "na": OKABE_ITO["vermillion"],  # Na+ current and its activation gate m
     "h": OKABE_ITO["orange"],  # Na+ inactivation gate
     "k": OKABE_ITO["blue"],  # K+ current and its gate n
+    "cl": OKABE_ITO["green"],  # Cl-
+    "ca": OKABE_ITO["purple"],  # Ca2+
     "leak": "#888888",
     "stimulus": OKABE_ITO["green"],
     "threshold": OKABE_ITO["purple"],

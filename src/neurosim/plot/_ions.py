@@ -1,0 +1,115 @@
+"""Where the membrane potential comes from: the ion ladder and the rest against external K+."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from .._validation import param_error
+from ._style import COLORS, new_figure
+
+__all__ = ["hodgkin_katz", "ion_ladder"]
+
+_IONS = (("K", "K⁺", "k"), ("Na", "Na⁺", "na"), ("Cl", "Cl⁻", "cl"), ("Ca", "Ca²⁺", "ca"))
+
+
+def _mv(x: float) -> str:
+    """A potential as a slide writes it: +67 mV, −89 mV (a true minus sign)."""
+    return f"{x:+.0f} mV".replace("-", "−")
+
+
+def _spread(values, gap):
+    """Label heights for ``values``: the values themselves, pushed apart to at least ``gap``
+    (upwards from the lowest) so that no two labels overlap."""
+    order = np.argsort(values)
+    out = np.asarray(values, dtype=float).copy()
+    for a, b in itertools.pairwise(order):
+        out[b] = max(out[b], out[a] + gap)
+    return out
+
+
+def ion_ladder(sets, *, titles=None, fig=None):
+    """Each ion's equilibrium (Nernst) potential and the GHK resting potential on one voltage
+    axis, one panel per ion set, side by side.
+
+    Arguments:
+        sets: a list of dicts as :func:`neurosim.ions.resting_potentials` returns (ion ->
+            mV, and ``"rest"``).
+        titles: a title per panel (e.g. "Mammalian neuron, 37 °C").
+
+    Returns:
+        The Figure.
+    """
+    if isinstance(sets, dict):
+        sets = [sets]
+    for k, pots in enumerate(sets):
+        if not isinstance(pots, dict) or "rest" not in pots:
+            raise param_error("ion_ladder", f"sets[{k}]", "a dict from neurosim.ions."
+                              "resting_potentials", pots, TypeError)
+    if fig is None:
+        fig, axes = new_figure(1, len(sets), sharex=False, sharey=True)
+        axes = axes[0]
+    else:
+        axes = np.atleast_1d(fig.subplots(1, len(sets), sharey=True))
+    for i, (ax, pots) in enumerate(zip(axes, sets, strict=True)):
+        ax.axhline(0.0, color=COLORS["grid"], lw=1.0, zorder=0)
+        items = [(pots[name], f"E$_{{\\mathrm{{{name}}}}}$ ({label})", COLORS[colour], "-")
+                 for name, label, colour in _IONS if name in pots]
+        items.append((pots["rest"], "rest (GHK)", COLORS["v"], (0, (4, 2))))
+        ys = _spread([item[0] for item in items], 13.0)
+        for (e, label, colour, ls), y in zip(items, ys, strict=True):
+            ax.plot([0.3, 0.7], [e, e], color=colour, lw=4, ls=ls, solid_capstyle="butt")
+            ax.plot([0.7, 0.77], [e, y], color=colour, lw=1.0)
+            ax.text(0.79, y, f"{label}  {_mv(e)}", color=colour, fontsize=15, va="center",
+                    ha="left", fontweight="bold")
+        ax.set_xlim(0.0, 2.0)
+        ax.set_xticks([])
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=16)
+        if i == 0:
+            ax.set_ylabel("Membrane potential (mV)")
+    return fig
+
+
+def hodgkin_katz(hk, *, normal_k=None, ax=None):
+    """The resting potential against external K+ on a log axis (:func:`neurosim.ions.
+    hodgkin_katz`): E_K a straight line of RT/F ln 10 mV per tenfold [K]o, the GHK rest
+    following it at high [K]o and bending away at low [K]o, where Na+ holds it up.
+
+    Arguments:
+        hk: the dict :func:`neurosim.ions.hodgkin_katz` returns.
+        normal_k: the physiological [K]o (mM) to mark, if any.
+
+    Returns:
+        The Axes.
+    """
+    if not isinstance(hk, dict) or not {"k_out", "rest", "e_k"} <= set(hk):
+        raise param_error("hodgkin_katz", "hk", "the dict neurosim.ions.hodgkin_katz returns",
+                          hk, TypeError)
+    if ax is None:
+        ax = new_figure()[1][0, 0]
+    k, rest, e_k = (np.asarray(hk[key]) for key in ("k_out", "rest", "e_k"))
+    ax.semilogx(k, e_k, color=COLORS["k"], lw=3, ls=(0, (5, 2)))
+    ax.semilogx(k, rest, color=COLORS["v"], lw=3)
+    slope = float(np.polyfit(np.log10(k), e_k, 1)[0])
+    j = int(np.searchsorted(k, np.sqrt(k[0] * k[-1]) / 3))
+    ax.annotate(f"E$_\\mathrm{{K}}$ (Nernst): {slope:.0f} mV per tenfold [K⁺]$_o$",
+                xy=(k[j], e_k[j]), xytext=(k[j] * 1.6, e_k[j] - 22), color=COLORS["k"],
+                fontsize=15, arrowprops={"arrowstyle": "-|>", "color": COLORS["k"], "lw": 1.5})
+    i = max(1, int(0.08 * k.size))
+    ax.annotate("resting potential (GHK):\nNa⁺ holds it above E$_\\mathrm{K}$ at low [K⁺]$_o$",
+                xy=(k[i], rest[i]), xytext=(k[i] * 1.2, rest[i] + 22), color=COLORS["v"],
+                fontsize=15, arrowprops={"arrowstyle": "-|>", "color": COLORS["v"], "lw": 1.5})
+    if normal_k is not None:
+        ax.axvline(normal_k, color=COLORS["muted"], lw=1.5, ls=":")
+        ax.text(normal_k * 1.08, ax.get_ylim()[0] + 4, f"normal [K⁺]$_o$\n{normal_k:g} mM",
+                color=COLORS["muted"], fontsize=13, va="bottom")
+    ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500) if k[0] <= t <= k[-1] * 1.01]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("External K⁺ concentration (mM, log scale)")
+    ax.set_ylabel("Membrane potential (mV)")
+    return ax
