@@ -36,6 +36,14 @@ EXPECTED = {
         # + 0.9 m / 7.5 m/s - 0.9 m / 15 m/s = 60 ms later
         "withdrawal at 151.0 ms instead of 91.0 ms",
     ],
+    "07_resting_potential": [
+        "E_K =  -89.1 mV",  # (RT/F) ln(5/140) at 37 C
+        "every tenfold concentration ratio is 61.5 mV",
+        "The GHK equation gives the rest: -70.0 mV",
+        "P_Na / P_K =     0: rest  -80.0 mV",  # K+ and Cl- only
+        "[K]o =    20 mM: rest  -59.9 mV, E_K  -75.7 mV",
+        "58.2 mV per tenfold [K]o",  # ln(10) RT/F at 20 C
+    ],
     "04_stdp_hebbian": [
         "dt =   +5.0 ms: w 0.5 -> 0.50389",  # 0.5 + 0.005 exp(-5/20)
         "dt =   -5.0 ms: w 0.5 -> 0.49591",  # 0.5 - 0.00525 exp(-5/20)

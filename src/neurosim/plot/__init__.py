@@ -5,7 +5,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 """
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
-from ._ions import hodgkin_katz, ion_ladder
+from ._ions import hodgkin_katz, ion_ladder, rest_vs_permeability
 from ._membrane import currents, gates, membrane
 from ._network import brunel_phase, brunel_states, raster
 from ._reflex import reflex_arc
@@ -34,6 +34,7 @@ __all__ = [
     "rate_regulation",
     "reflex_arc",
     "refractoriness",
+    "rest_vs_permeability",
     "spikes_per_layer",
     "stdp_window",
     "training_curves",

@@ -9,7 +9,7 @@ import numpy as np
 from .._validation import param_error
 from ._style import COLORS, new_figure
 
-__all__ = ["hodgkin_katz", "ion_ladder"]
+__all__ = ["hodgkin_katz", "ion_ladder", "rest_vs_permeability"]
 
 _IONS = (("K", "K⁺", "k"), ("Na", "Na⁺", "na"), ("Cl", "Cl⁻", "cl"), ("Ca", "Ca²⁺", "ca"))
 
@@ -111,5 +111,36 @@ def hodgkin_katz(hk, *, normal_k=None, ax=None):
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.set_xlabel("External K⁺ concentration (mM, log scale)")
+    ax.set_ylabel("Membrane potential (mV)")
+    return ax
+
+
+def rest_vs_permeability(ratio, rest, e_k, e_na, *, ax=None):
+    """The GHK resting potential against the Na+ : K+ permeability ratio (log axis), between
+    the two equilibrium potentials it moves between.
+
+    Arguments:
+        ratio: P_Na / P_K values; rest: the GHK potential at each (mV); e_k, e_na: mV.
+
+    Returns:
+        The Axes.
+    """
+    ratio, rest = np.asarray(ratio, dtype=float), np.asarray(rest, dtype=float)
+    if ratio.shape != rest.shape or ratio.ndim != 1 or np.any(ratio <= 0):
+        raise param_error("rest_vs_permeability", "ratio", "positive ratios, one per rest",
+                          ratio)
+    if ax is None:
+        ax = new_figure()[1][0, 0]
+    ax.axhline(e_na, color=COLORS["na"], lw=3, ls=(0, (5, 2)))
+    ax.axhline(e_k, color=COLORS["k"], lw=3, ls=(0, (5, 2)))
+    ax.text(ratio[0], e_na + 4, f"E$_\\mathrm{{Na}}$ {_mv(e_na)}", color=COLORS["na"],
+            fontsize=15, va="bottom")
+    ax.text(ratio[0], e_k - 4, f"E$_\\mathrm{{K}}$ {_mv(e_k)}", color=COLORS["k"],
+            fontsize=15, va="top")
+    ax.semilogx(ratio, rest, color=COLORS["v"], lw=3)
+    ax.text(ratio[0], rest[0] + 22, "membrane potential (GHK)", color=COLORS["v"],
+            fontsize=15, ha="left", va="bottom")
+    ax.set_ylim(e_k - 25, e_na + 25)
+    ax.set_xlabel("Na⁺ : K⁺ permeability ratio (log scale)")
     ax.set_ylabel("Membrane potential (mV)")
     return ax
