@@ -480,9 +480,20 @@ def save_figure(fig, path: Path, *, transparent=False, dpi=200) -> Path:
 
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", transparent=transparent, metadata=metadata, dpi=dpi)
-    # a coordinate within rounding of zero is written "-0" or "0" depending on how the
-    # transforms were reached: write one of them, so that the same figure gives the same file
-    path.write_bytes(re.sub(rb"(?<=[ ,])-0(?=[ ,\n\"])", b"0", buf.getvalue()))
+    # Layout arithmetic can differ in the last bits between two renders of one figure (text
+    # extents measured with warm or cold caches): write what the figure shows, not those bits.
+    # A coordinate within rounding of zero is written "-0" or "0": write 0. Clip paths and
+    # markers are named by a hash of their exact geometry: name them by order of appearance.
+    text = re.sub(rb"(?<=[ ,])-0(?=[ ,\n\"])", b"0", buf.getvalue())
+    names: dict[bytes, bytes] = {}
+
+    def rename(match):
+        key = match.group(0)
+        if key not in names:
+            names[key] = b"%c%d" % (key[0], len(names) + 1)
+        return names[key]
+
+    path.write_bytes(re.sub(rb"(?<=[#\"])[pm][0-9a-f]{10}(?=[\"\)])", rename, text))
     return path
 
 
