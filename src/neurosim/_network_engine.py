@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
-from .network import NETWORK_MODELS, PoissonSource
+from .network import NETWORK_MODELS, PoissonSource, spike_reset
 from .result import SpikeTrains, provenance
 
 NETWORK_FORMAT = "neurosim-network-result-1"
@@ -167,9 +167,11 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
     n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
     n_adex = sum(pop.size for pop in pops if kinds[pop.name] == "adex")
-    cur_tab, columns = net.current_table(steps)
-    cur_col = np.concatenate([columns[pop.name] for pop in pops]) if pops else \
-        np.zeros(0, np.int64)
+    if net.currents:
+        cur_tab, columns = net.current_table(steps)
+        cur_col = np.concatenate([columns[pop.name] for pop in pops])
+    else:  # (none: no table of steps, no pass over the neurons to build one)
+        cur_tab, cur_col = np.zeros((1, 1)), np.zeros(n, dtype=np.int64)
     cur_idx = np.flatnonzero(cur_col > 0).astype(np.int64)
     v = np.concatenate([conn.v0[pop.name] for pop in pops]).astype(np.float64)
     ports = net.ports()
@@ -370,14 +372,13 @@ def _model_arrays(net, conn, pops, kinds, n):
         else:
             for r, key in enumerate(rows[kind]):
                 mp[r, lo:lo + size] = q[key]
-            fill["v_th"] = q["v_peak"]
+            cut, reset = spike_reset(kind)
+            fill["v_th"], fill["v_reset"] = q[cut], q[reset]
             state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
             if kind == "izhikevich":
-                fill["v_reset"] = q["c"]
                 u.append(state["u"])
                 du.append(q["d"])
             else:
-                fill["v_reset"] = q["v_reset"]
                 u.append(1000.0 * state["w"])  # nA -> pA
                 du.append(1000.0 * q["b"])
         for key in keys:

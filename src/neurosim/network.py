@@ -707,6 +707,19 @@ class Network:
         return res
 
 
+def spike_reset(model: str):
+    """The parameter names of a model's spike cut-off and of the V it resets to, as its
+    registry entry gives them (the cut-off is ``spike_peak`` where that names a parameter,
+    else the ``threshold`` mark); None for a model that is not reset (Hodgkin-Huxley)."""
+    from . import registry
+
+    spec = registry.get(model)
+    if "reset" not in spec.marks:
+        return None
+    cut = spec.spike_peak if isinstance(spec.spike_peak, str) else spec.marks["threshold"]
+    return cut, spec.marks["reset"]
+
+
 def weight_unit(synapse: str, model: str) -> str:
     """The unit of a ``synapse``-kind weight onto a population of ``model``: mV for delta
     synapses, the model's input unit for current synapses, nS for conductance synapses (mS/cm^2

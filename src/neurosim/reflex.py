@@ -33,6 +33,7 @@ import numpy as np
 
 from ._validation import as_choice, as_float, as_seed, param_error
 from .catalog import ReflexArcParams, load_model
+from .network import Network, Population, Projection, SpikeSource
 from .result import SimulationResult, SpikeTrains
 from .stimulus import Heat, heat
 
@@ -206,18 +207,14 @@ def reflex_arc_network(params=None, stimulus=None, duration=500.0, *, lesions=()
     """The arc for one heat stimulus as a :class:`neurosim.Network` (the receptors' spikes
     computed from the stimulus, preceded by ``settle`` ms at the baseline temperature), with
     every neuron's V recorded. Arguments as for :func:`run_reflex_arc`."""
-    from .network import Network, Population, Projection, SpikeSource
-
     func = "reflex_arc_network"
     params, lesions, block, dt, seed, settle = _check(func, params, lesions, block_inhibition,
                                                        dt, seed, settle)
     stimulus, dur = _stimulus(func, stimulus, duration, params)
-    return _network(params, stimulus, dur, lesions, block, dt, seed, settle,
-                    Network, Population, Projection, SpikeSource)[0]
+    return _network(params, stimulus, dur, lesions, block, dt, seed, settle)[0]
 
 
-def _network(p, stim, dur, lesions, block, dt, seed, settle, Network, Population, Projection,
-             SpikeSource):
+def _network(p, stim, dur, lesions, block, dt, seed, settle):
     lif = load_model("lif_lecture")
     n = int(p.n_per_stage)
     settle_steps = round(settle / dt)
@@ -311,11 +308,8 @@ def run_reflex_arc(stimulus=None, duration=500.0, *, params=None, lesions=(),
 
 def _run(params, stimulus, dur, lesions, block, engine, target, dt, seed, settle):
     """:func:`run_reflex_arc` after its checks."""
-    from .network import Network, Population, Projection, SpikeSource
-
     net, rates, settle_steps, nsteps = _network(params, stimulus, dur, lesions, block, dt,
-                                                seed, settle, Network, Population, Projection,
-                                                SpikeSource)
+                                                seed, settle)
     res = net.run((settle_steps + nsteps) * dt, engine=engine, target=target, seed=seed)
     return _result(net, res, rates, params, stimulus, dur, settle_steps, dt, lesions, block,
                    engine)

@@ -245,8 +245,9 @@ def _stdp_post(pl, t, n):
             k = proj[y]
             row = k * n_src + src[y]
             i = k * n + j
-            # the triplet rule's slow postsynaptic trace, just before this spike
-            o2 = x_post2[i] * math.exp(-(t - t_post[i]) / ty[k])
+            # the triplet rule's slow postsynaptic trace, just before this spike (pair rules
+            # have no triplet term: skip the exponential)
+            o2 = x_post2[i] * math.exp(-(t - t_post[i]) / ty[k]) if a3p[k] != 0.0 else 0.0
             xa = x_pre[row] * math.exp(-(t - t_pre[row]) / tp[k])
             wy = w[y] + ap[k] * ((wmax[k] - w[y]) if mult[k] else wmax[k]) * xa \
                 + a3p[k] * wmax[k] * xa * o2

@@ -26,7 +26,7 @@ import numpy as np
 from .. import registry
 from .._validation import UNITS, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
-from ..network import PoissonSource, SpikeSource, weight_unit
+from ..network import PoissonSource, SpikeSource, spike_reset, weight_unit
 from ..result import SpikeTrains
 from ._groups import TARGETS, brian2_state
 from ._stdp import _pair_code, _triplet_code
@@ -93,10 +93,9 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                     # recorded before the threshold: a neuron the step took over threshold
                     # shows its reset, as in the Numba engine
                     p = conn.params[pop.name]
-                    kind = registry.get(pop.model).name
-                    if kind != "hodgkin_huxley":  # (HH is not reset)
-                        th, reset = {"lif": ("v_th", "v_reset"), "izhikevich": ("v_peak", "c"),
-                                     "adex": ("v_peak", "v_reset")}[kind]
+                    names = spike_reset(pop.model)
+                    if names is not None:  # (HH is not reset)
+                        th, reset = names
                         rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
                     first = conn.v0[pop.name][idx]
                     v_out[pop.name] = np.vstack([first[None, :], rows])
