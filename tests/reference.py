@@ -117,3 +117,42 @@ def adex_reference_spikes(current_na, duration, p):
         spikes.append(ts)
         t0, y0 = ts, [p.v_reset, float(sol.y_events[0][0][1]) + 1000.0 * p.b]
     return np.array(spikes)
+
+
+def cortical_rates(v, v_t):
+    """The Pospischil et al. (2008) rates (1/ms) and the M gate's steady state and time
+    constant (ms, for tau_max = 1 ms), written straight from the paper."""
+    u = v - v_t
+    am = 1.28 if u == 13.0 else -0.32 * (u - 13.0) / math.expm1(-(u - 13.0) / 4.0)
+    bm = 1.4 if u == 40.0 else 0.28 * (u - 40.0) / math.expm1((u - 40.0) / 5.0)
+    ah = 0.128 * math.exp(-(u - 17.0) / 18.0)
+    bh = 4.0 / (1.0 + math.exp(-(u - 40.0) / 5.0))
+    an = 0.16 if u == 15.0 else -0.032 * (u - 15.0) / math.expm1(-(u - 15.0) / 5.0)
+    bn = 0.5 * math.exp(-(u - 10.0) / 40.0)
+    q_inf = 1.0 / (1.0 + math.exp(-(v + 35.0) / 10.0))
+    tau_q = 1.0 / (3.3 * math.exp((v + 35.0) / 20.0) + math.exp(-(v + 35.0) / 20.0))
+    return am, bm, ah, bh, an, bn, q_inf, tau_q
+
+
+def cortical_spike_times_reference(current, duration, p, v0, threshold=0.0):
+    """Spike times (ms) of one Pospischil cortical neuron (``p``: CorticalParams) under a
+    constant current (uA/cm^2) from V = v0 with the gates at steady state, by DOP853 at
+    rtol = atol = 1e-10."""
+
+    def rhs(t, y):
+        v, m, h, n, q = y
+        am, bm, ah, bh, an, bn, q_inf, tau_q = cortical_rates(v, p.v_t)
+        i_ion = (p.g_na * m**3 * h * (v - p.e_na) + (p.g_kd * n**4 + p.g_m * q) * (v - p.e_k)
+                 + p.g_l * (v - p.e_l))
+        return [(current - i_ion) / p.c_m, am * (1 - m) - bm * m, ah * (1 - h) - bh * h,
+                an * (1 - n) - bn * n, (q_inf - q) / (p.tau_max * tau_q)]
+
+    def crossing(t, y):
+        return y[0] - threshold
+
+    crossing.direction = 1.0
+    am, bm, ah, bh, an, bn, q_inf, _ = cortical_rates(v0, p.v_t)
+    y0 = [v0, am / (am + bm), ah / (ah + bh), an / (an + bn), q_inf]
+    sol = solve_ivp(rhs, (0.0, duration), y0, method="DOP853", rtol=1e-10, atol=1e-10,
+                    events=crossing, max_step=0.05)
+    return np.asarray(sol.t_events[0])

@@ -64,7 +64,7 @@ def test_brian2_builder_runs_the_same_model(spec):
     res = group.run(100.0, stimulus=np.array([spec.cli_current, 1.5 * spec.cli_current]))
     assert res.model == spec.name and set(res.traces) == set(spec.recordable) - {"v"}
     ours = neurosim.simulate(spec.name, np.array([spec.cli_current, 1.5 * spec.cli_current]),
-                             100.0, dt=dt, method="exp_euler" if spec.name == "hodgkin_huxley"
+                             100.0, dt=dt, method="exp_euler" if "exp_euler" in spec.methods
                              else None)
     # same model, same parameters: the same spike counts, first spikes within four steps
     # (Brian2 stamps the start of the crossing step; AdEx there is Euler, here RK4)

@@ -18,7 +18,12 @@ from .result import SpikeTrains, provenance
 NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
 MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
-HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley neuron spikes where V rises above it
+HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley or cortical neuron spikes where V rises above it
+# the gated models: their parameters in the kernel's rows of mp, and their gates in hg's rows
+GATED = {"hodgkin_huxley": (("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l", "v_offset"),
+                            "mhn"),
+         "cortical_rs": (("c_m", "g_na", "g_kd", "g_m", "g_l", "e_na", "e_k", "e_l", "v_t",
+                          "tau_max"), "mhnq")}
 
 
 @dataclass(eq=False)
@@ -149,7 +154,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 
     t_build = time.perf_counter()
     dt = net.dt
-    # neurons laid out by model: LIF, then Izhikevich, then AdEx
+    # neurons laid out by model, in the order of NETWORK_MODELS
     kinds = {pop.name: registry.get(pop.model).name for pop in net.neurons}
     pops = sorted(net.neurons, key=lambda pop: NETWORK_MODELS.index(kinds[pop.name]))
     offsets, n = {}, 0
@@ -167,6 +172,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
     n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
     n_adex = sum(pop.size for pop in pops if kinds[pop.name] == "adex")
+    n_hh = sum(pop.size for pop in pops if kinds[pop.name] == "hodgkin_huxley")
     if net.currents:
         cur_tab, columns = net.current_table(steps)
         cur_col = np.concatenate([columns[pop.name] for pop in pops])
@@ -293,7 +299,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
                 p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], cur_tab, cur_col, cur_idx, u,
-                du, mp, hg, n_lif, n_izh, n_adex,
+                du, mp, hg, n_lif, n_izh, n_adex, n_hh,
                 tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
@@ -348,7 +354,7 @@ def _model_arrays(net, conn, pops, kinds, n):
             "adex": ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a", "b", "v_reset",
                      "v_peak")}
     p = {key: [] for key in keys}
-    u, du, mp, hg = [], [], np.zeros((10, n)), np.zeros((3, n))
+    u, du, mp, hg = [], [], np.zeros((11, n)), np.zeros((4, n))
     lo = 0
     for pop in pops:
         kind, q, size = kinds[pop.name], conn.params[pop.name], pop.size
@@ -357,14 +363,15 @@ def _model_arrays(net, conn, pops, kinds, n):
             fill = q
             u.append(np.zeros(size))
             du.append(np.zeros(size))
-        elif kind == "hodgkin_huxley":
-            for r, key in enumerate(("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l",
-                                     "v_offset")):
+        elif kind in GATED:
+            keys_mp, gates = GATED[kind]
+            for r, key in enumerate(keys_mp):
                 mp[r, lo:lo + size] = q[key]
-            mp[8, lo:lo + size] = phi_factor(q, None)
-            mp[9, lo:lo + size] = HH_THRESHOLD
+            if kind == "hodgkin_huxley":
+                mp[8, lo:lo + size] = phi_factor(q, None)
+            mp[10, lo:lo + size] = HH_THRESHOLD
             state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
-            for r, key in enumerate("mhn"):
+            for r, key in enumerate(gates):
                 hg[r, lo:lo + size] = state[key]
             fill["v_th"], fill["v_reset"] = np.inf, 0.0
             u.append((conn.v0[pop.name] > HH_THRESHOLD).astype(np.float64))

@@ -10,7 +10,8 @@ import numpy as np
 from . import _runner
 from ._validation import ParameterError, SimulationError, as_float
 
-__all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "phi_factor", "run_hh"]
+__all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "lowest_zero", "phi_factor",
+           "run_conductance", "run_hh"]
 
 _PARAM_ROWS = ("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l", "v_offset")
 _DT_MAX_EXP_EULER = 0.1
@@ -54,17 +55,15 @@ def _steady_gates(v, v_offset):
     return am / (am + bm), ah / (ah + bh), an / (an + bn)
 
 
-@functools.lru_cache(maxsize=256)
-def _rest(g_na, g_k, g_l, e_na, e_k, e_l, v_offset) -> tuple[float, float, float, float]:
-    def i_ss(v):
-        m, h, n = _steady_gates(v, v_offset)
-        return g_na * m**3 * h * (v - e_na) + g_k * n**4 * (v - e_k) + g_l * (v - e_l)
-
+def lowest_zero(i_ss, what: str) -> float:
+    """The most hyperpolarised upward zero crossing of the steady-state current ``i_ss(v)``
+    (a function of a voltage array) between -120 and +60 mV, to 1e-13 mV: the resting
+    potential of a conductance-based model."""
     grid = np.linspace(-120.0, 60.0, 721)
     vals = i_ss(grid)
     up = np.flatnonzero((vals[:-1] < 0) & (vals[1:] >= 0))
     if up.size == 0:
-        raise ParameterError("These Hodgkin-Huxley parameters have no resting potential "
+        raise ParameterError(f"These {what} parameters have no resting potential "
                              "between -120 and +60 mV (the steady-state current never crosses "
                              "zero upwards); pass v0= explicitly.")
     # bisection of the 0.25 mV bracket to 1e-13 mV (about 41 halvings; no scipy import,
@@ -74,11 +73,20 @@ def _rest(g_na, g_k, g_l, e_na, e_k, e_l, v_offset) -> tuple[float, float, float
         if hi - lo <= 1e-13:
             break
         mid = 0.5 * (lo + hi)
-        if i_ss(mid)[0] < 0.0:
+        if i_ss(np.array([mid]))[0] < 0.0:
             lo = mid
         else:
             hi = mid
-    v_rest = 0.5 * (lo + hi)
+    return 0.5 * (lo + hi)
+
+
+@functools.lru_cache(maxsize=256)
+def _rest(g_na, g_k, g_l, e_na, e_k, e_l, v_offset) -> tuple[float, float, float, float]:
+    def i_ss(v):
+        m, h, n = _steady_gates(v, v_offset)
+        return g_na * m**3 * h * (v - e_na) + g_k * n**4 * (v - e_k) + g_l * (v - e_l)
+
+    v_rest = lowest_zero(i_ss, "Hodgkin-Huxley")
     m, h, n = _steady_gates(v_rest, v_offset)
     return float(v_rest), float(m[0]), float(h[0]), float(n[0])
 
@@ -113,12 +121,10 @@ def initial_state(p, n, v0, temperature):
     return {"v": v, "m": m, "h": h, "n": g}
 
 
-def _raise_blow_up(err, v, step, method, func):
-    from ._kernels import _hh
-
+def _raise_blow_up(err, v, step, method, func, chunk, bound):
     c = int(np.flatnonzero(err >= 0)[0])
-    lo = c * _hh.CHUNK
-    bad = lo + int(np.flatnonzero(~(np.abs(v[lo:lo + _hh.CHUNK]) < _hh.V_BOUND))[0])
+    lo = c * chunk
+    bad = lo + int(np.flatnonzero(~(np.abs(v[lo:lo + chunk]) < bound))[0])
     advice = ("Use a smaller dt, or method='exp_euler', which stays bounded under strong "
               "hyperpolarising input where RK4 does not." if method == "rk4"
               else "Use a smaller dt.")
@@ -131,29 +137,48 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
     """Run the Hodgkin-Huxley kernels; ``options`` are those of :func:`neurosim.simulate`.
     A spike is an upward crossing of ``spike_threshold`` (mV), timed by cubic Hermite
     interpolation between steps."""
+    from ._kernels import _hh  # Numba loads with the first simulation, not with neurosim
+
     params = spec.resolve_params(options.get("params"), options.get("pattern"), func)
-    method = options.get("method") or spec.methods[0]
     t_val = spec.check_temperature(options.get("temperature"), func)
     phi = float(np.max(phi_factor(params.per_neuron(params.n_values(), func), t_val)))
+
+    def matrix(p, temperature):
+        return np.stack([p[k] for k in _PARAM_ROWS] + [phi_factor(p, temperature)])
+
+    def state(init):
+        arrays = [init[k].copy() for k in ("v", "m", "h", "n")]
+        return arrays, arrays[0]
+
+    return run_conductance(spec, stimulus, duration, func=func, call=call,
+                           spike_threshold=spike_threshold, options={**options, "params": params},
+                           kernels=_hh, matrix=matrix, state=state,
+                           rk4_dt_max=min(_DT_MAX_RK4, _RK4_PHI_DT / phi))
+
+
+def run_conductance(spec, stimulus, duration, *, func, call, spike_threshold, options, kernels,
+                    matrix, state, rk4_dt_max):
+    """The driver of a conductance-based model's kernels (``kernels``: a module with CHUNK,
+    V_BOUND, run_exp_euler and run_rk4 taking the state arrays, the current table, the
+    parameter matrix and the recording and spike buffers). ``matrix(p, temperature)`` gives the
+    kernels' parameter matrix, ``state(init)`` the state arrays passed to them and the V array
+    among them."""
+    method = options.get("method") or spec.methods[0]
     if method == "rk4":
-        dt_max = min(_DT_MAX_RK4, _RK4_PHI_DT / phi)
+        dt_max = rk4_dt_max
         hint = "RK4's stability limit at this temperature; use method='exp_euler' for larger steps"
     else:
         dt_max = _DT_MAX_EXP_EULER
         hint = "beyond it exponential Euler no longer resolves the spike"
     prep = _runner.prepare(spec, stimulus, duration, func=func, call=call,
-                           **{**options, "params": params, "pattern": None}, dt_max=dt_max,
-                           dt_hint=hint)
+                           **{**options, "pattern": None}, dt_max=dt_max, dt_hint=hint)
     threshold = 0.0 if spike_threshold is None else as_float(spike_threshold, func,
                                                              "spike_threshold", "mV")
-    from ._kernels import _hh  # Numba loads with the first simulation, not with neurosim
-
     n, step, nsteps = prep.n, prep.dt, prep.nsteps
-    p = prep.p
-    pmat = np.stack([p[k] for k in _PARAM_ROWS] + [phi_factor(p, prep.temperature)])
+    pmat = matrix(prep.p, prep.temperature)
     if np.all(pmat == pmat[:, :1]):
         pmat = np.ascontiguousarray(pmat[:, :1])
-    v, m, h, g = (prep.init[k].copy() for k in ("v", "m", "h", "n"))
+    arrays, v = state(prep.init)
     recorded = prep.kernel_record
     slots = np.array([recorded.index(q) if q in recorded else -1 for q in spec.state],
                      dtype=np.int64)
@@ -164,19 +189,20 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
     cap = seg // 2 + 1
     spk_t = np.empty((n, cap))
     spk_n = np.zeros(n, dtype=np.int64)
-    err = np.empty((n + _hh.CHUNK - 1) // _hh.CHUNK, dtype=np.int64)
+    err = np.empty((n + kernels.CHUNK - 1) // kernels.CHUNK, dtype=np.int64)
     collector = _runner.SpikeCollector(n)
     bar = _runner.progress_bar(prep.progress, nsteps, func)
-    kernel = _hh.run_exp_euler if prep.method == "exp_euler" else _hh.run_rk4
+    kernel = kernels.run_exp_euler if prep.method == "exp_euler" else kernels.run_rk4
     done = 0
     with _runner.ChunkRunner(len(err), prep.threads) as pool:
         try:
             while done < nsteps:
                 k = min(seg, nsteps - done)
-                pool.run(kernel, v, m, h, g, prep.matrix, done, k, step, pmat,
+                pool.run(kernel, *arrays, prep.matrix, done, k, step, pmat,
                          prep.record_every, rec, slots, threshold, spk_t, spk_n, err)
                 if np.any(err >= 0):
-                    _raise_blow_up(err, v, step, prep.method, func)
+                    _raise_blow_up(err, v, step, prep.method, func, kernels.CHUNK,
+                                   kernels.V_BOUND)
                 collector.add(spk_t, spk_n)
                 done += k
                 if bar is not None:

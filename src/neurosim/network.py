@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 # the registered models a population may have (in the order the Numba engine lays them out)
-NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley")
+NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley", "cortical_rs")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
 # synapse kinds: the unit of a weight, and the post models that take them
@@ -110,12 +110,13 @@ def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.n
 
 @dataclass(frozen=True)
 class Population:
-    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"``, ``"adex"`` or
-    ``"hh"`` (or a catalog name or alias of one). LIF neurons are integrated exactly (spikes
-    timed inside the step where the drive allows); Izhikevich neurons by the paper's scheme,
-    AdEx neurons by forward Euler and Hodgkin-Huxley neurons by exponential Euler (Brian2's
-    schemes for them; use dt <= 0.1 ms for Izhikevich and about 0.01 ms for AdEx and HH),
-    spiking at the end of a step (HH: where V rises above 0 mV; it is not reset).
+    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"``, ``"adex"``,
+    ``"hh"`` or ``"cortical_rs"`` (or a catalog name or alias of one). LIF neurons are
+    integrated exactly (spikes timed inside the step where the drive allows); Izhikevich
+    neurons by the paper's scheme, AdEx neurons by forward Euler, Hodgkin-Huxley and cortical
+    neurons by exponential Euler (Brian2's schemes for them; use dt <= 0.1 ms for Izhikevich
+    and about 0.01 ms for the others), spiking at the end of a step (HH and cortical: where V
+    rises above 0 mV; they are not reset).
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
@@ -723,7 +724,7 @@ def spike_reset(model: str):
 def weight_unit(synapse: str, model: str) -> str:
     """The unit of a ``synapse``-kind weight onto a population of ``model``: mV for delta
     synapses, the model's input unit for current synapses, nS for conductance synapses (mS/cm^2
-    onto Hodgkin-Huxley neurons, whose membrane is per area)."""
+    onto a membrane per area: Hodgkin-Huxley and the cortical neuron)."""
     from . import registry
 
     spec = registry.get(model)
@@ -731,7 +732,7 @@ def weight_unit(synapse: str, model: str) -> str:
         return "mV"
     if synapse == "exp_current":
         return spec.input_unit
-    return "mS/cm^2" if spec.name == "hodgkin_huxley" else "nS"
+    return "mS/cm^2" if spec.input_unit == "uA/cm^2" else "nS"
 
 
 def _check_value(value, src, key):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _simulate_hh, _simulate_point
+from . import _simulate_cortical, _simulate_hh, _simulate_point
 from ._validation import key_error, param_error
 from .catalog import NeuronParams, _meta, _p
 
@@ -42,6 +42,7 @@ def _point():
 __all__ = [
     "AdExParams",
     "Brian2Spec",
+    "CorticalParams",
     "HodgkinHuxleyParams",
     "IzhikevichParams",
     "LIFParams",
@@ -294,6 +295,64 @@ dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
                                                   "1")},
         skip=("temperature_ref", "q10")),
     plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0))
+
+
+# --------------------------------------------------------------------------------------------
+# The regular-spiking cortical neuron of Pospischil et al. (2008)
+
+
+@dataclass(frozen=True, eq=False)
+class CorticalParams(NeuronParams, kind="cortical_rs"):
+    """A Pospischil et al. (2008) cortical neuron: Traub & Miles's Na+ and delayed-rectifier K+
+    kinetics shifted by ``v_t``, a slow non-inactivating K+ (M) current with time constant up
+    to ``tau_max``, and a leak. Any parameter may be a 1-D array, one value per neuron."""
+
+    c_m: float = _p("uF/cm^2", "positive", "membrane capacitance")
+    g_na: float = _p("mS/cm^2", "nonnegative", "maximal sodium conductance")
+    g_kd: float = _p("mS/cm^2", "nonnegative", "maximal delayed-rectifier K+ conductance")
+    g_m: float = _p("mS/cm^2", "nonnegative", "maximal slow (M) K+ conductance")
+    g_l: float = _p("mS/cm^2", "nonnegative", "leak conductance")
+    e_na: float = _p("mV", "any", "sodium reversal potential")
+    e_k: float = _p("mV", "any", "potassium reversal potential")
+    e_l: float = _p("mV", "any", "leak reversal potential")
+    v_t: float = _p("mV", "any", "shift of the Na+ and K+ rate functions")
+    tau_max: float = _p("ms", "positive", "largest time constant of the M current")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+register(ModelSpec(
+    name="cortical_rs", catalog="pospischil_rs_2008", aliases=("pospischil_rs",),
+    label="Cortical RS (Pospischil)", params_cls=CorticalParams,
+    state={"v": "mV", "m": "1", "h": "1", "n": "1", "q": "1"},
+    derived={"i_na": "uA/cm^2", "i_kd": "uA/cm^2", "i_m": "uA/cm^2", "i_l": "uA/cm^2"},
+    derive=_simulate_cortical.cortical_currents,
+    input_unit="uA/cm^2", input_drive=lambda p, i: i / p["c_m"],
+    methods=("rk4", "exp_euler"), dt=0.025, dt_max=0.1,
+    speed={"rk4": 1.0e7, "exp_euler": 2.5e7},
+    run=_simulate_cortical.run_cortical, initial_state=_simulate_cortical.initial_state,
+    brian2=Brian2Spec(
+        equations="""
+dv/dt = (I - g_na*m**3*h*(v - e_na) - (g_kd*n**4 + g_m*q)*(v - e_k) - g_l*(v - e_l)) / c_m : volt
+dm/dt = alpha_m*(1 - m) - beta_m*m : 1
+dh/dt = alpha_h*(1 - h) - beta_h*h : 1
+dn/dt = alpha_n*(1 - n) - beta_n*n : 1
+dq/dt = (q_inf - q)/tau_q : 1
+z_am = -(v - v_t - 13*mV)/(4*mV) : 1
+z_bm = (v - v_t - 40*mV)/(5*mV) : 1
+z_an = -(v - v_t - 15*mV)/(5*mV) : 1
+alpha_m = 1.28*{inv_am}/ms : Hz
+beta_m = 1.4*{inv_bm}/ms : Hz
+alpha_h = 0.128*exp(-(v - v_t - 17*mV)/(18*mV))/ms : Hz
+beta_h = 4/(1 + exp(-z_bm))/ms : Hz
+alpha_n = 0.16*{inv_an}/ms : Hz
+beta_n = 0.5*exp(-(v - v_t - 10*mV)/(40*mV))/ms : Hz
+q_inf = 1/(1 + exp(-(v + 35*mV)/(10*mV))) : 1
+tau_q = tau_max/(3.3*exp((v + 35*mV)/(20*mV)) + exp(-(v + 35*mV)/(20*mV))) : second
+""".format(**{f"inv_{k}": _INV_EXPREL.format(x=f"z_{k}") for k in ("am", "bm", "an")}),
+        threshold="v > 0*mV", refractory="v > 0*mV", method="exponential_euler", dt=0.01),
+    plot="action_potential", cli_current=3.0, cli_duration=200.0))
 
 
 # --------------------------------------------------------------------------------------------

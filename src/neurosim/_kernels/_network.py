@@ -37,6 +37,7 @@ import types
 import numpy as np
 from numba import njit, prange
 
+from ._cortical import exp_euler as cortical_exp_euler
 from ._fastexp import fexp
 from ._hh import rates as hh_rates
 from ._jit import jit, jit_inline
@@ -274,10 +275,11 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
 
 
 @jit
-def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh, n_adex):
-    """Step 1 for the Izhikevich and AdEx neurons (n_lif..N-1): their schemes over one step
-    with the port values at t_s. Their threshold is seen after the voltage jumps of the step
-    (``_spike_models``)."""
+def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh, n_adex,
+                   n_hh):
+    """Step 1 for the Izhikevich, AdEx, Hodgkin-Huxley and cortical neurons (n_lif..N-1):
+    their schemes over one step with the port values at t_s. Their threshold is seen after
+    the voltage jumps of the step (``_spike_models``)."""
     N = v.shape[0]
     P = isyn.shape[0]
     for j in range(n_lif, N):
@@ -293,6 +295,13 @@ def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_i
             for _ in range(2):
                 vj += 0.5 * dt * (0.04 * vj * vj + 5.0 * vj + 140.0 - uj + cur)
             uj += dt * a * (b * vj - uj)
+        elif j >= n_lif + n_izh + n_adex + n_hh:
+            # Pospischil's cortical neuron, exponential Euler as the point kernel's (gates in
+            # hg rows 0..3: m, h, n, q)
+            vj, hg[0, j], hg[1, j], hg[2, j], hg[3, j], _ = cortical_exp_euler(
+                vj, hg[0, j], hg[1, j], hg[2, j], hg[3, j], cur, gs[j], gev[j], dt, mp[0, j],
+                mp[1, j], mp[2, j], mp[3, j], mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j],
+                mp[9, j])
         elif j >= n_lif + n_izh + n_adex:
             # Hodgkin-Huxley, exponential Euler (Brian2's scheme): every variable relaxes
             # towards its steady state at the step's start; the synaptic conductances (mS/cm^2)
@@ -330,22 +339,23 @@ def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_reset, spk_n,
                   spk_t, out_n, out_src, out_step):
     """The Izhikevich and AdEx neurons (n_lif..n_reset-1) at v_peak after the step and its
     jumps spike at t_s + dt and reset (a jump that took one there has done so already). A
-    Hodgkin-Huxley neuron (n_reset..N-1) spikes where V first rises above its threshold
-    (row 9 of mp); u holds whether it is above (no reset: its own currents repolarise it)."""
+    Hodgkin-Huxley or cortical neuron (n_reset..N-1) spikes where V first rises above its threshold
+    (row 10 of mp); u holds whether it is above (no reset: its own currents repolarise it)."""
     for j in range(n_lif, n_reset):
         if v[j] >= v_th[j]:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
             v[j] = v_reset[j]
             u[j] += du[j]
     for j in range(n_reset, v.shape[0]):
-        above = v[j] > mp[9, j]
+        above = v[j] > mp[10, j]
         if above and u[j] == 0.0:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
         u[j] = 1.0 if above else 0.0
 
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                cur_tab, cur_col, cur_idx, u, du, mp, hg, n_lif, n_izh, n_adex, tau_port,
+                cur_tab, cur_col, cur_idx, u, du, mp, hg, n_lif, n_izh, n_adex, n_hh,
+                tau_port,
                 port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, src_step, src_id, src_pos, pin_lo,
                 pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx,
@@ -373,15 +383,18 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     Time-varying currents: neuron cur_idx[k] adds cur_tab[s, cur_col[cur_idx[k]]] to its
     i_ext in step s.
 
-    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the next n_adex AdEx, the rest
-    Hodgkin-Huxley; ``u`` is the second state variable (Izhikevich's u, AdEx's w in pA; for HH
-    whether V is above threshold), ``du`` its jump at a spike, ``hg`` HH's gates (m, h, n by
-    row), ``mp`` the Izhikevich (a, b, c, d, v_peak), AdEx (c_m, g_l, e_l, v_t, delta_t,
-    tau_w, a, b, v_reset, v_peak) or HH (c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi,
-    threshold) parameters by row; for the first two v_th, v_reset hold v_peak and the reset,
-    for HH v_th is inf (its spikes are found by _spike_models), and t_ref is 0. They step by
-    Brian2's schemes (Izhikevich's two half steps in v, then u; AdEx by forward Euler; HH by
-    exponential Euler), with the synaptic variables frozen over the step, and spike at the end
+    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the next n_adex AdEx, the next
+    n_hh Hodgkin-Huxley, the rest Pospischil's cortical neuron; ``u`` is the second state
+    variable (Izhikevich's u, AdEx's w in pA; for HH and cortical whether V is above
+    threshold), ``du`` its jump at a spike, ``hg`` the gates (HH's m, h, n, the cortical m, h,
+    n, q by row), ``mp`` the Izhikevich (a, b, c, d, v_peak), AdEx (c_m, g_l, e_l, v_t,
+    delta_t, tau_w, a, b, v_reset, v_peak), HH (c_m, g_na, g_k, g_l, e_na, e_k, e_l,
+    v_offset, phi) or cortical (c_m, g_na, g_kd, g_m, g_l, e_na, e_k, e_l, v_t, tau_max)
+    parameters by row, and row 10 the HH and cortical spike threshold; for Izhikevich and
+    AdEx v_th, v_reset hold v_peak and the reset, for HH and cortical v_th is inf (their spikes
+    are found by _spike_models), and t_ref is 0. They step by Brian2's schemes (Izhikevich's
+    two half steps in v, then u; AdEx by forward Euler; HH and cortical by exponential Euler),
+    with the synaptic variables frozen over the step, and spike at the end
     of the step if V is at threshold after the step's voltage jumps (Brian2's order).
 
     Step 1 runs as vectorised passes over the LIF neurons for the common case (a free neuron that
@@ -615,7 +628,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
             v[j] = vv
         if n_lif < N:
             _update_models(dt, v, u, hg, isyn, i_now, port_cond, gs, gev, mp, n_lif, n_izh,
-                           n_adex)
+                           n_adex, n_hh)
         for c in range(rec_idx.size):  # a neuron at threshold shows its reset
             x = v[rec_idx[c]]
             rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x
