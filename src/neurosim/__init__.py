@@ -13,7 +13,7 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 
 __version__ = "0.1.0"
 
-from . import analysis, ions, plasticity, reflex, registry, stimulus
+from . import analysis, ion_dynamics, ions, plasticity, reflex, registry, stimulus
 from ._resources import limits
 from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
 from ._simulate_hh import hh_resting_state
@@ -38,11 +38,18 @@ from .network import (
     list_networks,
     load_network,
 )
-from .registry import AdExParams, HodgkinHuxleyParams, IzhikevichParams, LIFParams
+from .registry import (
+    AdExParams,
+    CorticalParams,
+    HodgkinHuxleyParams,
+    IzhikevichParams,
+    LIFParams,
+)
 from .result import SimulationResult, SpikeTrains, load_result
 
 __all__ = [
     "AdExParams",
+    "CorticalParams",
     "CurrentInput",
     "Dist",
     "HodgkinHuxleyParams",
@@ -63,6 +70,7 @@ __all__ = [
     "SpikeTrains",
     "analysis",
     "hh_resting_state",
+    "ion_dynamics",
     "ions",
     "limits",
     "list_models",

@@ -63,6 +63,7 @@ UNITS = {
     "mV/ms": (lambda b: b.mV / b.ms, "volt/second"),
     "mM": (lambda b: b.mmolar, "mole/meter**3"),
     "cm/s": (lambda b: b.cm / b.second, "meter/second"),
+    "um": (lambda b: b.um, "meter"),
     "1": (lambda b: 1.0, "1"),
 }
 

@@ -35,6 +35,7 @@ from ._validation import ParameterError, key_error, param_error
 
 __all__ = [
     "MODEL_KINDS",
+    "IonDynamicsParams",
     "IonSetParams",
     "NeuronParams",
     "PairSTDPParams",
@@ -56,6 +57,12 @@ def _p(unit: str, check: str, doc: str):
 def _choice(doc: str, *choices: str):
     """A parameter that names one of several variants (unit "")."""
     return field(metadata={"unit": "", "check": "any", "doc": doc, "choices": choices})
+
+
+def _ref(doc: str):
+    """A parameter that names a catalog entry (unit ""; ``"name:pattern"`` picks a named
+    parameter set)."""
+    return field(metadata={"unit": "", "check": "any", "doc": doc, "catalog": True})
 
 
 def _meta():
@@ -149,6 +156,11 @@ def validate_params(params, source: str) -> None:
     arrays_ok = params.allows_arrays
     for f in params.parameter_fields():
         value = getattr(params, f.name)
+        if "catalog" in f.metadata:
+            if not isinstance(value, str) or value.split(":")[0] not in list_models():
+                raise key_error(source, f.name, f"the name of a catalog entry (one of "
+                                f"{', '.join(list_models())})", value)
+            continue
         if "choices" in f.metadata:
             if value not in f.metadata["choices"]:
                 options = " or ".join(repr(c) for c in f.metadata["choices"])
@@ -313,6 +325,26 @@ class IonSetParams(_Params, kind="ion_set"):
     p_k: float = _p("1", "positive", "K+ permeability at rest (the reference, 1)")
     p_na: float = _p("1", "nonnegative", "Na+ permeability at rest, relative to K+")
     p_cl: float = _p("1", "nonnegative", "Cl- permeability at rest, relative to K+")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True)
+class IonDynamicsParams(_Params, kind="ion_dynamics"):
+    """A neuron whose ion concentrations move: the membrane of a catalog neuron (its channels;
+    its leak split into Na+ and K+ leaks), the ions of a catalog ion set, a cell of the given
+    diameter (a sphere: volume / surface = diameter / 6) in a restricted extracellular space
+    that exchanges K+ with a bath, and an electrogenic Na+/K+-ATPase of Kager et al. (2000)'s
+    form. Used by :mod:`neurosim.ion_dynamics`."""
+
+    neuron: str = _ref("the neuron whose channels the membrane has")
+    ions: str = _ref("the ion set: concentrations at rest and temperature")
+    diameter: float = _p("um", "positive", "cell diameter (a sphere)")
+    volume_ratio: float = _p("1", "positive", "extracellular / intracellular volume")
+    tau_k: float = _p("ms", "positive", "time constant of K+ exchange with the bath")
+    km_na: float = _p("mM", "positive", "pump's half-saturation constant for Na+ inside")
+    km_k: float = _p("mM", "positive", "pump's half-saturation constant for K+ outside")
     name: str = _meta()
     description: str = _meta()
     citation: str = _meta()

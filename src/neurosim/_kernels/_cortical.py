@@ -203,3 +203,30 @@ def run_rk4(c0, c1, x_all, i_ext, step0, nsteps, dt, p, rec_every, rec, slots, t
             spk_t, spk_n, err_step):
     _run(True, c0, c1, x_all, i_ext, step0, nsteps, dt, p, rec_every, rec, slots, threshold,
          spk_t, spk_n, err_step)
+
+
+# The cortical neuron with moving Na+ and K+ concentrations and an electrogenic pump (see
+# neurosim.ion_dynamics): the right-hand side for scipy's integrator, one call per evaluation.
+# ``c`` holds, in order: c_m, g_na, g_kd, g_m, g_na_leak, g_k_leak, v_t, tau_max, i_max,
+# km_na, km_k, na_out, k_bath, rt_f (mV), k_in_per_ua, k_out_per_ua (mM/ms per uA/cm^2), tau_k.
+@njit(cache=True, error_model="numpy")
+def ion_rhs(y, c, pump_on, i_ext, electrogenic):
+    v, m, h, n, q, na_in, k_in, k_out = y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]
+    am, bm, ah, bh, an, bn, qinf, rq = rates(v, c[6])
+    e_na = c[13] * np.log(c[11] / na_in)
+    e_k = c[13] * np.log(k_out / k_in)
+    i_na = (c[1] * m * m * m * h + c[4]) * (v - e_na)
+    i_k = (c[2] * n * n * n * n + c[3] * q + c[5]) * (v - e_k)
+    a = 1.0 + c[10] / k_out
+    b = 1.0 + c[9] / na_in
+    i_p = pump_on * c[8] / (a * a * b * b * b)
+    out = np.empty(8)
+    out[0] = (i_ext - i_na - i_k - (i_p if electrogenic else 0.0)) / c[0]
+    out[1] = am * (1.0 - m) - bm * m
+    out[2] = ah * (1.0 - h) - bh * h
+    out[3] = an * (1.0 - n) - bn * n
+    out[4] = (qinf - q) * rq / c[7]
+    out[5] = -c[14] * (i_na + 3.0 * i_p)
+    out[6] = -c[14] * (i_k - 2.0 * i_p)
+    out[7] = c[15] * (i_k - 2.0 * i_p) - (k_out - c[12]) / c[16]
+    return out
