@@ -323,12 +323,15 @@ def _pulse_drive(nsteps: int, dt: float, onsets, width: float) -> np.ndarray:
 
 
 def _bisect_thresholds(shapes, base, spikes_needed, lo, hi, tol, duration, dt, params,
-                       rounds=12, per_round=16):
+                       rounds=12, per_round=16, model="hodgkin_huxley"):
     """For each column k of ``shapes`` (a unit test pulse), the smallest amplitude a in
-    [lo, hi] for which ``base[:, k] + a * shapes[:, k]`` fires ``spikes_needed`` spikes in the
-    Hodgkin-Huxley model; inf where even ``hi`` does not. All columns and ``per_round``
+    [lo, hi] for which ``base[:, k] + a * shapes[:, k]`` fires ``spikes_needed`` spikes in
+    ``model`` (a conductance model); inf where even ``hi`` does not. All columns and ``per_round``
     amplitudes each run as one population per round."""
-    from ._simulate import simulate_hh
+    from ._simulate import simulate
+
+    def simulate_hh(drive, duration, **kw):
+        return simulate(model, drive, duration, **kw)
 
     cases = shapes.shape[1]
     lo_k, hi_k = np.full(cases, float(lo)), np.full(cases, float(hi))
@@ -359,10 +362,10 @@ def _bisect_thresholds(shapes, base, spikes_needed, lo, hi, tol, duration, dt, p
 
 
 def pulse_threshold(width=1.0, *, start=2.0, duration=15.0, params=None, hi=200.0, tol=1e-3,
-                    dt=0.025) -> float:
-    """The smallest amplitude (uA/cm^2) of a ``width``-ms current pulse that fires a
-    Hodgkin-Huxley spike, by bisection to ``tol`` (sixteen amplitudes run as one population
-    per round).
+                    dt=0.025, model="hodgkin_huxley") -> float:
+    """The smallest amplitude (uA/cm^2) of a ``width``-ms current pulse that fires a spike of
+    ``model`` (a conductance model: Hodgkin-Huxley by default, or ``"cortical_rs"``), by
+    bisection to ``tol`` (sixteen amplitudes run as one population per round).
 
     Raises:
         ParameterError: no pulse up to ``hi`` fires (raise ``hi``).
@@ -375,7 +378,8 @@ def pulse_threshold(width=1.0, *, start=2.0, duration=15.0, params=None, hi=200.
     eps = as_float(tol, func, "tol", "uA/cm^2", low=0.0)
     nsteps = round(dur / dt)
     shape = _pulse_drive(nsteps, dt, [t0], w)
-    th = _bisect_thresholds(shape, np.zeros_like(shape), 1, 0.0, top, eps, dur, dt, params)[0]
+    th = _bisect_thresholds(shape, np.zeros_like(shape), 1, 0.0, top, eps, dur, dt, params,
+                            model=model)[0]
     if not np.isfinite(th):
         raise param_error(func, "hi", f"large enough for a {w:g}-ms pulse to fire (no pulse up "
                           "to it did; raise hi)", top)

@@ -6,6 +6,7 @@ matplotlib Figure; change a number and call it again. :func:`render_figure_set` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -29,6 +30,8 @@ __all__ = [
     "fig_gates",
     "fig_izhikevich_gallery",
     "fig_lif_trace",
+    "fig_mammalian_action_potential",
+    "fig_pump_block",
     "fig_reflex_arc",
     "fig_refractoriness",
     "fig_snn_hidden_raster",
@@ -413,6 +416,65 @@ def fig_hodgkin_katz(temperature=20.0):
     return ax.figure
 
 
+def fig_pump_block(block_at=60e3, duration=25 * 60e3, pulse=(15.0, 20e3, 1.0, 10e3)):
+    """"If the pump stopped": the cortical neuron with moving ions, its Na+/K+ pump blocked
+    after a minute; test pulses every 20 s (too weak at rest) fire once the gradients start
+    to run down, then fail as the membrane depolarises (:mod:`neurosim.ion_dynamics`)."""
+    from . import plot
+
+    res = _pump_block_run(float(block_at), float(duration), tuple(pulse))
+    d = res.params.diameter
+    with plot.lecture_style():
+        fig = plot.pump_block(res, block_at=block_at, pulse_every=pulse[1],
+                              pulse_start=pulse[3])
+        fig.suptitle(f"If the pump stopped: a {d:g}-µm cortical neuron after a pump block",
+                     fontsize=16)
+    return fig
+
+
+@functools.lru_cache(maxsize=4)
+def _pump_block_run(block_at, duration, pulse):
+    """The run behind :func:`fig_pump_block` (kept: the figure set renders it twice in the
+    reproducibility test)."""
+    from .ion_dynamics import simulate_ion_dynamics
+
+    return simulate_ion_dynamics(duration, block_at=block_at, pulses=pulse)
+
+
+def fig_mammalian_action_potential(width=1.0, start=5.0, duration=16.0, weaker=0.9):
+    """The lecture's action potential from a biophysical mammalian neuron (the regular-spiking
+    cortical cell of Pospischil et al. 2008, its lecture parameter set): rest -70 mV, the
+    -55 mV threshold (the highest V from which the membrane still falls back: where a pulse
+    just too weak to fire takes it), a pulse ``weaker`` times that falling back, and a pulse
+    1.5 times it firing a whole spike with its overshoot and undershoot."""
+    from . import plot
+    from ._simulate import simulate
+    from .catalog import load_model
+
+    p = load_model("pospischil_rs_2008", pattern="lecture")
+    # the threshold pulse, judged over 60 ms (a pulse just above it fires late) and the
+    # highest V a pulse just below it reaches: the threshold voltage
+    i_th = analysis.pulse_threshold(width, start=start, duration=60.0, params=p,
+                                    model="cortical_rs", dt=0.01, tol=1e-6)
+    shape = analysis._pulse_drive(round(60.0 / 0.01), 0.01, [start], width)
+    edge = simulate("cortical_rs", shape * (i_th - 1e-6), 60.0, dt=0.01, params=p)
+    th_v = float(edge.trace("v")[edge.t > start + width].max())
+    drive = _pulse_drive(duration, 0.01, [[start]] * 2, width, [weaker * i_th, 1.5 * i_th])
+    res = simulate("cortical_rs", drive, duration, dt=0.01, params=p)
+    sub, spike = res.neuron(0), res.neuron(1)
+    with plot.lecture_style():
+        ax = plot.membrane(spike, threshold=th_v)
+        ax.plot(sub.t, sub.trace("v"), color=plot.COLORS["subthreshold"], lw=2.5, zorder=1)
+        k = int(np.argmax(sub.trace("v")))
+        ax.annotate(f"{weaker:.0%} of the pulse:\nno spike", xy=(sub.t[k], sub.trace("v")[k]),
+                    xytext=(sub.t[k] + 2.5, -83.0), color=plot.COLORS["muted"], fontsize=14,
+                    va="center",
+                    arrowprops={"arrowstyle": "-|>", "color": plot.COLORS["muted"], "lw": 1.5})
+        ax.set_title("A mammalian action potential (cortical neuron, Pospischil et al. 2008)",
+                     fontsize=16)
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -435,6 +497,8 @@ FIGURE_SET: dict[str, Callable] = {
     "19_brunel_phase": fig_brunel_phase,
     "20_ion_ladder": fig_ion_ladder,
     "21_hodgkin_katz": fig_hodgkin_katz,
+    "22_pump_block": fig_pump_block,
+    "23_mammalian_action_potential": fig_mammalian_action_potential,
 }
 
 FORMATS = ("png", "pdf", "svg")

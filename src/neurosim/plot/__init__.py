@@ -5,7 +5,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 """
 
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
-from ._ions import hodgkin_katz, ion_ladder, rest_vs_permeability
+from ._ions import hodgkin_katz, ion_ladder, pump_block, rest_vs_permeability
 from ._membrane import currents, gates, membrane
 from ._network import brunel_phase, brunel_states, raster
 from ._reflex import reflex_arc
@@ -30,6 +30,7 @@ __all__ = [
     "lecture_style",
     "membrane",
     "new_figure",
+    "pump_block",
     "raster",
     "rate_regulation",
     "reflex_arc",

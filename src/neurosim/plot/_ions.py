@@ -9,7 +9,7 @@ import numpy as np
 from .._validation import param_error
 from ._style import COLORS, new_figure
 
-__all__ = ["hodgkin_katz", "ion_ladder", "rest_vs_permeability"]
+__all__ = ["hodgkin_katz", "ion_ladder", "pump_block", "rest_vs_permeability"]
 
 _IONS = (("K", "K⁺", "k"), ("Na", "Na⁺", "na"), ("Cl", "Cl⁻", "cl"), ("Ca", "Ca²⁺", "ca"))
 
@@ -144,3 +144,91 @@ def rest_vs_permeability(ratio, rest, e_k, e_na, *, ax=None):
     ax.set_xlabel("Na⁺ : K⁺ permeability ratio (log scale)")
     ax.set_ylabel("Membrane potential (mV)")
     return ax
+
+
+def _pulse_window(ax, res, t0, width, title, color):
+    """V around one test pulse (ms from its start), on a small panel."""
+    t, v = res.t, res.trace("v")
+    sel = (t >= t0 - 2.0) & (t <= t0 + width)
+    ax.plot(t[sel] - t0, v[sel], color=COLORS["v"], lw=2.5)
+    ax.set_title(title, fontsize=14, color=color)
+    ax.set_xlabel("ms after the test pulse", fontsize=13)
+    ax.set_ylim(-85, 55)
+    ax.axhline(0.0, color=COLORS["grid"], lw=1, zorder=0)
+
+
+def pump_block(result, *, block_at, pulse_every=None, pulse_start=None, fig=None):
+    """"If the pump stopped": V with E_Na and E_K over minutes after a pump block, the
+    concentrations below, and three test pulses close up (before the block: too weak; after:
+    a spike; late: none).
+
+    Arguments:
+        result: :func:`neurosim.ion_dynamics.simulate_ion_dynamics`'s result.
+        block_at: when the pump stopped (ms).
+        pulse_every, pulse_start: the test pulses' interval and first time (ms), if any.
+
+    Returns:
+        The Figure.
+    """
+    if getattr(result, "model", None) != "ion_dynamics":
+        raise param_error("pump_block", "result", "a result of neurosim.ion_dynamics."
+                          "simulate_ion_dynamics", result, TypeError)
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(10.0, 7.5))
+    grid = fig.add_gridspec(3, 3, height_ratios=(2.4, 1.3, 1.3))
+    ax_v = fig.add_subplot(grid[0, :])
+    ax_c = fig.add_subplot(grid[1, :], sharex=ax_v)
+    t_min = result.t / 60e3
+    end = t_min[-1]
+    e_na, e_k = result.trace("e_na"), result.trace("e_k")
+    ax_v.plot(t_min, result.trace("v"), color=COLORS["v"], lw=1.2)
+    ax_v.plot(t_min, e_na, color=COLORS["na"], lw=3)
+    ax_v.plot(t_min, e_k, color=COLORS["k"], lw=3)
+    for ax in (ax_v, ax_c):
+        ax.axvline(block_at / 60e3, color=COLORS["muted"], lw=2, ls=":")
+    ax_v.text(block_at / 60e3 + 0.01 * end, 92, "pump blocked (ouabain)", color=COLORS["muted"],
+              fontsize=14, va="top")
+    j = int(np.searchsorted(t_min, 0.3 * end))
+    ax_v.text(t_min[j], e_na[j] + 5, f"E$_\\mathrm{{Na}}$ (from {_mv(e_na[0])})",
+              color=COLORS["na"], fontsize=15, va="bottom")
+    ax_v.text(t_min[j], e_k[j] - 5, f"E$_\\mathrm{{K}}$ (from {_mv(e_k[0])})",
+              color=COLORS["k"], fontsize=15, va="top")
+    ax_v.text(end, e_na[-1] + 6, f"both ≈ {abs(e_na[-1]):.0f} mV", color=COLORS["muted"],
+              fontsize=14, ha="right", va="bottom")
+    ax_v.set_ylim(-110, 95)
+    ax_v.set_ylabel("mV")
+    ax_v.set_title("V (black) runs to where E$_\\mathrm{Na}$ and E$_\\mathrm{K}$ meet",
+                   fontsize=15)
+    for key, label, colour, at in (("na_in", "[Na⁺] inside", "na", 0.4),
+                                   ("k_in", "[K⁺] inside", "k", 0.12),
+                                   ("k_out", "[K⁺] outside", "k", 0.12)):
+        y = result.trace(key)
+        k = int(np.searchsorted(t_min, at * end))
+        ax_c.plot(t_min, y, color=COLORS[colour], lw=3,
+                  ls="-" if key != "k_out" else (0, (4, 2)))
+        ax_c.text(t_min[k], y[k] + 6, label, color=COLORS[colour], fontsize=13, va="bottom")
+    ax_c.set_ylim(-5, 175)
+    ax_c.set_ylabel("mM")
+    ax_c.set_xlabel("Time (minutes)")
+    ax_c.set_xlim(0, end)
+    if pulse_every is not None:
+        pulses = np.arange(pulse_start, result.t[-1], pulse_every)
+        spikes = result.spikes()
+        fired = np.array([np.any((spikes >= p) & (spikes < p + 20.0)) for p in pulses])
+        before = pulses[pulses < block_at]
+        after = pulses[(pulses > block_at) & fired]
+        late = pulses[(pulses > (spikes[-1] if spikes.size else block_at))]
+        picks = [(before[-1] if before.size else None, "too weak", COLORS["muted"]),
+                 (after[0] if after.size else None, "a spike", COLORS["na"]),
+                 (late[len(late) // 2] if late.size else None, "no spike", COLORS["k"])]
+        for col, (p, title, colour) in enumerate(picks):
+            ax = fig.add_subplot(grid[2, col])
+            if p is None:
+                ax.set_axis_off()
+                continue
+            _pulse_window(ax, result, p, 20.0, f"{p / 60e3:.1f} min: {title}", colour)
+            if col == 0:
+                ax.set_ylabel("mV")
+    return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .. import registry
@@ -40,11 +42,14 @@ def _roomiest_spike(spikes, t0, t1, first=3) -> int:
     return best
 
 
-def _annotate_ap(ax, res, line):
+def _annotate_ap(ax, res, line, threshold=None):
     """Name the phases of one action potential (the one with most room) beside the trace,
-    and rest and threshold in the margin (labels never cross the trace)."""
+    and rest and threshold in the margin (labels never cross the trace). ``threshold``
+    (mV) replaces the dV/dt criterion's threshold where given."""
     spikes = res.spikes()
     ph = action_potential_phases(res, _roomiest_spike(spikes, res.t[0], res.t[-1]))
+    if threshold is not None:
+        ph = dataclasses.replace(ph, threshold_v=float(threshold))
     t, v = res.t, res.trace("v")
     ax.axhline(ph.rest_v, color=COLORS["rest"], ls="--", lw=2, zorder=0)
     ax.axhline(ph.threshold_v, color=COLORS["threshold"], ls=":", lw=2.2, zorder=0)
@@ -70,7 +75,8 @@ def _annotate_ap(ax, res, line):
 
 
 @styled
-def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None, **kwargs):
+def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None,
+             threshold=None, **kwargs):
     """Plot V(t) of one neuron; with ``annotate`` the landmarks of its model.
 
     Arguments:
@@ -84,6 +90,9 @@ def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None,
             strokes up to the spike peak (the models jump straight from threshold to reset).
         show_stimulus: add the stimulus panel when making a new figure.
         neuron: which neuron of a population result.
+        threshold: mV; the threshold line of a conductance model drawn here (e.g. the
+            all-or-nothing threshold a pulse must reach), instead of where dV/dt first
+            reaches 10 mV/ms.
         **kwargs: passed to ``ax.plot`` for the V trace.
 
     Returns:
@@ -115,7 +124,7 @@ def membrane(result, ax=None, *, annotate=True, show_stimulus=True, neuron=None,
     if annotate and point:
         _mark_point_neuron(ax, res, spec, line)
     elif annotate and res.spikes().size > 0:
-        _annotate_ap(ax, res, line)
+        _annotate_ap(ax, res, line, threshold)
     return ax
 
 
