@@ -43,6 +43,13 @@ EXPECTED = {
         "P_Na / P_K =     0: rest  -80.0 mV",  # K+ and Cl- only
         "[K]o =    20 mM: rest  -59.9 mV, E_K  -75.7 mV",
         "58.2 mV per tenfold [K]o",  # ln(10) RT/F at 20 C
+        "Rest -70.4 mV.",  # Pospischil's RS cell: E_leak -70 mV and the M current
+        "takes V to -54.8 mV: the threshold",  # v_t = -63 mV (Brette et al. 2007)
+        "it runs at 0.79 uA/cm^2",  # the pump current that balances the leaks, by hand
+        "(the balance holds)",
+        "holds the rest 7.4 mV lower",  # I_pump / the membrane's slope conductance
+        "before the block they are too weak (0 spikes)",
+        "2.00 times slower",  # volume / surface doubles with the diameter
     ],
     "04_stdp_hebbian": [
         "dt =   +5.0 ms: w 0.5 -> 0.50389",  # 0.5 + 0.005 exp(-5/20)

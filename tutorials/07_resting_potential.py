@@ -1,18 +1,22 @@
 """Tutorial 7: where the resting potential comes from.
 
     python tutorials/07_resting_potential.py            # full version
-    python tutorials/07_resting_potential.py --quick    # the same (no long runs yet)
+    python tutorials/07_resting_potential.py --quick    # a smaller cell: minutes become seconds
 
 The lecture: the membrane potential is caused by an unequal distribution of Na+ and K+ ions,
-leak channels are always open, and the rest is typically -70 mV. Here: each ion's equilibrium
-(Nernst) potential, why the rest lies between them (Goldman-Hodgkin-Katz), what the leak
-permeabilities do to it, and Hodgkin & Katz's test of the idea: the rest against external K+.
+leak channels are always open, the rest is typically -70 mV and the threshold about -55 mV, and
+a sodium-potassium pump moves 3 Na+ out and 2 K+ in; "if the pump stopped pumping, the leaky
+channels would cause K+ ions to diffuse out and Na+ ions to diffuse in". Here: each ion's
+equilibrium (Nernst) potential, why the rest lies between them (Goldman-Hodgkin-Katz), what the
+leak permeabilities do to it, Hodgkin & Katz's test of the idea, a mammalian neuron with the
+lecture's numbers, and its pump: what it adds to the rest, and what happens when it stops.
 """
 
 
 import numpy as np
 
-from neurosim import figures, ions, plot
+import neurosim
+from neurosim import analysis, figures, ion_dynamics, ions, plot
 
 
 def main(argv=None):
@@ -78,6 +82,66 @@ def main(argv=None):
     print("   matters: the resting membrane is not a pure K+ electrode.")
     with plot.lecture_style():
         save(figures.fig_hodgkin_katz(), "3_hodgkin_katz")
+
+    rs = neurosim.load_model("pospischil_rs_2008", pattern="lecture")
+    rest = neurosim.simulate("cortical_rs", 0.0, 10.0, params=rs).v[0, 0]
+    i_th = analysis.pulse_threshold(1.0, start=5.0, duration=60.0, params=rs,
+                                    model="cortical_rs", dt=0.01, tol=1e-6)
+    print("\n6. A mammalian neuron with these numbers: the regular-spiking cortical cell of")
+    print(f"   Pospischil et al. (2008), its Na+, K+ and slow K+ (M) channels. Rest {rest:.1f} mV.")
+    print(f"   A 1-ms pulse must be {i_th:.2f} uA/cm^2 to fire it; the strongest that does not")
+    with plot.lecture_style():
+        fig = figures.fig_mammalian_action_potential()
+        th = next(ln for ln in fig.axes[0].get_lines() if ln.get_linestyle() == ":")
+        print(f"   takes V to {th.get_ydata()[0]:.1f} mV: the threshold, all or nothing.")
+        save(fig, "4_mammalian_action_potential")
+
+    p = neurosim.load_model("ion_dynamics_cortical")
+    b = ion_dynamics.balance(p)
+    print("\n7. Let its ions move (ion_dynamics): inside Na+ and K+, outside K+, and a pump that")
+    print(f"   moves 3 Na+ out and 2 K+ in. At rest ({b['v_rest']:.1f} mV) the Na+ leak "
+          f"({b['g_na_leak']:.4f} mS/cm^2) and the")
+    print(f"   K+ leak ({b['g_k_leak']:.4f} mS/cm^2) are exactly undone by the pump: it runs at "
+          f"{b['i_pump']:.2f} uA/cm^2 of its")
+    print(f"   {b['i_max']:.2f} uA/cm^2 maximum, one net charge out per cycle.")
+    hour = ion_dynamics.simulate_ion_dynamics(3.6e6, params=p)
+    print(f"   An hour of it: V moves {np.ptp(hour.v):.1e} mV, [Na+]i "
+          f"{np.ptp(hour.trace('na_in')):.1e} mM (the balance holds).")
+    share = ion_dynamics.electrogenic_share(p)
+    print(f"   The pump's own current holds the rest {-share['share']:.1f} mV lower: without it "
+          f"the same cell rests at {share['v_no_pump']:.1f} mV.")
+
+    d = 10.0 if args.quick else p.diameter
+    cell = p.replace(diameter=d)
+    block_at, every = (5e3, 2e3) if args.quick else (60e3, 20e3)
+    duration = 120e3 if args.quick else 25 * 60e3
+    run = ion_dynamics.simulate_ion_dynamics(duration, params=cell, block_at=block_at,
+                                             pulses=(15.0, every, 1.0, every / 4))
+    spikes = run.spikes()
+    print(f"\n8. Block the pump (ouabain) at {block_at / 1e3:g} s in a {d:g}-um cell, with 1-ms "
+          f"test pulses of 15 uA/cm^2 every {every / 1e3:g} s:")
+    before = spikes[spikes < block_at].size
+    print(f"   before the block they are too weak ({before} spikes); after it they fire: the "
+          f"first at {spikes[0] / 1e3:.1f} s")
+    print(f"   (V has crept up by the pump's share and the K+ gathering outside); the last spike "
+          f"comes at {spikes[-1] / 1e3:.1f} s,")
+    gap = run.trace("e_na") - run.trace("e_k")
+    print(f"   then none: V {run.v[-1, 0]:.1f} mV, E_Na {run.trace('e_na')[-1]:.1f} mV and E_K "
+          f"{run.trace('e_k')[-1]:.1f} mV ({gap[-1]:.1f} mV apart, from {gap[0]:.1f}).")
+    print("   With the gradients gone there is nothing left to make a spike from: the Na+")
+    print("   channels stay inactivated (depolarisation block).")
+    rates = []
+    for diameter in (20.0, 40.0):
+        r = ion_dynamics.simulate_ion_dynamics(2e3, params=p.replace(diameter=diameter),
+                                               block_at=0.0)
+        rates.append((r.trace("na_in")[-1] - r.trace("na_in")[0]) / 2.0)
+        print(f"   a {diameter:g}-um cell: [Na+]i rises {rates[-1]:.3f} mM/s at first")
+    print(f"   Twice the diameter, twice the volume per membrane area: {rates[0] / rates[1]:.2f} "
+          "times slower.")
+    with plot.lecture_style():
+        fig = plot.pump_block(run, block_at=block_at, pulse_every=every, pulse_start=every / 4)
+        fig.suptitle(f"If the pump stopped: a {d:g}-µm cortical neuron", fontsize=16)
+        save(fig, "5_pump_block")
     print(f"\nDone: figures in {args.out}/")
 
 

@@ -195,8 +195,9 @@ def pump_block(result, *, block_at, pulse_every=None, pulse_start=None, fig=None
               color=COLORS["na"], fontsize=15, va="bottom")
     ax_v.text(t_min[j], e_k[j] - 5, f"E$_\\mathrm{{K}}$ (from {_mv(e_k[0])})",
               color=COLORS["k"], fontsize=15, va="top")
-    ax_v.text(end, e_na[-1] + 6, f"both ≈ {abs(e_na[-1]):.0f} mV", color=COLORS["muted"],
-              fontsize=14, ha="right", va="bottom")
+    if abs(e_na[-1] - e_k[-1]) < 3.0:  # run down: say where they met
+        ax_v.text(end, e_na[-1] + 6, f"both ≈ {abs(e_na[-1]):.0f} mV", color=COLORS["muted"],
+                  fontsize=14, ha="right", va="bottom")
     ax_v.set_ylim(-110, 95)
     ax_v.set_ylabel("mV")
     ax_v.set_title("V (black) runs to where E$_\\mathrm{Na}$ and E$_\\mathrm{K}$ meet",
