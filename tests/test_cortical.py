@@ -8,7 +8,7 @@ from reference import cortical_rates, cortical_spike_times_reference
 from scipy.optimize import brentq
 
 import neurosim
-from neurosim.network import Dist, Network, Population, Projection, SpikeSource
+from neurosim.network import Network, Population
 
 CURRENTS = [1.0, 2.0, 3.0, 5.0, 10.0]
 
@@ -125,32 +125,3 @@ def test_brian2_builder_equals_numba_exp_euler():
     ours = neurosim.simulate("cortical_rs", cur, 100.0, dt=0.01, method="exp_euler")
     np.testing.assert_allclose(b2.v, ours.v[:-1], rtol=0, atol=1e-8)
     np.testing.assert_array_equal(b2.spike_counts, ours.spike_counts)
-
-
-@pytest.mark.brian2
-def test_both_network_engines_give_the_same_spikes_with_synapses():
-    rng = np.random.default_rng(0)
-    src = SpikeSource("S", tuple(np.unique(rng.uniform(0.1, 100.0, 30).round(2))
-                                 for _ in range(20)))
-    net = Network(
-        populations=(src, Population("C", "cortical_rs", 10, overrides={"i_ext": 1.0}),
-                     Population("H", "hh", 4)),
-        projections=(
-            Projection("S", "C", weight=Dist("uniform", low=0, high=4.0), p=0.3, delay=0.5),
-            Projection("S", "C", weight=Dist("uniform", low=0, high=0.5), p=0.3, delay=0.5,
-                       synapse="exp_conductance", tau_syn=3.0, e_rev=0.0),
-            Projection("S", "C", weight=Dist("uniform", low=0, high=0.3), p=0.3, delay=0.7,
-                       synapse="exp_conductance", tau_syn=8.0, e_rev=-80.0),
-            Projection("S", "C", weight=Dist("uniform", low=0, high=2.0), p=0.3, delay=1.0,
-                       synapse="exp_current", tau_syn=5.0),
-            Projection("C", "H", weight=Dist("uniform", low=0, high=2.0), p=0.5,
-                       synapse="exp_current", tau_syn=5.0)),
-        record_v={"C": [0, 1]}, dt=0.01)
-    conn = net.connectivity(2)
-    a = net.run(100.0, connectivity=conn)
-    b = net.run(100.0, connectivity=conn, engine="brian2")
-    assert a.spike_times["C"].flat.size > 50 and a.spike_times["H"].flat.size >= 3
-    for pop in ("C", "H"):
-        for x, y in zip(a.spike_times[pop], b.spike_times[pop], strict=True):
-            np.testing.assert_allclose(x, y, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(a.v["C"], b.v["C"], rtol=0, atol=1e-8)

@@ -113,13 +113,15 @@ def test_time_varying_currents_drive_both_engines_alike():
         assert np.all((y - x >= 0) & (y - x < net.dt))
 
 
-def test_hh_population_gives_the_same_spikes_in_both_engines():
-    # delta, current and conductance synapses (mS/cm^2) onto Hodgkin-Huxley neurons
+@pytest.mark.parametrize(("model", "i_ext"), [("hh", 2.0), ("cortical_rs", 1.0)])
+def test_gated_population_gives_the_same_spikes_in_both_engines(model, i_ext):
+    # delta, current and conductance synapses (mS/cm^2) onto Hodgkin-Huxley or cortical
+    # neurons
     rng = np.random.default_rng(0)
     src = SpikeSource("S", tuple(np.unique(rng.uniform(0.1, 100.0, 30).round(2))
                                  for _ in range(20)))
     net = Network(
-        populations=(src, Population("H", "hh", 10, overrides={"i_ext": 2.0}),
+        populations=(src, Population("H", model, 10, overrides={"i_ext": i_ext}),
                      Population("L", "lif", 5, overrides=U)),
         projections=(
             Projection("S", "H", weight=Dist("uniform", low=0, high=4.0), p=0.3, delay=0.5),
