@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _simulate_cortical, _simulate_hh
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
@@ -19,11 +20,10 @@ NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
 MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
 HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley or cortical neuron spikes where V rises above it
-# the gated models: their parameters in the kernel's rows of mp, and their gates in hg's rows
-GATED = {"hodgkin_huxley": (("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l", "v_offset"),
-                            "mhn"),
-         "cortical_rs": (("c_m", "g_na", "g_kd", "g_m", "g_l", "e_na", "e_k", "e_l", "v_t",
-                          "tau_max"), "mhnq")}
+# the gated models: their parameters in the kernel's rows of mp (the point kernels' order);
+# their gates (the registry's state after V) go in hg's rows
+GATED = {"hodgkin_huxley": _simulate_hh._PARAM_ROWS,
+         "cortical_rs": _simulate_cortical.PARAM_ROWS}
 
 
 @dataclass(eq=False)
@@ -364,8 +364,8 @@ def _model_arrays(net, conn, pops, kinds, n):
             u.append(np.zeros(size))
             du.append(np.zeros(size))
         elif kind in GATED:
-            keys_mp, gates = GATED[kind]
-            for r, key in enumerate(keys_mp):
+            gates = [name for name in registry.get(kind).state if name != "v"]
+            for r, key in enumerate(GATED[kind]):
                 mp[r, lo:lo + size] = q[key]
             if kind == "hodgkin_huxley":
                 mp[8, lo:lo + size] = phi_factor(q, None)
