@@ -200,7 +200,7 @@ def pump_block(result, *, block_at, pulse_every=None, pulse_start=None, fig=None
                   fontsize=14, ha="right", va="bottom")
     ax_v.set_ylim(-110, 95)
     ax_v.set_ylabel("mV")
-    ax_v.set_title("V (black) runs to where E$_\\mathrm{Na}$ and E$_\\mathrm{K}$ meet",
+    ax_v.set_title("V runs to where E$_\\mathrm{Na}$ and E$_\\mathrm{K}$ meet",
                    fontsize=15)
     for key, label, colour, at in (("na_in", "[Na⁺] inside", "na", 0.4),
                                    ("k_in", "[K⁺] inside", "k", 0.12),
