@@ -43,12 +43,11 @@ import numpy as np
 
 from ._validation import ParameterError, as_float, param_error
 from .catalog import IonDynamicsParams, load_model
+from .ions import FARADAY, nernst, thermal_voltage
 from .result import SimulationResult, SpikeTrains, provenance
 
 __all__ = ["IonDynamicsCell", "balance", "cell", "electrogenic_share", "simulate_ion_dynamics"]
 
-FARADAY = 96485.33212  # C/mol
-GAS = 8.314462618  # J/(mol K)
 STATE = ("v", "m", "h", "n", "q", "na_in", "k_in", "k_out")
 
 
@@ -107,9 +106,9 @@ def cell(params=None) -> IonDynamicsCell:
         raise param_error("cell", "params.neuron", "a cortical neuron (model cortical_rs)",
                           p.neuron)
     ions = _catalog(p.ions)
-    rt_f = GAS * (ions.temperature + 273.15) / FARADAY * 1e3
-    e_na = rt_f * math.log(ions.na_out / ions.na_in)
-    e_k = rt_f * math.log(ions.k_out / ions.k_in)
+    rt_f = thermal_voltage(ions.temperature)
+    e_na = float(nernst(ions.na_out, ions.na_in, 1, ions.temperature))
+    e_k = float(nernst(ions.k_out, ions.k_in, 1, ions.temperature))
     from ._simulate_cortical import initial_state
 
     rest = initial_state(neuron.per_neuron(1, "cell"), 1, None, None)
