@@ -179,11 +179,18 @@ class SimulationResult:
     def save(self, path) -> Path:
         """Write the result, its parameters and provenance to an ``.npz`` file (written whole
         or not at all). Read it back with :func:`neurosim.load_result`."""
-        from . import catalog
-
         path = Path(path)
         if path.suffix != ".npz":
             raise param_error("save", "path", "a file name ending in .npz", str(path))
+        arrays, meta = self._payload()
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
+        return path
+
+    def _payload(self) -> tuple[dict, dict]:
+        """The arrays and the metadata a saved file holds."""
+        from . import catalog
+
         arrays = {"t": self.t, "spike_flat": self.spike_times.flat,
                   "spike_offsets": self.spike_times.offsets}
         if self.v is not None:
@@ -208,9 +215,7 @@ class SimulationResult:
                 "units": self.units, "traces": list(self.traces), "params": params,
                 "provenance": {**self.provenance, "saved": provenance()["date"]},
                 "stimulus_shape": None if self.stimulus is None else list(self.stimulus.shape)}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
-        return path
+        return arrays, meta
 
 
 def _compact(a: np.ndarray) -> np.ndarray:
@@ -254,9 +259,13 @@ def load_result(path):
 
     if meta.get("format") == NETWORK_FORMAT:
         return load_network_result(arrays, meta)
+    from .cable import CABLE_FORMAT, load_cable_result
+
+    if meta.get("format") == CABLE_FORMAT:
+        return load_cable_result(arrays, meta)
     if meta.get("format") != FORMAT:
-        raise param_error("load_result", "path", f"a {FORMAT} or {NETWORK_FORMAT} file",
-                          meta.get("format"))
+        raise param_error("load_result", "path", f"a {FORMAT}, {NETWORK_FORMAT} or "
+                          f"{CABLE_FORMAT} file", meta.get("format"))
     params = meta["params"]
     if params is not None:
         values = dict(params["values"])
