@@ -156,3 +156,49 @@ def cortical_spike_times_reference(current, duration, p, v0, threshold=0.0):
     sol = solve_ivp(rhs, (0.0, duration), y0, method="DOP853", rtol=1e-10, atol=1e-10,
                     events=crossing, max_step=0.05)
     return np.asarray(sol.t_events[0])
+
+
+def neuron_cell(morphology, temperature=6.3):
+    """The same morphology in NEURON (built-in ``hh`` and ``pas``, rate tables off), for the
+    cable engine's cross-check and benchmark: returns (h, {piece name: Section}).
+
+    Each piece the morphology lays out (a section, or a myelinated section's nodes and
+    internodes) becomes one NEURON section with the same number of segments.
+    """
+    from neuron import h
+
+    h.load_file("stdrun.hoc")
+    tree = morphology.compile(temperature)
+    h.celsius = 6.3 if temperature is None else temperature
+    h.usetable_hh = 0
+    made, last = {}, {}
+    for s in morphology.sections:
+        for k, (piece, a, b) in enumerate(tree.pieces[s.name]):
+            lo, hi = tree.seg_range[piece]
+            sec = h.Section(name=piece)
+            sec.L, sec.diam, sec.nseg, sec.Ra = s.length * (b - a), s.diameter, hi - lo, s.r_a
+            sec.cm = float(tree.c_m[lo])
+            kind, row = int(tree.kind[lo]), tree.params[:, lo]
+            if kind == 2:
+                sec.insert("hh")
+                for seg in sec:
+                    seg.hh.gnabar, seg.hh.gkbar, seg.hh.gl = row[0] * 1e-3, row[1] * 1e-3, \
+                        row[2] * 1e-3
+                    seg.hh.el = row[5]
+                sec.ena, sec.ek = row[3], row[4]
+            elif kind == 1:
+                sec.insert("pas")
+                for seg in sec:
+                    seg.pas.g, seg.pas.e = row[2] * 1e-3, row[5]
+            if k > 0:
+                sec.connect(made[tree.pieces[s.name][k - 1][0]](1), 0)
+            elif s.parent is not None:
+                parent_piece = next(p for p, a0, b0 in tree.pieces[s.parent]
+                                    if s.parent_x <= b0 or p == tree.pieces[s.parent][-1][0])
+                pa, pb = next((a0, b0) for p, a0, b0 in tree.pieces[s.parent]
+                              if p == parent_piece)
+                x = 0.0 if pb == pa else (s.parent_x - pa) / (pb - pa)
+                sec.connect(made[parent_piece](min(max(x, 0.0), 1.0)), 0)
+            made[piece] = sec
+        last[s.name] = made[tree.pieces[s.name][-1][0]]
+    return h, made

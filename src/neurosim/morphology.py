@@ -61,6 +61,25 @@ class Myelin:
     e_l: float = PASSIVE_E
     n_seg: int = 9
 
+    @classmethod
+    def for_fibre(cls, diameter: float, *, g_ratio: float = 0.7, period: float = 0.016,
+                  internode_ratio: float = 100.0, node_length: float = 1.0,
+                  n_seg: int = 9) -> Myelin:
+        """The sheath of an axon of ``diameter`` (um) whose myelin is as thick as
+        ``g_ratio`` (axon over fibre diameter) makes it: (1/g - 1) d / 2 of lamellae ``period``
+        um apart, each two membranes of 0.1 uF/cm^2 and 1 mS/cm^2 in series (the per-membrane
+        values of McIntyre, Richardson & Grill 2002), with internodes ``internode_ratio``
+        axon diameters long. Thicker axons get thicker sheaths, so c_m and g_l fall as 1/d."""
+        f = "Myelin.for_fibre"
+        d = as_float(diameter, f, "diameter", "um", low=0.0)
+        g = as_float(g_ratio, f, "g_ratio", low=0.0, high=1.0, high_open=True)
+        lamellae = max((1.0 / g - 1.0) * d / 2.0 / as_float(period, f, "period", "um",
+                                                             low=0.0), 1.0)
+        return cls(internode_length=as_float(internode_ratio, f, "internode_ratio",
+                                              low=0.0) * d,
+                   node_length=node_length, c_m=0.1 / (2.0 * lamellae),
+                   g_l=1.0 / (2.0 * lamellae), n_seg=n_seg)
+
     def __post_init__(self):
         f = "Myelin"
         as_float(self.internode_length, f, "internode_length", "um", low=0.0)
@@ -503,7 +522,7 @@ def axon(length: float, diameter: float, *, myelinated: bool = False, n_seg: int
     """A straight axon of ``length`` and ``diameter`` (um), one section named ``axon``.
 
     Unmyelinated, its whole membrane carries ``channels``. ``myelinated=True`` sheaths it
-    (``myelin``, default: :class:`Myelin` with internodes 100 diameters long) between nodes of
+    (``myelin``, default: :meth:`Myelin.for_fibre`, internodes 100 diameters long) between nodes of
     Ranvier carrying the channels. ``n_seg`` None applies the d_lambda rule.
     """
     f = "axon"
@@ -512,7 +531,7 @@ def axon(length: float, diameter: float, *, myelinated: bool = False, n_seg: int
     if not isinstance(myelinated, bool):
         raise param_error(f, "myelinated", "True or False", myelinated, TypeError)
     if myelinated and myelin is None:
-        myelin = Myelin(internode_length=100.0 * diameter)
+        myelin = Myelin.for_fibre(diameter)
     if not myelinated and myelin is not None:
         raise param_error(f, "myelin", "None unless myelinated=True", myelin)
     return Morphology((Section("axon", length, diameter, n_seg=n_seg, r_a=r_a,

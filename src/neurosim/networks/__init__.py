@@ -5,6 +5,7 @@ namespaces, every group and monitor named, no magic ``run()``) and a ``run`` met
 has the same field names as :class:`neurosim.result.SimulationResult`.
 """
 
+from ._cable import SpatialNeuronSimulation, build_spatial_neuron
 from ._discrete import DiscreteLIFNetwork, build_discrete_lif_network
 from ._groups import TARGETS, GroupSimulation, build_neuron_group
 from ._reflex import STAGES, ReflexArc, ReflexResult, build_reflex_arc
@@ -17,10 +18,12 @@ __all__ = [
     "GroupSimulation",
     "ReflexArc",
     "ReflexResult",
+    "SpatialNeuronSimulation",
     "build_discrete_lif_network",
     "build_neuron_group",
     "build_reflex_arc",
     "build_song_abbott_2000",
+    "build_spatial_neuron",
     "build_stdp_synapses",
     "run_stdp_pair",
 ]
