@@ -13,7 +13,17 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 
 __version__ = "0.1.0"
 
-from . import analysis, ion_dynamics, ions, plasticity, reflex, registry, stimulus
+from . import (
+    analysis,
+    cable,
+    ion_dynamics,
+    ions,
+    morphology,
+    plasticity,
+    reflex,
+    registry,
+    stimulus,
+)
 from ._resources import limits
 from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
 from ._simulate_hh import hh_resting_state
@@ -69,6 +79,7 @@ __all__ = [
     "SpikeSource",
     "SpikeTrains",
     "analysis",
+    "cable",
     "hh_resting_state",
     "ion_dynamics",
     "ions",
@@ -79,6 +90,7 @@ __all__ = [
     "load_model",
     "load_network",
     "load_result",
+    "morphology",
     "network_summary",
     "plasticity",
     "point_seed",
