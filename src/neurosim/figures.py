@@ -19,12 +19,15 @@ from ._validation import as_choice, as_float, param_error
 __all__ = [
     "FIGURE_SET",
     "brunel_state_runs",
+    "conduction_velocities",
     "fig_action_potential",
     "fig_all_or_nothing",
+    "fig_axon_propagation",
     "fig_brunel_phase",
     "fig_brunel_states",
     "fig_coba_raster",
     "fig_currents",
+    "fig_dendritic_summation",
     "fig_fi_hh",
     "fig_fi_hh_vs_lif",
     "fig_gates",
@@ -34,6 +37,7 @@ __all__ = [
     "fig_pump_block",
     "fig_reflex_arc",
     "fig_refractoriness",
+    "fig_saltatory",
     "fig_snn_hidden_raster",
     "fig_snn_spikes_per_layer",
     "fig_snn_training_loss",
@@ -42,7 +46,9 @@ __all__ = [
     "fig_song_rates",
     "fig_stdp_pair",
     "fig_stdp_window",
+    "fig_velocity_vs_diameter",
     "render_figure_set",
+    "summation_cell",
 ]
 
 
@@ -475,6 +481,124 @@ def fig_mammalian_action_potential(width=1.0, start=5.0, duration=16.0, weaker=0
     return ax.figure
 
 
+def _axon_spike(morph, duration, dt, amplitude, temperature, record="all"):
+    """An axon stimulated at its start for 0.2 ms, Crank-Nicolson."""
+    from . import cable
+
+    return cable.simulate_cable(morph, duration, dt=dt, method="crank_nicolson",
+                                temperature=temperature, record=record,
+                                stimuli=[cable.CurrentClamp("axon(0)", stimulus.step(
+                                    amplitude, 0.0, 0.2))])
+
+
+def fig_axon_propagation(diameter=2.0, length=10000.0, duration=14.0, temperature=18.5):
+    """A spike travelling down an unmyelinated HH axon (squid kinetics at ``temperature``):
+    V over distance and time, stacked traces, the measured conduction velocity."""
+    from . import cable, morphology, plot
+
+    res = _axon_spike(morphology.axon(length, diameter, n_seg=400), duration, 0.01,
+                      3.0 * diameter**1.5, temperature)
+    a, b = res.locations[100], res.locations[300]
+    v = cable.conduction_velocity(res, a, b)
+    with plot.lecture_style():
+        fig = plot.propagation(res, velocity=v)
+        fig.suptitle(f"A spike travels down a {diameter:g}-µm axon at {v:.1f} m/s "
+                     f"(HH, {temperature:g} °C)", fontsize=16)
+    return fig
+
+
+def conduction_velocities(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5):
+    """Conduction velocity (m/s) of HH axons of each diameter (um), unmyelinated and
+    myelinated (:meth:`neurosim.morphology.Myelin.for_fibre`): (bare, myelinated) arrays."""
+    from . import cable, morphology
+
+    bare, myel = [], []
+    for d in diameters:
+        r = _axon_spike(morphology.axon(2000.0 * d, d, n_seg=200), 20.0, 0.01, 3.0 * d**1.5,
+                        temperature, record=["axon(0.4)", "axon(0.6)"])
+        bare.append(cable.conduction_velocity(r, "axon(0.4)", "axon(0.6)"))
+        r = _axon_spike(morphology.axon(20000.0 * d, d, myelinated=True), 10.0, 0.005,
+                        3.0 * d, temperature, record=["axon(0.3)", "axon(0.7)"])
+        myel.append(cable.conduction_velocity(r, "axon(0.3)", "axon(0.7)"))
+    return np.array(bare), np.array(myel)
+
+
+def fig_velocity_vs_diameter(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5):
+    """Conduction velocity against axon diameter, log-log: unmyelinated axons as the square
+    root of diameter, myelinated ones in proportion to it and an order of magnitude faster."""
+    from . import plot
+
+    bare, myel = conduction_velocities(tuple(diameters), temperature)
+    with plot.lecture_style():
+        ax = plot.velocity_vs_diameter(diameters, bare, diameters, myel)
+        ax.set_title(f"Myelin makes axons fast (HH nodes, {temperature:g} °C)", fontsize=16)
+    return ax.figure
+
+
+def fig_saltatory(diameter=2.0, n_internodes=30, temperature=18.5):
+    """Saltatory conduction along a myelinated axon: the spike's arrival at each node of
+    Ranvier, a step per internode, against what an unmyelinated axon of the same diameter
+    would take; V at successive nodes."""
+    from . import morphology, plot
+
+    my = morphology.Myelin.for_fibre(diameter)
+    length = n_internodes * (my.internode_length + my.node_length) + my.node_length
+    fibre = morphology.axon(length, diameter, myelinated=True)
+    res = _axon_spike(fibre, 4.0, 0.005, 1.0 * diameter, temperature)
+    bare, _ = conduction_velocities((diameter,), temperature)
+    tree = fibre.compile()
+    nodes = [tree.distance[tree.seg_range[p][0]] - tree.distance[0]
+             for p, _, _ in tree.pieces["axon"] if ".node[" in p]
+    with plot.lecture_style():
+        fig = plot.saltatory(res, nodes, bare_velocity=float(bare[0]))
+        fig.suptitle(f"Saltatory conduction: a {diameter:g}-µm myelinated axon, a node of "
+                     f"Ranvier every {my.internode_length / 1000:g} mm", fontsize=16)
+    return fig
+
+
+def summation_cell():
+    """The lecture's neuron with shape: a passive dendrite, an HH soma, a 40-um axon hillock
+    with ten times the soma's Na+ density (the trigger zone; an assumption of this figure) and
+    an HH axon (:func:`neurosim.morphology.ball_and_stick`)."""
+    from . import morphology
+    from ._simulate_hh import hh_rate_functions
+    from .catalog import load_model
+
+    # the hillock's leak reversal is set so that it, too, rests at -65 mV: the extra Na+
+    # current at rest is balanced there, and the whole cell starts in equilibrium
+    p, g_na, v = load_model("hodgkin_huxley_1952"), 1200.0, -65.0
+    am, bm, ah, bh, an, bn = hh_rate_functions(v, p.v_offset)
+    m, h, n = am / (am + bm), ah / (ah + bh), an / (an + bn)
+    i_active = g_na * m**3 * h * (v - p.e_na) + p.g_k * n**4 * (v - p.e_k)
+    e_l = float(v + i_active / p.g_l)
+    return morphology.ball_and_stick(hillock_length=40.0).replace(
+        "hillock", densities={"g_na": g_na, "e_l": e_l})
+
+
+def fig_dendritic_summation(weight=0.8, n_together=4, near=0.1, far=0.9, threshold=-55.0):
+    """Dendrites to axon: a far synapse's EPSP (``weight`` nS) shrinking on its way to the
+    soma; one near synapse staying below the hillock's threshold, ``n_together`` reaching it;
+    the spike starting at the hillock and running both ways."""
+    from . import cable, plot
+
+    cell = summation_cell()
+    far_site = f"dendrite({far:g})"
+    rec = ["dendrite(0.5)", "soma", "hillock", "axon(0.2)"]
+
+    def run(x, n, record):
+        syns = [cable.Synapse(f"dendrite({x:g})", [5.0], weight) for _ in range(n)]
+        return cable.simulate_cable(cell, 25.0, dt=0.01, synapses=syns, record=record,
+                                    spike_threshold=0.0)
+
+    res_far = run(far, 1, [far_site, "soma"])
+    single, summed = run(near, 1, rec), run(near, n_together, rec)
+    with plot.lecture_style():
+        fig = plot.dendritic_summation(res_far, single, summed, far_site=far_site,
+                                       threshold=threshold)
+        fig.suptitle("Dendrites receive, the soma sums, the axon hillock decides",
+                     fontsize=16)
+    return fig
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -499,6 +623,10 @@ FIGURE_SET: dict[str, Callable] = {
     "21_hodgkin_katz": fig_hodgkin_katz,
     "22_pump_block": fig_pump_block,
     "23_mammalian_action_potential": fig_mammalian_action_potential,
+    "24_axon_propagation": fig_axon_propagation,
+    "25_velocity_vs_diameter": fig_velocity_vs_diameter,
+    "26_saltatory_conduction": fig_saltatory,
+    "27_dendritic_summation": fig_dendritic_summation,
 }
 
 FORMATS = ("png", "pdf", "svg")

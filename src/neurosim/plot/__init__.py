@@ -4,6 +4,7 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 (else a new figure in the lecture style), returns matplotlib objects and never calls ``show``.
 """
 
+from ._cable import dendritic_summation, propagation, saltatory, velocity_vs_diameter
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._ions import hodgkin_katz, ion_ladder, pump_block, rest_vs_permeability
 from ._membrane import currents, gates, membrane
@@ -21,6 +22,7 @@ __all__ = [
     "brunel_states",
     "comparison",
     "currents",
+    "dendritic_summation",
     "fi_curve",
     "firing_patterns",
     "gates",
@@ -30,15 +32,18 @@ __all__ = [
     "lecture_style",
     "membrane",
     "new_figure",
+    "propagation",
     "pump_block",
     "raster",
     "rate_regulation",
     "reflex_arc",
     "refractoriness",
     "rest_vs_permeability",
+    "saltatory",
     "spikes_per_layer",
     "stdp_window",
     "training_curves",
+    "velocity_vs_diameter",
     "weight_histogram",
     "weight_traces",
 ]
