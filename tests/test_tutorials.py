@@ -36,6 +36,13 @@ EXPECTED = {
         # + 0.9 m / 7.5 m/s - 0.9 m / 15 m/s = 60 ms later
         "withdrawal at 151.0 ms instead of 91.0 ms",
     ],
+    "08_dendrites_to_axon": [
+        "lambda = sqrt(d R_m / (4 R_a)) = 686 um",  # sqrt(2e-4 * 3333 / 141.6) cm
+        "686 um from the first point: 1.415 mV, exp(-x/lambda) predicts 1.415 mV",
+        "neurosim: 18.85 m/s",  # Hodgkin & Huxley (1952) computed 18.8 m/s
+        "unmyelinated: x2.00 for x4 in diameter",
+        "4 synapses together: a spike; it starts at the hillock",
+    ],
     "07_resting_potential": [
         "E_K =  -89.1 mV",  # (RT/F) ln(5/140) at 37 C
         "every tenfold concentration ratio is 61.5 mV",

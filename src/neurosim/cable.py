@@ -305,7 +305,7 @@ def conduction_velocity(result: CableResult, from_, to) -> float:
     lag = result.spike_times[b][0] - result.spike_times[a][0]
     if dist == 0 or lag == 0:
         raise param_error(f, "to", "a location apart from from_ (in space and spike time)", to)
-    return dist / lag * 1e-3  # um/ms -> m/s
+    return float(dist / lag * 1e-3)  # um/ms -> m/s
 
 
 def length_constant(diameter, r_m, r_a) -> float:
