@@ -181,7 +181,14 @@ def test_retraining_lands_on_the_shipped_report():
     torch.set_num_threads(2)
     rep = bridge.compare(saved.layer_sizes, bridge.load_digits(), seeds=(0,),
                          epochs=saved.epochs, num_steps=saved.num_steps, progress=False)
-    assert rep.lr_selection["snn"] == saved.lr_selection["snn"]
+    # the rate choice is the same, or a near-tie that another CPU's rounding broke the other
+    # way: on this machine the saved rate also scores within two validation samples of the
+    # chosen one (2026-12-03: 1e-3 and 2e-3 swapped places, 0.970 and 0.974 of 270)
+    for net in ("snn", "ann"):
+        val = rep.lr_selection["validation_accuracy"][net]
+        chosen, before = rep.lr_selection[net], saved.lr_selection[net]
+        assert chosen == before or val[str(before)] >= val[str(chosen)] - 2.0 / \
+            rep.split["validation"]
     assert rep.snn_accuracy[0] == pytest.approx(saved.snn_accuracy[0], abs=0.015)
     assert rep.ann_accuracy[0] == pytest.approx(saved.ann_accuracy[0], abs=0.015)
 

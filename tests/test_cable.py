@@ -208,3 +208,25 @@ def test_bad_runs_are_named_and_blow_ups_raise():
     res = cable.simulate_cable(cell, 5.0, record=["soma", "axon(0.5)"])
     with pytest.raises(neurosim.ParameterError, match="'from_' parameter of conduction"):
         cable.conduction_velocity(res, "soma", "axon(0.5)")
+
+
+def test_catalog_morphology_loads_and_names_bad_keys(tmp_path):
+    assert "brill_1977" in morphology.list_morphologies()
+    fibre = morphology.load_morphology("brill_1977")
+    assert fibre.temperature == 20.0 and "Brill" in fibre.citation
+    tree = fibre.compile()
+    nodes = [p for p, _, _ in tree.pieces["axon"] if ".node[" in p]
+    assert len(nodes) == 50  # 49 internodes of 1000 um between 50 nodes
+    inter = tree.seg_range["axon.internode[0]"]
+    assert inter[1] - inter[0] == 10
+    # the per-length values of the paper, converted: 1.26e8 ohm/cm over pi (5 um)^2
+    assert fibre["axon"].r_a == pytest.approx(1.26e8 * math.pi * 5e-4**2, rel=1e-3)
+    assert morphology.Morphology.from_dict(fibre.to_dict()) == fibre
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[sections]]\nname = "a"\nlength = 10.0\ndiameter = 1.0\n'
+                   'colour = "red"\n')
+    with pytest.raises(neurosim.ParameterError, match=r"'colour' key of .*bad\.toml"):
+        morphology.load_morphology(bad)
+    bad.write_text('name = "x"\n[[sections]]\nname = "a"\nlength = 10.0\n')
+    with pytest.raises(neurosim.ParameterError, match="'diameter' key"):
+        morphology.load_morphology(bad)

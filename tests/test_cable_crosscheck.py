@@ -97,3 +97,22 @@ def test_ball_and_stick_and_axon_match_brian2_spatial_neuron():
                                 temperature=18.5)
     assert cable.conduction_velocity(b2, *rec) == pytest.approx(
         cable.conduction_velocity(ours, *rec), rel=0.01)
+
+
+@pytest.mark.neuron
+def test_brill_1977_fibre_matches_neuron():
+    # the catalog's myelinated fibre of Brill et al. (1977), 20 C: the same V at two nodes'
+    # neighbourhoods and the same velocity (18.9 m/s with 1-mm internodes)
+    fibre = morphology.load_morphology("brill_1977")
+    clamp = [cable.CurrentClamp("axon(0)", stimulus.step(5.0, 0.0, 0.1))]
+    a, b = "axon(0.3)", "axon(0.7)"
+    ref = _neuron_run(fibre, 6.0, 0.005, "crank_nicolson", clamp, [a, b], fibre.temperature)
+    ours = cable.simulate_cable(fibre, 6.0, dt=0.005, method="crank_nicolson", stimuli=clamp,
+                                record=[a, b])
+    np.testing.assert_allclose(ours.v, ref[:ours.v.shape[0]], rtol=0, atol=1e-7)
+    v = cable.conduction_velocity(ours, a, b)
+    tree = fibre.compile()
+    lag = [_first_crossing(ref[:, k], 0.005, -20.0) for k in (0, 1)]
+    assert v == pytest.approx(tree.path_distance(tree.node(a), tree.node(b))
+                              / (lag[1] - lag[0]) * 1e-3, rel=0.01)
+    assert 15.0 < v < 25.0

@@ -18,9 +18,16 @@ ee = neurosim.simulate_hh(10.0, 12.0, method="exp_euler", dt=0.05, params=p)
 lif = neurosim.simulate_lif(np.array([1.0, 3.0, 50.0]), 30.0, dt=0.5)
 izh = neurosim.simulate_izhikevich(10.0, 30.0, dt=0.5)
 adex = neurosim.simulate_adex(0.8, 30.0, dt=0.05)
+from neurosim import cable, morphology, stimulus
+cell = morphology.ball_and_stick(n_seg=3)
+syn = cable.Synapse("dendrite(0.5)", [1.0], 2.0)
+cab = cable.simulate_cable(cell, 6.0, dt=0.05, method="crank_nicolson", synapses=[syn],
+                           record=["soma", "axon(0.9)"],
+                           stimuli=[cable.CurrentClamp("soma", stimulus.step(1.0, 0.5, 1.5))])
 print(json.dumps({"hh_v": hh.v[-1].tolist(), "hh_s": hh.spike_times[1].tolist(),
                   "ee": ee.spike_times.times.tolist(), "lif": lif.spike_times.times.tolist(),
-                  "izh": izh.spikes().tolist(), "adex": adex.spikes().tolist()}))
+                  "izh": izh.spikes().tolist(), "adex": adex.spikes().tolist(),
+                  "cable_v": cab.v[-1].tolist(), "cable_s": cab.spike_times.times.tolist()}))
 """
 
 
@@ -35,6 +42,7 @@ def test_kernels_without_jit_match_jitted():
     plain = _run({"NUMBA_DISABLE_JIT": "1"})
     jitted = _run({})
     assert jitted["hh_s"] and jitted["lif"] and jitted["izh"] and jitted["adex"]
+    assert len(jitted["cable_s"]) == 2  # the spike at the soma and at the axon's end
     for key in jitted:
         np.testing.assert_allclose(plain[key], jitted[key], rtol=1e-12, atol=1e-12, err_msg=key)
     # and the jitted numbers are the ones this process computes

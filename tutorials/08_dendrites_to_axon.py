@@ -31,8 +31,8 @@ def main(argv=None):
     res = cable.simulate_cable(fibre, 60.0, dt=0.1, record=[f"cable({v:g})" for v in x],
                                stimuli=[cable.CurrentClamp("cable(0)", 0.05)])
     dv = res.v[-1] + 65.0
-    for k, v in enumerate(x):
-        dist = (res.distance[k] - res.distance[0])
+    for k in range(len(x)):
+        dist = res.distance[k] - res.distance[0]
         print(f"   {dist:6.0f} um from the first point: {dv[k]:.3f} mV, "
               f"exp(-x/lambda) predicts {dv[0] * math.exp(-dist / lam):.3f} mV")
 

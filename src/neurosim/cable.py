@@ -150,7 +150,8 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
             compartment, in the tree's order).
         record_every: keep V every k-th step.
         spike_threshold: mV; an upward crossing at a recorded location is a spike there.
-        temperature: C for the channels' Q10 factor (None: each model's reference).
+        temperature: C for the channels' Q10 factor (None: the morphology's own, else each
+            channel model's reference temperature).
         v0: the starting potential everywhere (mV), every gate at its steady state there.
 
     Returns:
@@ -172,6 +173,8 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
     if temperature is not None:
         temperature = as_float(temperature, f, "temperature", low=-20.0, high=60.0,
                                low_open=False)
+    else:
+        temperature = morphology.temperature
     v0 = as_float(v0, f, "v0", "mV", low=-150.0, high=100.0, low_open=False)
     tree = morphology.compile(temperature)
     nsteps = round(duration / dt)

@@ -32,7 +32,7 @@ import numpy as np
 from ._validation import ParameterError, as_float, as_int, param_error
 
 __all__ = ["Location", "Morphology", "Myelin", "Section", "axon", "ball_and_stick",
-           "load_swc", "swc_path"]
+           "list_morphologies", "load_morphology", "load_swc", "swc_path"]
 
 # membranes a section may have besides a registered conductance model's channels
 PASSIVE, NONE = "passive", "none"
@@ -228,6 +228,10 @@ class Location:
 class Morphology:
     """A validated tree of sections (the first is the root). See the module docstring.
 
+    ``temperature`` (C), if set, is the temperature its channels run at unless a simulation
+    says otherwise (a published model's); ``description`` and ``citation`` say where it is
+    from.
+
     Raises ParameterError naming the section for a missing or later-listed parent, a repeated
     name, a cycle, or anything its :class:`Section` refuses.
     """
@@ -235,12 +239,17 @@ class Morphology:
     sections: tuple
     d_lambda: float = 0.1
     name: str = ""
+    description: str = ""
+    citation: str = ""
+    temperature: float | None = None
 
     def __post_init__(self):
         f = "Morphology"
         secs = tuple(self.sections)
         object.__setattr__(self, "sections", secs)
         as_float(self.d_lambda, f, "d_lambda", low=0.0, high=1.0)
+        if self.temperature is not None:
+            as_float(self.temperature, f, "temperature", low=-20.0, high=60.0, low_open=False)
         if not secs:
             raise param_error(f, "sections", "at least one Section", secs)
         seen = set()
@@ -285,7 +294,9 @@ class Morphology:
             d = dataclasses.asdict(s)
             d["myelin"] = None if s.myelin is None else dataclasses.asdict(s.myelin)
             out.append(d)
-        return {"name": self.name, "d_lambda": self.d_lambda, "sections": out}
+        return {"name": self.name, "d_lambda": self.d_lambda, "sections": out,
+                "description": self.description, "citation": self.citation,
+                "temperature": self.temperature}
 
     @classmethod
     def from_dict(cls, data: dict) -> Morphology:
@@ -295,7 +306,9 @@ class Morphology:
             if d.get("myelin") is not None:
                 d["myelin"] = Myelin(**d["myelin"])
             secs.append(Section(**d))
-        return cls(tuple(secs), d_lambda=data["d_lambda"], name=data.get("name", ""))
+        return cls(tuple(secs), d_lambda=data["d_lambda"], name=data.get("name", ""),
+                   description=data.get("description", ""),
+                   citation=data.get("citation", ""), temperature=data.get("temperature"))
 
     def compile(self, temperature: float | None = None) -> Tree:
         """The flat arrays of the cable engine (see :class:`Tree`)."""
@@ -378,7 +391,7 @@ def _layout(s: Section):
     if s.myelin is None:
         return [(s.name, s.length, s.c_m, "own", s.n_seg, 0.0, 1.0)]
     my = s.myelin
-    n_int = int((s.length - my.node_length) // (my.internode_length + my.node_length))
+    n_int = int((s.length - my.node_length) / (my.internode_length + my.node_length) + 1e-9)
     inter = (s.length - (n_int + 1) * my.node_length) / n_int
     pieces, pos = [], 0.0
     for k in range(n_int + 1):
@@ -549,6 +562,75 @@ def swc_path(name: str = "pyramidal_small") -> Path:
         known = sorted(p.stem for p in (catalog_dir() / "morphologies").glob("*.swc"))
         raise param_error("swc_path", "name", f"one of {', '.join(map(repr, known))}", name)
     return path
+
+
+def list_morphologies() -> list[str]:
+    """Names of the morphologies in the catalog (``models/morphologies/*.toml``)."""
+    from .catalog import catalog_dir
+
+    return sorted(p.stem for p in (catalog_dir() / "morphologies").glob("*.toml"))
+
+
+_TOP_KEYS = {"name", "description", "citation", "temperature", "d_lambda", "sections"}
+
+
+def load_morphology(name_or_path) -> Morphology:
+    """A morphology from the catalog (:func:`list_morphologies`) or a TOML file: top-level
+    ``name``, ``description``, ``citation``, ``temperature`` (C) and ``d_lambda``, and one
+    ``[[sections]]`` table per section with the fields of :class:`Section` (and a
+    ``[sections.myelin]`` table with those of :class:`Myelin`).
+
+    Raises ParameterError naming the file and the key for an unknown or missing key or a
+    value the section refuses.
+    """
+    import os
+    import tomllib
+
+    from ._validation import key_error
+    from .catalog import catalog_dir
+
+    f = "load_morphology"
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise param_error(f, "name_or_path", "a catalog name (a str) or a path", name_or_path,
+                          TypeError)
+    text = os.fspath(name_or_path)
+    path = Path(text) if text.endswith(".toml") else catalog_dir() / "morphologies" / \
+        f"{text}.toml"
+    if not path.is_file():
+        raise param_error(f, "name_or_path", "one of " + ", ".join(map(repr,
+                          list_morphologies())) + " or the path of a .toml file", text)
+    data = tomllib.loads(path.read_text())
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise key_error(str(path), key, "absent (known keys: " + ", ".join(
+                sorted(_TOP_KEYS)) + ")", data[key])
+    if not data.get("sections"):
+        raise key_error(str(path), "sections", "one or more [[sections]] tables", None)
+    known = {fl.name for fl in dataclasses.fields(Section)}
+    my_known = {fl.name for fl in dataclasses.fields(Myelin)}
+    secs = []
+    for k, raw in enumerate(data["sections"]):
+        raw = dict(raw)
+        for key in raw:
+            if key not in known:
+                raise key_error(f"{path} [[sections]] {k}", key, "a Section field (one of "
+                                + ", ".join(sorted(known)) + ")", raw[key])
+        for key in ("name", "length", "diameter"):
+            if key not in raw:
+                raise key_error(f"{path} [[sections]] {k}", key, "given (it has no default)",
+                                None)
+        if "myelin" in raw:
+            for key in raw["myelin"]:
+                if key not in my_known:
+                    raise key_error(f"{path} [sections.myelin] {k}", key, "a Myelin field "
+                                    "(one of " + ", ".join(sorted(my_known)) + ")",
+                                    raw["myelin"][key])
+            raw["myelin"] = Myelin(**raw["myelin"])
+        secs.append(Section(**raw))
+    return Morphology(tuple(secs), d_lambda=data.get("d_lambda", 0.1),
+                      name=data.get("name", path.stem),
+                      description=data.get("description", ""),
+                      citation=data.get("citation", ""), temperature=data.get("temperature"))
 
 
 # SWC structure types: 1 soma, 2 axon, 3 basal dendrite, 4 apical dendrite
