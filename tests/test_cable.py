@@ -101,6 +101,17 @@ def test_exp_current_synapse_on_one_compartment_matches_the_rc_solution():
     assert np.max(np.abs(res.at("soma") + 65.0 - ref)) < 2e-3 * ref.max()
 
 
+def test_delta_synapse_jumps_then_decays_with_the_membrane_time_constant():
+    d = math.sqrt(1e5 / math.pi)
+    morph = morphology.Morphology((Section("soma", d, d, channels="passive"),))
+    syn = cable.Synapse("soma", [2.0, 2.0], 1.5, kind="delta")  # two at once: 3 mV
+    res = cable.simulate_cable(morph, 12.0, dt=0.001, synapses=[syn])
+    tau_m = 1.0 / 0.3
+    after = res.t > 2.0 + 1e-9  # V at 2.0 ms is recorded before that step's events
+    ref = 3.0 * np.exp(-(res.t[after] - 2.0) / tau_m)
+    assert np.max(np.abs(res.at("soma")[after] + 65.0 - ref)) < 3.0 * 1e-3
+
+
 def test_conductance_synapse_pulls_towards_its_reversal_potential():
     d = math.sqrt(1e5 / math.pi)
     morph = morphology.Morphology((Section("soma", d, d, channels="passive"),))

@@ -41,7 +41,9 @@ EXPECTED = {
         "686 um from the first point: 1.415 mV, exp(-x/lambda) predicts 1.415 mV",
         "neurosim: 18.85 m/s",  # Hodgkin & Huxley (1952) computed 18.8 m/s
         "unmyelinated: x2.00 for x4 in diameter",
-        "4 synapses together: a spike; it starts at the hillock",
+        "1 synapse at dendrite(0.1): the hillock peaks at",
+        "(spatial): a spike; it starts at the hillock",
+        "(temporal): a spike; it starts at the hillock",
     ],
     "07_resting_potential": [
         "E_K =  -89.1 mV",  # (RT/F) ln(5/140) at 37 C

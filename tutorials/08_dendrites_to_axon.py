@@ -64,19 +64,24 @@ def main(argv=None):
     print("\n5. Dendrites receive, the soma sums, the hillock decides.")
     cell = figures.summation_cell()
     rec = ["dendrite(0.5)", "soma", "hillock", "axon(0.2)"]
-    for n in (1, 4):
-        syns = [cable.Synapse("dendrite(0.1)", [5.0], 0.8) for _ in range(n)]
-        res = cable.simulate_cable(cell, 25.0, dt=0.01, synapses=syns, record=rec,
-                                   spike_threshold=0.0)
-        peak = res.at("hillock").max()
+    cases = {"1 synapse at dendrite(0.1)": [("dendrite(0.1)", [5.0])],
+             "4 synapses at 0.1, 0.3, 0.5, 0.7 at once (spatial)":
+                 [(f"dendrite({x:g})", [5.0]) for x in (0.1, 0.3, 0.5, 0.7)],
+             "1 synapse 4 times, 1 ms apart (temporal)": [("dendrite(0.1)",
+                                                           [5.0, 6.0, 7.0, 8.0])]}
+    for what, events in cases.items():
+        syns = [cable.Synapse(loc, times, 0.8) for loc, times in events]
+        res = cable.simulate_cable(cell, 25.0, dt=0.01, synapses=syns, record=rec)
         if res.spikes_at("hillock").size:
-            order = sorted(zip((s[0] for s in res.spike_times), rec, strict=True))
+            order = sorted((s[0], loc) for s, loc in zip(res.spike_times, rec, strict=True)
+                           if s.size)
             t0 = order[0][0]
-            print(f"   {n} synapses together: a spike; it starts at the "
-                  f"{order[0][1]} and reaches " + ", ".join(
-                      f"the {loc.split('(')[0]} +{t - t0:.2f} ms" for t, loc in order[1:]))
+            print(f"   {what}: a spike; it starts at the {order[0][1]} and reaches "
+                  + ", ".join(f"the {loc.split('(')[0]} +{t - t0:.2f} ms"
+                              for t, loc in order[1:]))
         else:
-            print(f"   {n} synapse: the hillock peaks at {peak:.1f} mV, below threshold")
+            print(f"   {what}: the hillock peaks at {res.at('hillock').max():.1f} mV, "
+                  "below threshold")
     save(figures.fig_dendritic_summation(), "dendritic_summation")
 
 

@@ -44,7 +44,7 @@ __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction
 
 CABLE_FORMAT = "neurosim-cable-1"
 METHODS = {"backward_euler": 1.0, "crank_nicolson": 2.0}
-SYNAPSE_KINDS = ("exp_current", "exp_conductance")
+SYNAPSE_KINDS = ("exp_current", "exp_conductance", "delta")
 # measured: node-steps per second of the kernel on one core (HH compartments), for the
 # run-time estimate
 _SPEED = 4e7
@@ -64,8 +64,9 @@ class Synapse:
     """A synapse at ``location`` activated at ``times`` (ms): after each, a current
     (``kind="exp_current"``, ``weight`` in nA, depolarising when positive) or a conductance
     (``"exp_conductance"``, ``weight`` in nS, reversing at ``e_rev`` mV) that jumps by
-    ``weight`` and decays with ``tau`` (ms), the network specs' synapse kinds (and NEURON's
-    ExpSyn)."""
+    ``weight`` and decays with ``tau`` (ms) (NEURON's ExpSyn), or a jump of the compartment's
+    V by ``weight`` mV (``"delta"``): the network specs' synapse kinds. An event is delivered
+    at the start of the step nearest its time."""
 
     location: object
     times: object
@@ -224,7 +225,7 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
         synapses = [synapses]
     ns = len(synapses)
     syn_node = np.zeros(ns, dtype=np.int64)
-    syn_cond = np.zeros(ns, dtype=np.bool_)
+    syn_cond = np.zeros(ns, dtype=np.int64)  # the index into SYNAPSE_KINDS
     syn_w, syn_decay, syn_e = np.zeros(ns), np.zeros(ns), np.zeros(ns)
     ev_syn, ev_step = [], []
     for j, s in enumerate(synapses):
@@ -232,9 +233,9 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
         if not isinstance(s, Synapse):
             raise param_error(f, name, "a cable.Synapse", s, TypeError)
         syn_node[j] = tree.node(s.location, f, f"{name}.location")
-        syn_cond[j] = as_choice(s.kind, f, f"{name}.kind", SYNAPSE_KINDS) == "exp_conductance"
-        syn_w[j] = as_float(s.weight, f, f"{name}.weight", "nS" if syn_cond[j] else "nA")
-        if syn_cond[j] and syn_w[j] < 0:
+        syn_cond[j] = SYNAPSE_KINDS.index(as_choice(s.kind, f, f"{name}.kind", SYNAPSE_KINDS))
+        syn_w[j] = as_float(s.weight, f, f"{name}.weight", ("nA", "nS", "mV")[syn_cond[j]])
+        if syn_cond[j] == 1 and syn_w[j] < 0:
             raise param_error(f, f"{name}.weight", "a conductance >= 0 nS", s.weight)
         syn_decay[j] = math.exp(-dt / as_float(s.tau, f, f"{name}.tau", "ms", low=0.0))
         syn_e[j] = as_float(s.e_rev, f, f"{name}.e_rev", "mV")

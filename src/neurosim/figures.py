@@ -575,25 +575,28 @@ def summation_cell():
         "hillock", densities={"g_na": g_na, "e_l": e_l})
 
 
-def fig_dendritic_summation(weight=0.8, n_together=4, near=0.1, far=0.9, threshold=-55.0):
+def fig_dendritic_summation(weight=0.8, near=0.1, far=0.9, sites=(0.1, 0.3, 0.5, 0.7),
+                            interval=1.0, threshold=-55.0):
     """Dendrites to axon: a far synapse's EPSP (``weight`` nS) shrinking on its way to the
-    soma; one near synapse staying below the hillock's threshold, ``n_together`` reaching it;
-    the spike starting at the hillock and running both ways."""
+    soma; one near synapse staying below the hillock's threshold, synapses at ``sites`` at
+    once (spatial summation) or the near one four times ``interval`` ms apart (temporal)
+    reaching it; the spike starting at the hillock and running both ways."""
     from . import cable, plot
 
     cell = summation_cell()
     far_site = f"dendrite({far:g})"
     rec = ["dendrite(0.5)", "soma", "hillock", "axon(0.2)"]
 
-    def run(x, n, record):
-        syns = [cable.Synapse(f"dendrite({x:g})", [5.0], weight) for _ in range(n)]
-        return cable.simulate_cable(cell, 25.0, dt=0.01, synapses=syns, record=record,
-                                    spike_threshold=0.0)
+    def run(events, record):
+        syns = [cable.Synapse(f"dendrite({x:g})", list(times), weight) for x, times in events]
+        return cable.simulate_cable(cell, 25.0, dt=0.01, synapses=syns, record=record)
 
-    res_far = run(far, 1, [far_site, "soma"])
-    single, summed = run(near, 1, rec), run(near, n_together, rec)
+    res_far = run([(far, [5.0])], [far_site, "soma"])
+    single = run([(near, [5.0])], rec)
+    spatial = run([(x, [5.0]) for x in sites], rec)
+    temporal = run([(near, [5.0 + k * interval for k in range(4)])], rec)
     with plot.lecture_style():
-        fig = plot.dendritic_summation(res_far, single, summed, far_site=far_site,
+        fig = plot.dendritic_summation(res_far, single, spatial, temporal, far_site=far_site,
                                        threshold=threshold)
         fig.suptitle("Dendrites receive, the soma sums, the axon hillock decides",
                      fontsize=16)

@@ -33,12 +33,14 @@ def run_cable(parent, g_ax, area, cm, kind, prm, phi, v, m, h, n, dt, nsteps, cf
               ev_step, rec_node, rec_every, rec_v, threshold, sp_times, sp_count):
     """Advance the tree ``nsteps`` steps of ``dt`` ms; returns -1, or the step it blew up in.
 
-    clamp_i is (nsteps, n_clamps) nA into clamp_node; synapse j (at syn_node[j]) is a current
-    (nA) or a conductance (nS, reversing at syn_e[j]) of weight syn_w[j] times a trace that
-    jumps by 1 at each of its events (ev_syn, ev_step sorted by step) and decays by
-    syn_decay[j] a step. rec_v gets V at rec_node every rec_every steps, from step 0; upward
-    crossings of ``threshold`` at rec_node are timed by linear interpolation into sp_times
-    (rec, max spikes) with sp_count the number found (it may exceed the buffer).
+    clamp_i is (nsteps, n_clamps) nA into clamp_node; synapse j (at syn_node[j]) is, by
+    syn_cond[j], a current (0; nA) or a conductance (1; nS, reversing at syn_e[j]) of weight
+    syn_w[j] times a trace that jumps by 1 at each of its events (ev_syn, ev_step sorted by
+    step) and decays by syn_decay[j] a step, or a delta synapse (2) whose events make V jump by
+    syn_w[j] mV at the step's start. rec_v gets V at rec_node every rec_every steps, from
+    step 0; upward crossings of ``threshold`` at rec_node are timed by linear interpolation
+    into sp_times (rec, max spikes) with sp_count the number found (it may exceed the
+    buffer).
     """
     nn = parent.size
     d = np.empty(nn)
@@ -73,16 +75,20 @@ def run_cable(parent, g_ax, area, cm, kind, prm, phi, v, m, h, n, dt, nsteps, cf
         for c in range(clamp_node.size):
             rhs[clamp_node[c]] += clamp_i[step, c] * 1e-3  # nA -> uA
         while ev < n_ev and ev_step[ev] <= step:
-            s[ev_syn[ev]] += 1.0
+            j = ev_syn[ev]
+            if syn_cond[j] == 2:
+                v[syn_node[j]] += syn_w[j]  # a delta synapse: V jumps (mV)
+            else:
+                s[j] += 1.0
             ev += 1
         for j in range(syn_node.size):
             i = syn_node[j]
             w = syn_w[j] * s[j]
-            if syn_cond[j]:
+            if syn_cond[j] == 1:
                 gs = w * 1e-6  # nS -> mS
                 d[i] += gs
                 rhs[i] -= gs * (v[i] - syn_e[j])
-            else:
+            elif syn_cond[j] == 0:
                 rhs[i] += w * 1e-3
             s[j] *= syn_decay[j]
         for i in range(1, nn):

@@ -139,20 +139,23 @@ def saltatory(res, node_distance, *, bare_velocity=None, first_node=10, fig=None
     return fig
 
 
-def dendritic_summation(far, single, summed, *, far_site, threshold=None, fig=None):
-    """From dendrite to axon in three panels sharing the voltage axis:
+def dendritic_summation(far, single, spatial, temporal, *, far_site, threshold=None,
+                        fig=None):
+    """From dendrite to axon in three panels:
 
     1. one synapse far out on the dendrite: its EPSP where it lands (``far_site``) and what
        is left of it at the soma, smaller and later (``far``, recording both);
-    2. summation at the axon hillock: one synapse near the soma (``single``) stays below
-       ``threshold`` (mV), several together (``summed``) reach it and fire;
-    3. where that spike starts (``summed`` records dendrite, soma, hillock and axon): at the
-       hillock first, then back into the soma and dendrite and on down the axon.
+    2. summation at the axon hillock: one synapse (``single``) stays below ``threshold``
+       (mV); synapses at several sites at once (``spatial``) or one synapse activated in quick
+       succession (``temporal``) reach it and fire;
+    3. where the spatial summation's spike starts (``spatial`` records dendrite, soma,
+       hillock and axon): at the hillock first, then back into the soma and dendrite and on
+       down the axon.
 
     Returns:
         The Figure.
     """
-    for r in (far, single, summed):
+    for r in (far, single, spatial, temporal):
         _cable_result(r, "dendritic_summation")
     if fig is None:
         fig, axes = new_figure(1, 3, sharex=False, sharey=False)
@@ -160,7 +163,7 @@ def dendritic_summation(far, single, summed, *, far_site, threshold=None, fig=No
     else:
         axes = fig.subplots(1, 3)
     a, b, c = axes
-    for v, label, colour in ((far.at(far_site), "where it lands", OKABE_ITO["orange"]),
+    for v, label, colour in ((far.at(far_site), "where it lands", OKABE_ITO["green"]),
                              (far.at("soma"), "at the soma", COLORS["v"])):
         a.plot(far.t, v, color=colour, lw=2.5)
         k = int(np.argmax(v))
@@ -169,23 +172,30 @@ def dendritic_summation(far, single, summed, *, far_site, threshold=None, fig=No
     a.set_title("A far synapse's EPSP", fontsize=15)
     a.set_ylabel("Membrane potential (mV)")
     a.set_xlim(0, far.t[-1])
-    for r, colour in ((single, COLORS["subthreshold"]), (summed, COLORS["excitatory"])):
-        b.plot(r.t, r.at("hillock"), color=colour, lw=2.5)
-    b.text(single.t[-1], single.at("hillock")[0] - 8, "1 synapse: below", ha="right",
+    runs = ((single, COLORS["subthreshold"], None, None),
+            (spatial, COLORS["excitatory"], "spatial:\nmany sites\nat once", "right"),
+            (temporal, COLORS["k"], "temporal:\none site,\nrepeated", "left"))
+    for r, colour, label, side in runs:
+        v = r.at("hillock")
+        b.plot(r.t, v, color=colour, lw=2.5)
+        if label is not None:
+            k = int(np.argmax(v))
+            dx = -0.8 if side == "right" else 0.8
+            b.text(r.t[k] + dx, v[k] - 4.0, label, color=colour, fontsize=13, va="top",
+                   ha=side)
+    b.text(single.t[0] + 0.5, single.at("hillock")[0] - 8, "1 synapse: below", ha="left",
            color=COLORS["subthreshold"], fontsize=14)
-    k = int(np.argmax(summed.at("hillock")))
-    b.text(summed.t[k] + 1.0, 25.0, "together:\na spike", color=COLORS["excitatory"],
-           fontsize=14, va="top")
     b.set_ylim(-80, 50)
+    b.set_xlim(single.t[0], single.t[-1])
     if threshold is not None:
         for ax in (b, c):
             ax.axhline(threshold, color=COLORS["threshold"], lw=1.5, ls="--")
         b.text(single.t[-1], threshold + 1.5, "threshold", color=COLORS["threshold"],
                fontsize=13, ha="right")
     b.set_title("Summing at the hillock", fontsize=15)
-    names = {"dendrite": OKABE_ITO["orange"], "soma": COLORS["v"],
+    spike = spatial
+    names = {"dendrite": OKABE_ITO["green"], "soma": COLORS["v"],
              "hillock": COLORS["excitatory"], "axon": COLORS["k"]}
-    spike = summed
     t0 = min(s[0] for s in spike.spike_times if s.size)
     order = sorted(range(len(spike.locations)),
                    key=lambda i: spike.spike_times[i][0] if spike.spike_times[i].size else 1e9)
