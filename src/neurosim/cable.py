@@ -45,9 +45,9 @@ __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction
 CABLE_FORMAT = "neurosim-cable-1"
 METHODS = {"backward_euler": 1.0, "crank_nicolson": 2.0}
 SYNAPSE_KINDS = ("exp_current", "exp_conductance", "delta")
-# measured: node-steps per second of the kernel on one core (HH compartments), for the
-# run-time estimate
-_SPEED = 4e7
+# measured (benchmarks/cable.py): compartment-steps per second of the kernel on one core,
+# HH compartments, for the run-time estimate
+_SPEED = 1.5e7
 
 
 @dataclass(frozen=True)
