@@ -83,6 +83,7 @@ def main(argv=None):
             print(f"   {what}: the hillock peaks at {res.at('hillock').max():.1f} mV, "
                   "below threshold")
     save(figures.fig_dendritic_summation(), "dendritic_summation")
+    print(f"\nDone: figures in {args.out}/")
 
 
 if __name__ == "__main__":
