@@ -36,6 +36,17 @@ EXPECTED = {
         # + 0.9 m / 7.5 m/s - 0.9 m / 15 m/s = 60 ms later
         "withdrawal at 151.0 ms instead of 91.0 ms",
     ],
+    "09_from_mcculloch_pitts_to_hopfield": [
+        "AND  00->0, 01->0, 10->0, 11->1",
+        "NOT  0->1, 1->0",
+        "NAND 00->1, 01->1, 10->1, 11->0",
+        # (R / gamma)^2 with R^2 = 3 and gamma = 0.5 / |(1, 1, -1.5)|: 3 * 4.25 / 0.25
+        "(Novikoff's bound with the lecture's w = (1, 1, -1.5): 51)",
+        "the best any straight line does is 75%",
+        "hand-set Heaviside units (OR, NAND, then AND): [0, 1, 1, 0]",
+        "trained sigmoid MLP (2-2-1, seed 0): [0, 1, 1, 0]",
+        "rose 0 times",
+    ],
     "08_dendrites_to_axon": [
         "lambda = sqrt(d R_m / (4 R_a)) = 686 um",  # sqrt(2e-4 * 3333 / 141.6) cm
         "686 um from the first point: 1.415 mV, exp(-x/lambda) predicts 1.415 mV",

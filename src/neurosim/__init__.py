@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 from . import (
     analysis,
     cable,
+    classic,
     ion_dynamics,
     ions,
     morphology,
@@ -80,6 +81,7 @@ __all__ = [
     "SpikeTrains",
     "analysis",
     "cable",
+    "classic",
     "hh_resting_state",
     "ion_dynamics",
     "ions",

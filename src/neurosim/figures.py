@@ -31,9 +31,13 @@ __all__ = [
     "fig_fi_hh",
     "fig_fi_hh_vs_lif",
     "fig_gates",
+    "fig_hopfield_capacity",
+    "fig_hopfield_recall",
     "fig_izhikevich_gallery",
     "fig_lif_trace",
     "fig_mammalian_action_potential",
+    "fig_mp_gates",
+    "fig_perceptron",
     "fig_pump_block",
     "fig_reflex_arc",
     "fig_refractoriness",
@@ -47,6 +51,8 @@ __all__ = [
     "fig_stdp_pair",
     "fig_stdp_window",
     "fig_velocity_vs_diameter",
+    "fig_xor_mlp",
+    "hopfield_capacity_curves",
     "render_figure_set",
     "summation_cell",
 ]
@@ -602,6 +608,87 @@ def fig_dendritic_summation(weight=0.8, near=0.1, far=0.9, sites=(0.1, 0.3, 0.5,
                      fontsize=16)
     return fig
 
+def fig_mp_gates(gates=("AND", "OR", "NOT", "NAND")):
+    """McCulloch-Pitts gates as Rojas draws them (threshold on the left, right half filled,
+    inhibitory inputs ending in a small circle), each above its truth table."""
+    from . import classic, plot
+
+    with plot.lecture_style():
+        fig = plot.mp_gates([classic.gate(g) for g in gates])
+        fig.suptitle("McCulloch–Pitts units: sum the inputs, fire at the threshold θ; an "
+                     "inhibitory input vetoes", fontsize=16)
+    return fig
+
+
+def fig_perceptron(seed=0, epochs=20):
+    """The perceptron learning AND (a boundary per epoch, converging) and failing on XOR."""
+    from . import classic, plot
+
+    X = classic.TWO_INPUTS
+    runs = []
+    for name in ("AND", "XOR"):
+        t = classic.TARGETS[name]
+        runs.append((name, classic.Perceptron(2, seed=seed, lr=0.5).fit(X, t, epochs=epochs),
+                     X, t, classic.best_linear_accuracy(X, t)))
+    with plot.lecture_style():
+        fig = plot.perceptron_learning(runs)
+        fig.suptitle("Rosenblatt's perceptron: one straight boundary, learnt", fontsize=16)
+    return fig
+
+
+def fig_xor_mlp(seed=0):
+    """XOR by two layers: the hidden units' half-planes and the output's intersection, for
+    hand-set Heaviside units and a trained sigmoid MLP."""
+    from . import classic, plot
+
+    with plot.lecture_style():
+        fig = plot.xor_mlp(classic.xor_heaviside_mlp(), classic.train_xor_mlp(seed=seed))
+        fig.suptitle("XOR = (A OR B) AND (A NAND B): two half-planes, intersected",
+                     fontsize=16)
+    return fig
+
+
+def fig_hopfield_recall(letter="A", stored=("A", "C", "T", "X"), noise=0.25, seed=3):
+    """A Hopfield network that stores four letters recalling one from a noisy copy, one unit
+    at a time, its energy falling at every update."""
+    from . import classic, plot
+
+    letters = classic.load_letters(stored)
+    pats = np.array([v.ravel() for v in letters.values()])
+    net = classic.Hopfield(pats)
+    probe = classic.flip(letters[letter].ravel(), noise, seed=seed)
+    run = net.recall(probe, seed=seed, record="update")
+    shape = letters[letter].shape
+    with plot.lecture_style():
+        fig = plot.hopfield_recall(run, shape)
+        fig.suptitle(f"Hopfield recall: '{letter}' from {noise:.0%} flipped pixels "
+                     f"({len(stored)} letters stored in {pats.shape[1]} units)", fontsize=16)
+    return fig
+
+
+@functools.lru_cache(maxsize=2)
+def hopfield_capacity_curves(sizes=(100, 200, 400), trials=3, seed=0):
+    """The capacity experiment behind :func:`fig_hopfield_capacity`: N -> capacity_curve
+    (``trials`` networks of 400 units, proportionally more of smaller ones)."""
+    from . import classic
+
+    loads = np.round(np.arange(0.04, 0.245, 0.01), 3)
+    # as many stored patterns per point for every size: trials * 400 / N networks
+    return {n: classic.capacity_curve(n, loads, trials=max(trials, round(trials * 400 / n)),
+                                      seed=seed + n) for n in sizes}
+
+
+def fig_hopfield_capacity(sizes=(100, 200, 400), trials=3, seed=0):
+    """Hopfield capacity: recall against load for several network sizes, breaking down near
+    0.138 N."""
+    from . import plot
+
+    with plot.lecture_style():
+        ax = plot.hopfield_capacity(hopfield_capacity_curves(tuple(sizes), trials, seed))
+        ax.set_title("A Hopfield network holds about 0.138 N patterns", fontsize=16)
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -630,6 +717,11 @@ FIGURE_SET: dict[str, Callable] = {
     "25_velocity_vs_diameter": fig_velocity_vs_diameter,
     "26_saltatory_conduction": fig_saltatory,
     "27_dendritic_summation": fig_dendritic_summation,
+    "28_mcculloch_pitts_gates": fig_mp_gates,
+    "29_perceptron": fig_perceptron,
+    "30_xor_mlp": fig_xor_mlp,
+    "31_hopfield_recall": fig_hopfield_recall,
+    "32_hopfield_capacity": fig_hopfield_capacity,
 }
 
 FORMATS = ("png", "pdf", "svg")

@@ -5,6 +5,14 @@ Every function takes result objects (it never runs a simulation), draws into ``a
 """
 
 from ._cable import dendritic_summation, propagation, saltatory, velocity_vs_diameter
+from ._classic import (
+    hopfield_capacity,
+    hopfield_recall,
+    mp_gates,
+    mp_unit,
+    perceptron_learning,
+    xor_mlp,
+)
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._ions import hodgkin_katz, ion_ladder, pump_block, rest_vs_permeability
 from ._membrane import currents, gates, membrane
@@ -28,10 +36,15 @@ __all__ = [
     "gates",
     "hidden_raster",
     "hodgkin_katz",
+    "hopfield_capacity",
+    "hopfield_recall",
     "ion_ladder",
     "lecture_style",
     "membrane",
+    "mp_gates",
+    "mp_unit",
     "new_figure",
+    "perceptron_learning",
     "propagation",
     "pump_block",
     "raster",
@@ -46,4 +59,5 @@ __all__ = [
     "velocity_vs_diameter",
     "weight_histogram",
     "weight_traces",
+    "xor_mlp",
 ]
