@@ -177,6 +177,7 @@ def test_crank_nicolson_is_second_order():
     (lambda: Section("a", 10.0, 1.0, n_seg=0), "'n_seg' parameter of Section"),
     (lambda: Section("a", 10.0, 1.0, channels="squid"), "'channels' parameter of Section"),
     (lambda: Section("a", 10.0, 1.0, densities={"g_x": 1.0}), "'densities'"),
+    (lambda: Section("a", 10.0, 1.0, channels="hh", densities={"c_m": 2.0}), "'densities'"),
     (lambda: Section("a", 100.0, 1.0, myelin=Myelin(internode_length=200.0)),
      "myelinated section needs nodes"),
     (lambda: morphology.Morphology((Section("soma", 10, 10),

@@ -163,6 +163,7 @@ def membrane_params(channels, densities: dict, func: str) -> dict:
     else:
         spec = cable_model(channels, func)
         base = dict(load_model(spec.catalog).values())
+        del base["c_m"]  # a section's capacitance is its own field, Section.c_m
     unknown = sorted(set(densities) - set(base))
     if unknown:
         raise param_error(func, "densities", f"parameters of the {channels!r} membrane (one "
