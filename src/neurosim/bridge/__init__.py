@@ -19,15 +19,20 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 from ..snn_report import ComparisonReport, load_comparison
 from ._compare import compare, write_comparison
 from ._data import encode, load_digits
-from ._export import NeurosimSNN, to_brian2, to_neurosim
+from ._export import NeurosimRecurrentSNN, NeurosimSNN, to_brian2, to_neurosim
 from ._models import beta_from_tau, build_ann, build_snn, tau_from_beta
+from ._recurrent import RecurrentANN, RecurrentSpikingNet, build_rnn
 from ._train import train
 
 __all__ = [
     "ComparisonReport",
+    "NeurosimRecurrentSNN",
     "NeurosimSNN",
+    "RecurrentANN",
+    "RecurrentSpikingNet",
     "beta_from_tau",
     "build_ann",
+    "build_rnn",
     "build_snn",
     "compare",
     "encode",

@@ -70,14 +70,31 @@ class SpikingNet(nn.Module):
 
 
 def build_snn(layer_sizes, *, beta=None, tau_m=None, dt=None, threshold=1.0,
-              surrogate="fast_sigmoid", reset="subtract", num_steps=25, seed=0) -> SpikingNet:
+              surrogate="fast_sigmoid", reset="subtract", num_steps=25, seed=0,
+              recurrent=False, rows=8, repeats=1):
     """A feed-forward spiking network: ``nn.Linear`` + snntorch ``Leaky`` per layer.
 
     Give ``beta`` directly, or ``tau_m`` and ``dt`` (ms) and beta = exp(-dt / tau_m)
     (:func:`beta_from_tau`; back with :func:`tau_from_beta`). The initial weights come from
     ``seed`` and equal those of :func:`build_ann` with the same sizes and seed.
+
+    ``recurrent=True`` builds the row-by-row recurrent SNN instead (snntorch ``RLeaky`` hidden
+    neurons with all-to-all recurrent weights, a leaky read-out; ``layer_sizes`` = (inputs,
+    hidden, classes), the inputs shown as ``rows`` rows, each for ``repeats`` steps;
+    ``num_steps`` is then rows * repeats; beta defaults to 0.8 and the surrogate to atan,
+    which trained it best): see :mod:`neurosim.bridge._recurrent` and its twins,
+    :func:`build_rnn`.
     """
     func = "build_snn"
+    if recurrent:
+        from ._recurrent import build_recurrent_snn
+
+        if beta is None and tau_m is not None and dt is not None:
+            beta = beta_from_tau(tau_m, dt)
+        return build_recurrent_snn(layer_sizes, rows=rows, repeats=repeats,
+                                   beta=0.8 if beta is None else beta, threshold=threshold,
+                                   surrogate="atan" if surrogate == "fast_sigmoid" else surrogate,
+                                   reset=reset, seed=seed)
     sizes = _check_sizes(layer_sizes, func)
     if beta is not None and (tau_m is not None or dt is not None):
         raise param_error(func, "beta", "None when tau_m and dt are given (give the decay "

@@ -11,18 +11,21 @@ from torch.utils.data import DataLoader
 from .._validation import as_choice, as_float, as_int, param_error
 from ._data import as_dataset, check_shapes
 from ._models import SpikingNet
+from ._recurrent import RecurrentANN, RecurrentSpikingNet
 
 
 def _scores(model, x):
     if isinstance(model, SpikingNet):
         spk, _ = model(x)
         return spk.sum(dim=0)  # spike counts per class
+    if isinstance(model, RecurrentSpikingNet):
+        return model(x)[1][-1]  # the read-out's membrane at the last step
     return model(x)
 
 
 def layer_sizes_of(model, func: str) -> list[int]:
-    """[inputs, ..., outputs] of a twin from build_snn or build_ann."""
-    if isinstance(model, SpikingNet):
+    """[inputs, ..., outputs] of a twin from build_snn, build_ann or build_rnn."""
+    if isinstance(model, (SpikingNet, RecurrentSpikingNet, RecurrentANN)):
         return list(model.sizes)
     linears = [m for m in getattr(model, "modules", lambda: [])() if isinstance(m, nn.Linear)]
     if not isinstance(model, nn.Module) or not linears:

@@ -7,7 +7,8 @@ import numpy as np
 
 from ._groups import brian2_state
 
-__all__ = ["DiscreteLIFNetwork", "build_discrete_lif_network"]
+__all__ = ["DiscreteLIFNetwork", "RecurrentDiscreteLIFNetwork", "build_discrete_lif_network",
+           "build_recurrent_discrete_lif_network"]
 
 
 class DiscreteLIFNetwork:
@@ -73,3 +74,91 @@ def build_discrete_lif_network(weights, biases, beta, threshold, x, num_steps, *
     """Build the Brian2 network of a trained feed-forward discrete LIF net for inputs ``x``
     (batch, features), presented as a constant current every step."""
     return DiscreteLIFNetwork(weights, biases, beta, threshold, reset, x, num_steps, target)
+
+
+class RecurrentDiscreteLIFNetwork:
+    """The row-by-row recurrent SNN (``neurosim.bridge.RecurrentSpikingNet``) in Brian2, one
+    time step per clock tick, one copy of the network per sample.
+
+    Within a tick, in order: the input neurons take the current row (a TimedArray); the hidden
+    layer's current is summed from them and from its own spikes of the previous tick through
+    the recurrent weights; the hidden neurons update as in :class:`DiscreteLIFNetwork`; the
+    read-out's current is summed from the new hidden spikes and it integrates them
+    (out = beta out + I + b). ``run()`` returns (hidden spikes (steps, batch, hidden),
+    read-out membrane (steps, batch, classes)).
+    """
+
+    def __init__(self, w_in, b_in, w_rec, b_rec, w_out, b_out, beta, threshold, reset, x,
+                 rows, repeats, target):
+        self.target = target
+        x = np.asarray(x, dtype=np.float64)
+        batch, n_feat = x.shape[0], w_in.shape[1]
+        n_hid, n_out = w_in.shape[0], w_out.shape[0]
+        self.batch, self.n_hid, self.n_out = batch, n_hid, n_out
+        self.num_steps = rows * repeats
+        seq = x.reshape(batch, rows, n_feat)
+        table = np.stack([seq[:, t // repeats].ravel() for t in range(self.num_steps)])
+        clock = b2.Clock(dt=1 * b2.ms, name="tick")
+        ns = {"beta": float(beta), "threshold": float(threshold),
+              "row": b2.TimedArray(table, dt=1 * b2.ms)}
+        update = ("fired = int(mem > threshold)\n"
+                  + ("mem = beta*mem + I_in + I_rec + bias - fired*threshold\n"
+                     if reset == "subtract" else
+                     "mem = (beta*mem + I_in + I_rec + bias)*(1 - fired)\n")
+                  + "spk = int(mem > threshold)")
+
+        def dense(pre, post, n_pre, n_post, w, name, target_var, order):
+            syn = b2.Synapses(pre, post, f"w : 1 (constant)\n{target_var}_post = w*spk_pre : 1 "
+                              "(summed)", clock=clock, name=name, namespace=ns)
+            a, c = np.meshgrid(np.arange(n_pre), np.arange(n_post))
+            syn.connect(i=(np.arange(batch)[:, None] * n_pre + a.ravel()[None, :]).ravel(),
+                        j=(np.arange(batch)[:, None] * n_post + c.ravel()[None, :]).ravel())
+            syn.w = np.tile(np.asarray(w, dtype=np.float64).ravel(), batch)
+            syn.summed_updaters[f"{target_var}_post"].when = "start"
+            syn.summed_updaters[f"{target_var}_post"].order = order
+            return syn
+
+        with brian2_state(target):
+            inp = b2.NeuronGroup(batch * n_feat, "spk : 1", clock=clock, name="rows",
+                                 namespace=ns)
+            inp.run_regularly("spk = row(t, i)", when="start", order=0, name="show_row")
+            hid = b2.NeuronGroup(batch * n_hid, """mem : 1
+                                 spk : 1
+                                 fired : 1
+                                 bias : 1 (constant)
+                                 I_in : 1
+                                 I_rec : 1""", clock=clock, name="hidden", namespace=ns)
+            hid.bias = np.tile(np.asarray(b_in, dtype=np.float64)
+                               + np.asarray(b_rec, dtype=np.float64), batch)
+            out = b2.NeuronGroup(batch * n_out, """mem : 1
+                                 bias : 1 (constant)
+                                 I_in : 1""", clock=clock, name="readout", namespace=ns)
+            out.bias = np.tile(np.asarray(b_out, dtype=np.float64), batch)
+            s_in = dense(inp, hid, n_feat, n_hid, w_in, "w_in", "I_in", 1)
+            s_rec = dense(hid, hid, n_hid, n_hid, w_rec, "w_rec", "I_rec", 1)
+            hid.run_regularly(update, when="start", order=2, name="hidden_update")
+            s_out = dense(hid, out, n_hid, n_out, w_out, "w_out", "I_in", 3)
+            out.run_regularly("mem = beta*mem + I_in + bias", when="start", order=4,
+                              name="readout_update")
+            self.spikes_mon = b2.StateMonitor(hid, "spk", record=True, when="end",
+                                              name="hidden_spikes")
+            self.out_mon = b2.StateMonitor(out, "mem", record=True, when="end",
+                                           name="readout_membrane")
+            self.network = b2.Network(inp, hid, out, s_in, s_rec, s_out, self.spikes_mon,
+                                      self.out_mon)
+
+    def run(self) -> tuple[np.ndarray, np.ndarray]:
+        with brian2_state(self.target):
+            self.network.run(self.num_steps * b2.ms, namespace={})
+        spk = np.asarray(self.spikes_mon.spk).T.reshape(self.num_steps, self.batch, self.n_hid)
+        mem = np.asarray(self.out_mon.mem).T.reshape(self.num_steps, self.batch, self.n_out)
+        return spk, mem
+
+
+def build_recurrent_discrete_lif_network(w_in, b_in, w_rec, b_rec, w_out, b_out, beta,
+                                         threshold, x, *, rows, repeats=1, reset="subtract",
+                                         target="numpy") -> RecurrentDiscreteLIFNetwork:
+    """Build the Brian2 network of a trained row-by-row recurrent SNN for inputs ``x``
+    (batch, rows * features)."""
+    return RecurrentDiscreteLIFNetwork(w_in, b_in, w_rec, b_rec, w_out, b_out, beta,
+                                       threshold, reset, x, rows, repeats, target)
