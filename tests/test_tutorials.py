@@ -36,6 +36,11 @@ EXPECTED = {
         # + 0.9 m / 7.5 m/s - 0.9 m / 15 m/s = 60 ms later
         "withdrawal at 151.0 ms instead of 91.0 ms",
     ],
+    "10_recurrent_snn_vs_lstm": [
+        "| | recurrent SNN | RNN | LSTM | GRU |",
+        "Brian2 vs numpy: hidden spikes identical: True",
+        "the same predictions: True",
+    ],
     "09_from_mcculloch_pitts_to_hopfield": [
         "AND  00->0, 01->0, 10->0, 11->1",
         "NOT  0->1, 1->0",
@@ -98,8 +103,9 @@ EXPECTED = {
 @pytest.mark.tutorial
 @pytest.mark.parametrize("script", TUTORIALS, ids=[p.stem for p in TUTORIALS])
 def test_tutorial_quick(script, tmp_path):
-    if script.stem == "05_snn_vs_ann":
-        pytest.importorskip("snntorch", reason="tutorial 05 needs the 'snn' extra")
+    if script.stem in ("05_snn_vs_ann", "10_recurrent_snn_vs_lstm"):
+        pytest.importorskip("snntorch", reason=f"tutorial {script.stem[:2]} needs the 'snn' "
+                            "extra")
     out = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=600,
                          env={**os.environ, "MPLBACKEND": "Agg"})

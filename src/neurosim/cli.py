@@ -200,9 +200,23 @@ def _cmd_snn(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file; give a folder")
     _check_writable_dir(args.out, f"--out {args.out}")
+    command = " ".join(["neurosim", *sys.argv[1:]])
+    if args.action == "compare-recurrent":
+        path = bridge.write_recurrent_comparison(
+            args.out, seeds=tuple(range(args.seeds)), epochs=args.epochs,
+            progress=not args.no_progress, command=command)
+        print(bridge.load_recurrent_comparison(args.out).to_markdown())
+        print(f"wrote {path}")
+        if not args.no_figures:
+            args.transparent, args.dpi = False, 200.0
+            with plot.lecture_style():
+                fig = figures.fig_recurrent_snn_vs_lstm(folder=args.out)
+                _save(fig, args.out / "recurrent_snn_vs_twins.png", args)
+            plt.close(fig)
+        return 0
     paths = bridge.write_comparison(args.out, seeds=tuple(range(args.seeds)),
-                                    epochs=args.epochs, progress=not args.no_progress,
-                                    command=" ".join(["neurosim", *sys.argv[1:]]))
+                                    epochs=args.epochs or 20, progress=not args.no_progress,
+                                    command=command)
     print(bridge.load_comparison(args.out).report.to_markdown())
     for p in paths:
         print(f"wrote {p}")
@@ -370,9 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
     sn = sub.add_parser("snn", help="SNN vs ANN on the digits (needs the 'snn' extra)",
                         description="Train a spiking network and its ANN twin on scikit-learn's "
                         "digits, print the comparison and write the report, the seed-0 "
-                        "weights and the figures.")
-    sn.add_argument("action", choices=("compare",))
-    sn.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
+                        "weights and the figures (compare-recurrent: the recurrent SNN and "
+                        "its RNN, LSTM and GRU twins, and the report).")
+    sn.add_argument("action", choices=("compare", "compare-recurrent"),
+                    help="compare: the feed-forward twins; compare-recurrent: the recurrent "
+                    "SNN against RNN, LSTM and GRU on digits read row by row")
+    sn.add_argument("--epochs", type=_positive_int, default=None,
+                    help="epochs (default 20; compare-recurrent: 30 for the SNN, 10 for each "
+                    "twin)")
     sn.add_argument("--seeds", type=_positive_int, default=3, help="seeds 0..K-1 (default 3)")
     sn.add_argument("--out", type=Path, required=True, help="output folder")
     sn.add_argument("--no-progress", action="store_true", help="no progress bars")

@@ -39,6 +39,7 @@ __all__ = [
     "fig_mp_gates",
     "fig_perceptron",
     "fig_pump_block",
+    "fig_recurrent_snn_vs_lstm",
     "fig_reflex_arc",
     "fig_refractoriness",
     "fig_saltatory",
@@ -689,6 +690,23 @@ def fig_hopfield_capacity(sizes=(100, 200, 400), trials=3, seed=0):
     return ax.figure
 
 
+def fig_recurrent_snn_vs_lstm(folder=None):
+    """The recurrent SNN against its LSTM (and RNN, GRU) twins on digits read row by row, from
+    the saved report (default the shipped ``artefacts/snn_recurrent``; no torch): accuracy,
+    energy and operations per sample."""
+    from . import plot
+    from .snn_report import load_recurrent_comparison
+
+    rep = load_recurrent_comparison(folder)
+    with plot.lecture_style():
+        axes = plot.recurrent_comparison(rep)
+        snn, lstm = 100 * np.mean(rep.accuracy["snn"]), 100 * np.mean(rep.accuracy["lstm"])
+        axes[0].figure.suptitle(
+            f"Digits read row by row: recurrent SNN {snn:.1f} % vs LSTM {lstm:.1f} %, at "
+            f"{rep.energy_nj['lstm'] / rep.energy_nj['snn']:.0f}× less energy", fontsize=16)
+    return axes[0].figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -722,6 +740,7 @@ FIGURE_SET: dict[str, Callable] = {
     "30_xor_mlp": fig_xor_mlp,
     "31_hopfield_recall": fig_hopfield_recall,
     "32_hopfield_capacity": fig_hopfield_capacity,
+    "33_recurrent_snn_vs_lstm": fig_recurrent_snn_vs_lstm,
 }
 
 FORMATS = ("png", "pdf", "svg")

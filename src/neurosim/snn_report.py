@@ -20,8 +20,9 @@ import numpy as np
 
 from ._validation import param_error
 
-__all__ = ["ComparisonReport", "SavedComparison", "load_comparison", "run_discrete_lif",
-           "save_comparison"]
+__all__ = ["ComparisonReport", "RecurrentReport", "SavedComparison", "load_comparison",
+           "load_recurrent_comparison", "run_discrete_lif", "save_comparison",
+           "save_recurrent_comparison"]
 
 FORMAT = "neurosim-snn-comparison-2"
 # 45 nm CMOS, 32-bit float (Horowitz 2014, ISSCC): an add 0.9 pJ, a multiply-accumulate 4.6 pJ
@@ -265,3 +266,133 @@ def run_discrete_lif(weights, biases, beta, threshold, num_steps, x, reset="subt
             h = (mems[k] - threshold > 0).astype(np.float64)
             out[k][t] = h
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# the recurrent comparison: the recurrent SNN against RNN / LSTM / GRU twins
+
+RECURRENT_FORMAT = "neurosim-snn-recurrent-1"
+MODEL_LABELS = {"snn": "recurrent SNN", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+@dataclass
+class RecurrentReport:
+    """The numbers of :func:`neurosim.bridge.compare_recurrent`: per model ("snn", "rnn",
+    "lstm", "gru"), test accuracies per seed, the learning rate chosen on the validation split,
+    training time per seed, inference time per sample (batched, and one at a time),
+    parameters, operations per sample (multiply-accumulates and accumulates) and energy per
+    sample; for the SNN, hidden spikes per sample and sparsity. See ``assumptions``."""
+
+    layer_sizes: list
+    rows: int
+    repeats: int
+    seeds: list
+    epochs: dict
+    accuracy: dict
+    train_seconds: dict
+    infer_ms_batched: dict
+    infer_ms_single: dict
+    parameters: dict
+    macs: dict
+    acs: dict
+    energy_nj: dict
+    hidden_spikes_per_sample: float
+    sparsity: float
+    split: dict = field(default_factory=dict)
+    lr_selection: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    assumptions: str = (
+        f"Energy per sample, 45 nm CMOS (Horowitz 2014): {E_MAC_PJ} pJ per multiply-accumulate "
+        f"(MAC), {E_AC_PJ} pJ per accumulate (AC). The SNN computes each row's input current "
+        "W x once (MACs), each hidden spike costs one AC per recurrent and read-out synapse, "
+        "and the read-out's leak one MAC per class and step. An RNN step costs one MAC per "
+        "input and recurrent weight, an LSTM four such blocks, a GRU three; the read-out one "
+        "MAC per weight. Nonlinearities, gate products, memory traffic and neuron updates are "
+        "not counted.")
+
+    def models(self) -> list[str]:
+        return list(self.accuracy)
+
+    def to_markdown(self) -> str:
+        ms = self.models()
+        rows = [("test accuracy (mean ± s.d. over seeds)",
+                 [f"{100 * np.mean(self.accuracy[m]):.1f} ± {100 * np.std(self.accuracy[m]):.1f}"
+                  " %" for m in ms]),
+                ("learning rate (chosen on validation)",
+                 [f"{self.lr_selection.get(m, '-')}" for m in ms]),
+                ("epochs", [f"{self.epochs[m]}" for m in ms]),
+                ("training time per seed", [f"{np.mean(self.train_seconds[m]):.1f} s"
+                                            for m in ms]),
+                ("inference per sample, batched", [f"{self.infer_ms_batched[m]:.4f} ms"
+                                                   for m in ms]),
+                ("inference per sample, batch of 1", [f"{self.infer_ms_single[m]:.3f} ms"
+                                                      for m in ms]),
+                ("parameters", [f"{self.parameters[m]:,}" for m in ms]),
+                ("operations per sample", [f"{self.macs[m]:,.0f} MACs + {self.acs[m]:,.0f} ACs"
+                                           for m in ms]),
+                ("energy per sample", [f"{self.energy_nj[m]:.1f} nJ" for m in ms])]
+        lines = [f"Recurrent SNN vs RNN twins, layers {self.layer_sizes}, {self.rows} rows x "
+                 f"{self.repeats} steps, seeds {self.seeds}", "",
+                 "| | " + " | ".join(MODEL_LABELS[m] for m in ms) + " |",
+                 "|---|" + "---|" * len(ms)]
+        lines += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+        lines += ["", f"SNN hidden spikes per sample: {self.hidden_spikes_per_sample:.1f} "
+                  f"(sparsity {100 * self.sparsity:.1f} %)", "", self.assumptions]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RecurrentReport:
+        known = {f.name for f in fields(cls)}
+        missing = sorted(known - set(d) - {"split", "lr_selection", "provenance",
+                                            "assumptions"})
+        if missing:
+            raise param_error("RecurrentReport.from_dict", "d", f"a report with every field "
+                              f"(missing {missing})", "an incomplete report")
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def default_recurrent_folder() -> Path:
+    from .catalog import artefacts_dir
+
+    return artefacts_dir() / "snn_recurrent"
+
+
+def save_recurrent_comparison(folder, report: RecurrentReport, *, provenance: dict) -> Path:
+    """Write ``report.json`` into ``folder`` (whole or not at all), its provenance completed
+    with neurosim's version, the date and the git revision."""
+    import datetime
+    import platform
+
+    from . import __version__
+    from .result import write_atomically
+
+    prov = {"neurosim": __version__, "numpy": np.__version__,
+            "python": platform.python_version(),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "git": _git_revision(), **provenance}
+    report.provenance = prov
+    path = Path(folder) / "report.json"
+    text = json.dumps({"format": RECURRENT_FORMAT, **report.to_dict()}, indent=2)
+    write_atomically(path, lambda fh: fh.write(text.encode()))
+    return path
+
+
+def load_recurrent_comparison(folder=None) -> RecurrentReport:
+    """Read a report written by :func:`save_recurrent_comparison` (default: the one shipped in
+    ``artefacts/snn_recurrent``, from which the lecture figure is drawn)."""
+    func = "load_recurrent_comparison"
+    base = default_recurrent_folder() if folder is None else Path(folder)
+    path = base / "report.json"
+    if not path.is_file():
+        raise param_error(func, "folder", "a folder written by save_recurrent_comparison "
+                          "(neurosim snn compare-recurrent --out FOLDER)",
+                          f"{base}, which has no report.json")
+    data = json.loads(path.read_text())
+    if data.get("format") != RECURRENT_FORMAT:
+        raise param_error(func, "folder", f"a {RECURRENT_FORMAT} report (regenerate it with "
+                          f"neurosim snn compare-recurrent --out {base})", data.get("format"))
+    data.pop("format")
+    return RecurrentReport.from_dict(data)

@@ -16,8 +16,14 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu. "
         f"Import failed with: {exc}") from exc
 
-from ..snn_report import ComparisonReport, load_comparison
+from ..snn_report import (
+    ComparisonReport,
+    RecurrentReport,
+    load_comparison,
+    load_recurrent_comparison,
+)
 from ._compare import compare, write_comparison
+from ._compare_recurrent import compare_recurrent, write_recurrent_comparison
 from ._data import encode, load_digits
 from ._export import NeurosimRecurrentSNN, NeurosimSNN, to_brian2, to_neurosim
 from ._models import beta_from_tau, build_ann, build_snn, tau_from_beta
@@ -29,18 +35,22 @@ __all__ = [
     "NeurosimRecurrentSNN",
     "NeurosimSNN",
     "RecurrentANN",
+    "RecurrentReport",
     "RecurrentSpikingNet",
     "beta_from_tau",
     "build_ann",
     "build_rnn",
     "build_snn",
     "compare",
+    "compare_recurrent",
     "encode",
     "load_comparison",
     "load_digits",
+    "load_recurrent_comparison",
     "tau_from_beta",
     "to_brian2",
     "to_neurosim",
     "train",
     "write_comparison",
+    "write_recurrent_comparison",
 ]

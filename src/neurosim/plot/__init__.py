@@ -18,7 +18,13 @@ from ._ions import hodgkin_katz, ion_ladder, pump_block, rest_vs_permeability
 from ._membrane import currents, gates, membrane
 from ._network import brunel_phase, brunel_states, raster
 from ._reflex import reflex_arc
-from ._snn import comparison, hidden_raster, spikes_per_layer, training_curves
+from ._snn import (
+    comparison,
+    hidden_raster,
+    recurrent_comparison,
+    spikes_per_layer,
+    training_curves,
+)
 from ._stdp import rate_regulation, stdp_window, weight_histogram, weight_traces
 from ._style import COLORS, OKABE_ITO, lecture_style, new_figure
 
@@ -49,6 +55,7 @@ __all__ = [
     "pump_block",
     "raster",
     "rate_regulation",
+    "recurrent_comparison",
     "reflex_arc",
     "refractoriness",
     "rest_vs_permeability",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._common import styled
-from ._style import COLORS, new_figure
+from ._style import COLORS, OKABE_ITO, new_figure
 
-__all__ = ["comparison", "hidden_raster", "spikes_per_layer", "training_curves"]
+__all__ = ["comparison", "hidden_raster", "recurrent_comparison", "spikes_per_layer",
+           "training_curves"]
 
 
 def _colors():
@@ -156,3 +157,54 @@ def spikes_per_layer(report, ax=None):
     ax.set_ylabel("Spikes per sample")
     ax.set_ylim(0, spikes.max() * 1.3)
     return ax
+
+
+def recurrent_comparison(report, ax=None):
+    """Three panels, one bar per model (the recurrent SNN and its RNN, LSTM and GRU twins):
+    test accuracy (mean ± s.d. over seeds), energy per sample (log scale) and operations per
+    sample, split into multiply-accumulates and accumulates.
+
+    Arguments:
+        report: a :class:`~neurosim.snn_report.RecurrentReport`.
+        ax: three axes (default a new slide figure).
+
+    Returns:
+        The array of Axes.
+    """
+    from ..snn_report import MODEL_LABELS
+
+    if ax is None:
+        _, axes = new_figure(1, 3, sharex=False)
+        axes = axes[0]
+    else:
+        axes = np.asarray(ax).ravel()
+    models = report.models()
+    colours = {"snn": COLORS["excitatory"], "rnn": OKABE_ITO["sky_blue"],
+               "lstm": COLORS["k"], "gru": OKABE_ITO["green"]}
+    xs = np.arange(len(models))
+    labels = [MODEL_LABELS[m].replace("recurrent ", "r") for m in models]
+    cols = [colours[m] for m in models]
+    acc = [100 * np.mean(report.accuracy[m]) for m in models]
+    sd = [100 * np.std(report.accuracy[m]) for m in models]
+    a, e, o = axes
+    a.bar(xs, acc, yerr=sd, color=cols, capsize=6)
+    for x, v in zip(xs, acc, strict=True):
+        a.text(x, v + 1.5, f"{v:.1f}", ha="center", va="bottom", fontsize=13)
+    a.set_ylim(0, 108)  # bars start at zero: no truncated axis
+    a.set_ylabel("Test accuracy (%)")
+    energy = [report.energy_nj[m] for m in models]
+    e.bar(xs, energy, color=cols)
+    e.set_yscale("log")
+    for x, v in zip(xs, energy, strict=True):
+        e.text(x, v * 1.15, f"{v:.0f}", ha="center", va="bottom", fontsize=13)
+    e.set_ylim(min(energy) / 2, max(energy) * 4)
+    e.set_ylabel("Energy per sample (nJ)")
+    macs = np.array([report.macs[m] for m in models]) / 1000
+    acs = np.array([report.acs[m] for m in models]) / 1000
+    o.bar(xs, macs, color=cols, label="MACs")
+    o.bar(xs, acs, bottom=macs, color=cols, alpha=0.45, hatch="//", label="ACs")
+    o.set_ylabel("Operations per sample (×1000)")
+    o.text(0, macs[0] + acs[0], "ACs\n(spikes)", ha="center", va="bottom", fontsize=12)
+    for ax_ in axes:
+        ax_.set_xticks(xs, labels)
+    return axes
