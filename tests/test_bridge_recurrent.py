@@ -115,8 +115,8 @@ def test_compare_recurrent_reports_every_twin_and_saves(tmp_path):
     from neurosim.snn_report import load_recurrent_comparison, save_recurrent_comparison
 
     torch.set_num_threads(2)
-    rep = bridge.compare_recurrent([64, 32, 10], bridge.load_digits(), seeds=(0, 1),
-                                   epochs=1, lr=5e-3, progress=False)
+    rep = bridge.compare([64, 32, 10], bridge.load_digits(), seeds=(0, 1), epochs=1,
+                         lr=5e-3, progress=False, recurrent=True)
     assert rep.models() == ["snn", "rnn", "lstm", "gru"]
     assert all(len(rep.accuracy[m]) == 2 for m in rep.models())
     # matched sizes: the SNN and the RNN have the same parameters; an LSTM four blocks

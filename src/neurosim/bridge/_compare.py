@@ -54,10 +54,15 @@ def _lrs(lr, func: str):
                       "learning rate, or an (SNN, ANN) pair", lr, TypeError)
 
 
-def compare(layer_sizes, data, *, seeds=(0, 1, 2), epochs=20, lr=None, batch_size=64,
+def compare(layer_sizes, data, *, seeds=(0, 1, 2), epochs=None, lr=None, batch_size=64,
             beta=0.9, num_steps=25, validation_fraction=0.2, steps_sweep=(5, 10, 15, 25),
-            progress=True) -> ComparisonReport:
+            progress=True, recurrent=False) -> ComparisonReport:
     """Train the SNN and its ANN twin for each seed on ``data`` = (train, test) and measure.
+
+    ``recurrent=True`` compares the recurrent SNN with its RNN, LSTM and GRU twins on the
+    data read row by row instead: :func:`neurosim.bridge.compare_recurrent` (``epochs`` None
+    then means 30 for the SNN and 10 for each twin), returning its
+    :class:`~neurosim.snn_report.RecurrentReport`. ``epochs`` None is 20 here.
 
     A validation split (``validation_fraction`` of the training data, stratified, seeded) is
     carved off first; both twins train on the rest. With ``lr=None`` each twin's learning rate
@@ -74,6 +79,13 @@ def compare(layer_sizes, data, *, seeds=(0, 1, 2), epochs=20, lr=None, batch_siz
     the report; :func:`write_comparison` saves the SNN).
     """
     func = "compare"
+    if recurrent:
+        from ._compare_recurrent import compare_recurrent
+
+        return compare_recurrent(layer_sizes, data, seeds=seeds, epochs=epochs, lr=lr,
+                                 batch_size=batch_size,
+                                 validation_fraction=validation_fraction, progress=progress)
+    epochs = 20 if epochs is None else epochs
     sizes = _check_sizes(layer_sizes, func)
     seeds = _check_seeds(seeds, func)
     if not isinstance(data, (tuple, list)) or len(data) != 2:
