@@ -146,3 +146,17 @@ def test_shipped_recurrent_report_is_the_regenerated_kind():
     # RNN 96.3, LSTM 95.7, GRU 97.8)
     assert np.mean(rep.accuracy["snn"]) >= 0.85
     assert all(np.mean(rep.accuracy[m]) >= 0.93 for m in ("rnn", "lstm", "gru"))
+
+
+def test_cli_writes_the_recurrent_report_and_its_figure(tmp_path, capsys):
+    from neurosim.cli import main
+    from neurosim.snn_report import load_recurrent_comparison
+
+    torch.set_num_threads(2)
+    assert main(["snn", "compare-recurrent", "--epochs", "1", "--seeds", "1", "--out",
+                 str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "| | recurrent SNN | RNN | LSTM | GRU |" in out
+    rep = load_recurrent_comparison(tmp_path)
+    assert rep.epochs == {"snn": 1, "rnn": 1, "lstm": 1, "gru": 1} and rep.seeds == [0]
+    assert (tmp_path / "recurrent_snn_vs_twins.png").stat().st_size > 1000
