@@ -54,22 +54,9 @@ def time_neurosim(morph, duration, dt, temp, clamps, rec):
 
 
 def time_neuron(morph, duration, dt, temp, clamps, rec):
-    from reference import neuron_cell
-    from test_cable_crosscheck import _piece_x
+    from reference import neuron_setup
 
-    h, secs = neuron_cell(morph, temp)
-    tree = morph.compile(temp)
-    h.dt, h.secondorder = dt, 0
-    keep = []
-    for c in clamps:
-        piece, x = _piece_x(tree, c.location)
-        s = h.IClamp(secs[piece](x))
-        s.delay, s.dur, s.amp = c.stimulus.start, c.stimulus.stop - c.stimulus.start, \
-            c.stimulus.amplitude
-        keep.append(s)
-    for loc in rec:
-        piece, x = _piece_x(tree, loc)
-        keep.append(h.Vector().record(secs[piece](x)._ref_v))
+    h, _, keep = neuron_setup(morph, temp, dt, 0, clamps, rec)
 
     def run():
         h.finitialize(-65.0)
@@ -78,8 +65,9 @@ def time_neuron(morph, duration, dt, temp, clamps, rec):
         return time.perf_counter() - t
 
     out = best(run)
-    for sec in secs.values():
-        h.delete_section(sec=sec)
+    for obj in keep:
+        if hasattr(obj, "hname") and "Section" in type(obj).__name__:
+            h.delete_section(sec=obj)
     return out
 
 

@@ -202,3 +202,33 @@ def neuron_cell(morphology, temperature=6.3):
             made[piece] = sec
         last[s.name] = made[tree.pieces[s.name][-1][0]]
     return h, made
+
+
+def neuron_location(tree, location):
+    """The NEURON section (a morphology piece) and x of the compartment holding a location."""
+    node = tree.node(location)
+    for piece, (lo, hi) in tree.seg_range.items():
+        if lo <= node < hi:
+            return piece, (node - lo + 0.5) / (hi - lo)
+    raise AssertionError(f"no compartment holds {location}")
+
+
+def neuron_setup(morphology, temperature, dt, secondorder, clamps, locations):
+    """:func:`neuron_cell` with NEURON's IClamps for step-current ``clamps``
+    (cable.CurrentClamp of stimulus.step) and V recorded at ``locations``: returns (h,
+    recording vectors, every NEURON object to keep alive)."""
+    h, secs = neuron_cell(morphology, temperature)
+    tree = morphology.compile(temperature)
+    h.dt, h.secondorder = dt, secondorder
+    keep = list(secs.values())
+    for c in clamps:
+        piece, x = neuron_location(tree, c.location)
+        stim = h.IClamp(secs[piece](x))
+        stim.delay, stim.dur = c.stimulus.start, c.stimulus.stop - c.stimulus.start
+        stim.amp = c.stimulus.amplitude
+        keep.append(stim)
+    vecs = []
+    for loc in locations:
+        piece, x = neuron_location(tree, loc)
+        vecs.append(h.Vector().record(secs[piece](x)._ref_v))
+    return h, vecs, keep + vecs

@@ -12,34 +12,13 @@ CLAMP = [cable.CurrentClamp("soma", stimulus.step(1.0, 2.0, 3.0))]
 
 def _neuron_run(morph, duration, dt, method, clamps, locations, temperature=6.3):
     pytest.importorskip("neuron")
-    from reference import neuron_cell
+    from reference import neuron_setup
 
-    h, secs = neuron_cell(morph, temperature)
-    tree = morph.compile(temperature)
-    h.dt, h.secondorder = dt, {"backward_euler": 0, "crank_nicolson": 2}[method]
-    keep = []
-    for c in clamps:
-        piece, x = _piece_x(tree, c.location)
-        stim = h.IClamp(secs[piece](x))
-        stim.delay, stim.dur, stim.amp = c.stimulus.start, c.stimulus.stop - c.stimulus.start, \
-            c.stimulus.amplitude
-        keep.append(stim)
-    vecs = []
-    for loc in locations:
-        piece, x = _piece_x(tree, loc)
-        vecs.append(h.Vector().record(secs[piece](x)._ref_v))
+    order = {"backward_euler": 0, "crank_nicolson": 2}[method]
+    h, vecs, _keep = neuron_setup(morph, temperature, dt, order, clamps, locations)
     h.finitialize(-65.0)
     h.continuerun(duration)
     return np.array([np.array(v) for v in vecs]).T
-
-
-def _piece_x(tree, location):
-    """The NEURON section (piece) and x of the compartment that holds a location."""
-    node = tree.node(location)
-    for piece, (lo, hi) in tree.seg_range.items():
-        if lo <= node < hi:
-            return piece, (node - lo + 0.5) / (hi - lo)
-    raise AssertionError
 
 
 def _ball_and_stick():

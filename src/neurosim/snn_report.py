@@ -123,15 +123,24 @@ class ComparisonReport:
 
     @classmethod
     def from_dict(cls, d: dict) -> ComparisonReport:
-        known = {f.name for f in fields(cls)}
-        missing = sorted(known - set(d) - {"split", "lr_selection", "accuracy_vs_steps",
-                                            "histories", "provenance", "assumptions"})
-        if missing:
-            raise param_error("ComparisonReport.from_dict", "d", f"a report with every field "
-                              f"(missing {missing})", "an incomplete report")
-        d = {k: v for k, v in d.items() if k in known}
+        d = _report_fields(cls, d)
         d["accuracy_vs_steps"] = {int(k): v for k, v in d.get("accuracy_vs_steps", {}).items()}
         return cls(**d)
+
+
+def _report_fields(cls, d: dict) -> dict:
+    """The fields of report class ``cls`` in ``d``; every field without a default must be
+    there."""
+    import dataclasses
+
+    required = {f.name for f in fields(cls) if f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING}
+    missing = sorted(required - set(d))
+    if missing:
+        raise param_error(f"{cls.__name__}.from_dict", "d", f"a report with every field "
+                          f"(missing {missing})", "an incomplete report")
+    known = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in known}
 
 
 @dataclass
@@ -345,13 +354,7 @@ class RecurrentReport:
 
     @classmethod
     def from_dict(cls, d: dict) -> RecurrentReport:
-        known = {f.name for f in fields(cls)}
-        missing = sorted(known - set(d) - {"split", "lr_selection", "provenance",
-                                            "assumptions"})
-        if missing:
-            raise param_error("RecurrentReport.from_dict", "d", f"a report with every field "
-                              f"(missing {missing})", "an incomplete report")
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return cls(**_report_fields(cls, d))
 
 
 def default_recurrent_folder() -> Path:

@@ -17,10 +17,9 @@ Membrane kinds: 0 no channels, 1 a leak, 2 Hodgkin-Huxley Na+, K+ and leak (the 
 of ``_hh.rates``). Parameter rows: g_na, g_k, g_l, e_na, e_k, e_l, v_offset.
 """
 
-import math
-
 import numpy as np
 
+from ._fastexp import fexp
 from ._hh import rates
 from ._jit import jit_nogil
 
@@ -128,9 +127,9 @@ def run_cable(parent, g_ax, area, cm, kind, prm, phi, v, m, h, n, dt, nsteps, cf
                 sm = am + bm
                 sh = ah + bh
                 sn = an + bn
-                m[i] = am / sm + (m[i] - am / sm) * math.exp(-dt * sm)
-                h[i] = ah / sh + (h[i] - ah / sh) * math.exp(-dt * sh)
-                n[i] = an / sn + (n[i] - an / sn) * math.exp(-dt * sn)
+                m[i] = am / sm + (m[i] - am / sm) * fexp(-dt * sm)
+                h[i] = ah / sh + (h[i] - ah / sh) * fexp(-dt * sh)
+                n[i] = an / sn + (n[i] - an / sn) * fexp(-dt * sn)
         if bad:
             return step
         if (step + 1) % rec_every == 0:

@@ -40,6 +40,17 @@ def _check_seeds(seeds, func: str) -> list[int]:
     return [as_int(s, func, "seeds", low=0) for s in seeds]
 
 
+def train_and_test(data, sizes, func: str):
+    """The (train, test) datasets of ``data``, checked against the network's sizes."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise param_error(func, "data", "a (train, test) pair of datasets (load_digits())",
+                          data, TypeError)
+    train_set, test_set = (as_dataset(d, func, "data") for d in data)
+    check_shapes(sizes, train_set, func)
+    check_shapes(sizes, test_set, func)
+    return train_set, test_set
+
+
 def _lrs(lr, func: str):
     """(SNN candidates, ANN candidates)."""
     if lr is None:
@@ -88,12 +99,7 @@ def compare(layer_sizes, data, *, seeds=(0, 1, 2), epochs=None, lr=None, batch_s
     epochs = 20 if epochs is None else epochs
     sizes = _check_sizes(layer_sizes, func)
     seeds = _check_seeds(seeds, func)
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise param_error(func, "data", "a (train, test) pair of datasets (load_digits())",
-                          data, TypeError)
-    train_set, test_set = (as_dataset(d, func, "data") for d in data)
-    check_shapes(sizes, train_set, func)
-    check_shapes(sizes, test_set, func)
+    train_set, test_set = train_and_test(data, sizes, func)
     n_epochs = as_int(epochs, func, "epochs", low=1)
     steps = as_int(num_steps, func, "num_steps", low=1)
     frac = as_float(validation_fraction, func, "validation_fraction", low=0.0, high=0.5)

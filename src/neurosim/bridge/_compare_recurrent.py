@@ -9,8 +9,8 @@ import torch
 
 from .._validation import as_choice, as_float, as_int, param_error
 from ..snn_report import E_AC_PJ, E_MAC_PJ, RecurrentReport, save_recurrent_comparison
-from ._compare import _check_seeds, _time_per_sample
-from ._data import as_dataset, check_shapes, split, tensors_of
+from ._compare import _check_seeds, _time_per_sample, train_and_test
+from ._data import split, tensors_of
 from ._recurrent import RNN_KINDS, _sequence_sizes, build_recurrent_snn, build_rnn
 from ._train import evaluate, train
 
@@ -67,12 +67,7 @@ def compare_recurrent(layer_sizes, data, *, kinds=("rnn", "lstm", "gru"), seeds=
     models = ["snn", *kinds]
     seeds = _check_seeds(seeds, func)
     n_epochs = _epochs(epochs, models, func)
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise param_error(func, "data", "a (train, test) pair of datasets (load_digits())",
-                          data, TypeError)
-    train_set, test_set = (as_dataset(d, func, "data") for d in data)
-    check_shapes(sizes, train_set, func)
-    check_shapes(sizes, test_set, func)
+    train_set, test_set = train_and_test(data, sizes, func)
     grid = LR_GRID if lr is None else (as_float(lr, func, "lr", low=0.0),)
     frac = as_float(validation_fraction, func, "validation_fraction", low=0.0, high=0.5)
     fit_set, val_set = split(train_set, frac, seeds[0], func)
