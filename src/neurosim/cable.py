@@ -250,11 +250,10 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
     ev_step = np.asarray(ev_step, dtype=np.int64)[order]
 
     # the state: v0 everywhere, HH gates at their steady state there
-    from ._simulate_hh import hh_rate_functions
+    from ._simulate_hh import _steady_gates
 
     v = np.full(tree.n, v0)
-    am, bm, ah, bh, an, bn = hh_rate_functions(v, tree.params[6])
-    m, h, n = am / (am + bm), ah / (ah + bh), an / (an + bn)
+    m, h, n = _steady_gates(v, tree.params[6])
     rec_v = np.zeros((n_rec_steps, rec_nodes.size))
     sp_times = np.zeros((rec_nodes.size, max_spikes))
     sp_count = np.zeros(rec_nodes.size, dtype=np.int64)

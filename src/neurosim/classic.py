@@ -511,13 +511,9 @@ class Hopfield:
                 converged = True
                 break
         states = np.array(states, dtype=np.int8)
-        energies = np.array([self.energy(x) for x in states]) if record == "sweep" or \
-            len(states) < 5000 else self._energies(states)
-        return RecallRun(states, energies, converged)
-
-    def _energies(self, states):
         x = states.astype(np.float64)
-        return -0.5 * np.einsum("ki,ij,kj->k", x, self.W, x)
+        energies = -0.5 * np.einsum("ki,ij,kj->k", x, self.W, x)  # energy() of every state
+        return RecallRun(states, energies, converged)
 
 
 def flip(pattern, fraction: float, seed: int) -> np.ndarray:

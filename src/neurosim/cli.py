@@ -207,25 +207,21 @@ def _cmd_snn(args) -> int:
             progress=not args.no_progress, command=command)
         print(bridge.load_recurrent_comparison(args.out).to_markdown())
         print(f"wrote {path}")
-        if not args.no_figures:
-            args.transparent, args.dpi = False, 200.0
-            with plot.lecture_style():
-                fig = figures.fig_recurrent_snn_vs_lstm(folder=args.out)
-                _save(fig, args.out / "recurrent_snn_vs_twins.png", args)
-            plt.close(fig)
-        return 0
-    paths = bridge.write_comparison(args.out, seeds=tuple(range(args.seeds)),
-                                    epochs=args.epochs or 20, progress=not args.no_progress,
-                                    command=command)
-    print(bridge.load_comparison(args.out).report.to_markdown())
-    for p in paths:
-        print(f"wrote {p}")
+        drawn = (("recurrent_snn_vs_twins", figures.fig_recurrent_snn_vs_lstm),)
+    else:
+        paths = bridge.write_comparison(args.out, seeds=tuple(range(args.seeds)),
+                                        epochs=args.epochs, progress=not args.no_progress,
+                                        command=command)
+        print(bridge.load_comparison(args.out).report.to_markdown())
+        for p in paths:
+            print(f"wrote {p}")
+        drawn = (("snn_vs_ann", figures.fig_snn_vs_ann),
+                 ("training_loss", figures.fig_snn_training_loss),
+                 ("spikes_per_layer", figures.fig_snn_spikes_per_layer),
+                 ("hidden_raster", figures.fig_snn_hidden_raster))
     if not args.no_figures:
         args.transparent, args.dpi = False, 200.0
-        for name, draw in (("snn_vs_ann", figures.fig_snn_vs_ann),
-                           ("training_loss", figures.fig_snn_training_loss),
-                           ("spikes_per_layer", figures.fig_snn_spikes_per_layer),
-                           ("hidden_raster", figures.fig_snn_hidden_raster)):
+        for name, draw in drawn:
             with plot.lecture_style():
                 fig = draw(folder=args.out)
                 _save(fig, args.out / f"{name}.png", args)

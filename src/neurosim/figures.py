@@ -514,6 +514,16 @@ def fig_axon_propagation(diameter=2.0, length=10000.0, duration=14.0, temperatur
     return fig
 
 
+def _bare_velocity(diameter, temperature):
+    """Conduction velocity (m/s) of an unmyelinated HH axon of ``diameter`` (um)."""
+    from . import cable, morphology
+
+    d = diameter
+    r = _axon_spike(morphology.axon(2000.0 * d, d, n_seg=200), 20.0, 0.01, 3.0 * d**1.5,
+                    temperature, record=["axon(0.4)", "axon(0.6)"])
+    return cable.conduction_velocity(r, "axon(0.4)", "axon(0.6)")
+
+
 def conduction_velocities(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5):
     """Conduction velocity (m/s) of HH axons of each diameter (um), unmyelinated and
     myelinated (:meth:`neurosim.morphology.Myelin.for_fibre`): (bare, myelinated) arrays."""
@@ -521,9 +531,7 @@ def conduction_velocities(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5
 
     bare, myel = [], []
     for d in diameters:
-        r = _axon_spike(morphology.axon(2000.0 * d, d, n_seg=200), 20.0, 0.01, 3.0 * d**1.5,
-                        temperature, record=["axon(0.4)", "axon(0.6)"])
-        bare.append(cable.conduction_velocity(r, "axon(0.4)", "axon(0.6)"))
+        bare.append(_bare_velocity(d, temperature))
         r = _axon_spike(morphology.axon(20000.0 * d, d, myelinated=True), 10.0, 0.005,
                         3.0 * d, temperature, record=["axon(0.3)", "axon(0.7)"])
         myel.append(cable.conduction_velocity(r, "axon(0.3)", "axon(0.7)"))
@@ -552,12 +560,12 @@ def fig_saltatory(diameter=2.0, n_internodes=30, temperature=18.5):
     length = n_internodes * (my.internode_length + my.node_length) + my.node_length
     fibre = morphology.axon(length, diameter, myelinated=True)
     res = _axon_spike(fibre, 4.0, 0.005, 1.0 * diameter, temperature)
-    bare, _ = conduction_velocities((diameter,), temperature)
+    bare = _bare_velocity(diameter, temperature)
     tree = fibre.compile()
     nodes = [tree.distance[tree.seg_range[p][0]] - tree.distance[0]
              for p, _, _ in tree.pieces["axon"] if ".node[" in p]
     with plot.lecture_style():
-        fig = plot.saltatory(res, nodes, bare_velocity=float(bare[0]))
+        fig = plot.saltatory(res, nodes, bare_velocity=bare)
         fig.suptitle(f"Saltatory conduction: a {diameter:g}-µm myelinated axon, a node of "
                      f"Ranvier every {my.internode_length / 1000:g} mm", fontsize=16)
     return fig

@@ -366,13 +366,7 @@ class Tree:
         if loc.section not in self.pieces:
             raise param_error(func, name, "a location on one of the sections "
                               f"({', '.join(self.pieces)})", str(loc))
-        for piece, start, stop in self.pieces[loc.section]:
-            if loc.x <= stop or piece == self.pieces[loc.section][-1][0]:
-                frac = 0.0 if stop == start else (loc.x - start) / (stop - start)
-                lo, hi = self.seg_range[piece]
-                k = min(math.floor(max(frac, 0.0) * (hi - lo)), hi - lo - 1)
-                return lo + k
-        raise AssertionError  # pragma: no cover
+        return _segment(self.pieces[loc.section], self.seg_range, loc.x)[0]
 
     def path_distance(self, a: int, b: int) -> float:
         """Path length (um) between nodes a and b through their lowest common ancestor."""
@@ -428,17 +422,12 @@ def _compile(morph: Morphology, temperature) -> Tree:
         that holds parent_x (NEURON's rule), or a zero-area junction at the parent's end,
         half a segment from its end compartment, shared by every child there."""
         par = morph[s.parent]
-        end = s.parent_x in (0.0, 1.0)
-        pname, a, b = next((piece for piece in pieces[par.name] if s.parent_x <= piece[2]),
-                           pieces[par.name][-1])
-        lo, hi = seg_range[pname]
-        frac = 0.0 if b == a else (s.parent_x - a) / (b - a)
-        node = lo + min(int(frac * (hi - lo)), hi - lo - 1)
-        if not end:
+        node, seg_frac = _segment(pieces[par.name], seg_range, s.parent_x)
+        if s.parent_x not in (0.0, 1.0):
             return node
         key = (par.name, s.parent_x)
         if key not in junction:
-            seg_um = par.length * (b - a) / (hi - lo)
+            seg_um = par.length * seg_frac
             junction[key] = add(node, _half_r(par.r_a, seg_um, par.diameter), seg_um / 2.0,
                                 0.0, 0.0, 0, [0.0] * 7, 1.0, morph.names.index(par.name),
                                 s.parent_x)
@@ -482,6 +471,15 @@ def _compile(morph: Morphology, temperature) -> Tree:
                 params=np.ascontiguousarray(arr("row").T), phi=arr("phi"),
                 section=arr("sec", np.int64), x=arr("x"), distance=arr("dist"),
                 names=morph.names, pieces=pieces, seg_range=seg_range)
+
+
+def _segment(pieces, seg_range, x: float) -> tuple[int, float]:
+    """The compartment of a section (its ``pieces``, (name, start, stop) fractions) whose
+    segment holds x, and that segment's length as a fraction of the section."""
+    name, start, stop = next((p for p in pieces if x <= p[2]), pieces[-1])
+    lo, hi = seg_range[name]
+    frac = 0.0 if stop == start else (x - start) / (stop - start)
+    return lo + min(math.floor(max(frac, 0.0) * (hi - lo)), hi - lo - 1), (stop - start) / (hi - lo)
 
 
 def _half_r(r_a: float, seg_um: float, diameter: float) -> float:

@@ -20,8 +20,8 @@ import numpy as np
 
 from ._validation import param_error
 
-__all__ = ["ComparisonReport", "RecurrentReport", "SavedComparison", "load_comparison",
-           "load_recurrent_comparison", "run_discrete_lif", "save_comparison",
+__all__ = ["ComparisonReport", "RecurrentReport", "SavedComparison", "lif_step",
+           "load_comparison", "load_recurrent_comparison", "run_discrete_lif", "save_comparison",
            "save_recurrent_comparison"]
 
 FORMAT = "neurosim-snn-comparison-2"
@@ -266,15 +266,21 @@ def run_discrete_lif(weights, biases, beta, threshold, num_steps, x, reset="subt
     for t in range(num_steps):
         h = x
         for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
-            cur = h @ w.T + b
-            fired = (mems[k] - threshold > 0).astype(np.float64)
-            if reset == "subtract":
-                mems[k] = beta * mems[k] + cur - fired * threshold
-            else:
-                mems[k] = (beta * mems[k] + cur) * (1.0 - fired)
-            h = (mems[k] - threshold > 0).astype(np.float64)
+            mems[k], h = lif_step(mems[k], h @ w.T + b, beta, threshold, reset)
             out[k][t] = h
     return out
+
+
+def lif_step(mem, cur, beta, threshold, reset="subtract"):
+    """One step of snntorch's Leaky update in numpy: the reset from the previous step's spike
+    (H(mem - thr), H(0) = 0), then mem = beta mem + cur - reset thr ("subtract") or
+    (beta mem + cur)(1 - reset) ("zero"). Returns (mem, spikes)."""
+    fired = (mem - threshold > 0).astype(np.float64)
+    if reset == "subtract":
+        mem = beta * mem + cur - fired * threshold
+    else:
+        mem = (beta * mem + cur) * (1.0 - fired)
+    return mem, (mem - threshold > 0).astype(np.float64)
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_finite_array, got, param_error
-from ..snn_report import run_discrete_lif
+from ..snn_report import lif_step, run_discrete_lif
 from ._models import SpikingNet
 
 
@@ -91,12 +91,7 @@ class NeurosimRecurrentSNN(NeurosimSNN):
         for t in range(self.num_steps):
             cur = seq[:, t // self.repeats] @ w_in.T + b_in \
                 + spk @ self.recurrent_weights.T + self.recurrent_bias
-            fired = (mem - thr > 0).astype(np.float64)  # the previous step's spike
-            if self.reset == "subtract":
-                mem = beta * mem + cur - fired * thr
-            else:
-                mem = (beta * mem + cur) * (1.0 - fired)
-            spk = (mem - thr > 0).astype(np.float64)
+            mem, spk = lif_step(mem, cur, beta, thr, self.reset)
             out = beta * out + spk @ w_out.T + b_out
             spikes[t], readout[t] = spk, out
         return spikes, readout

@@ -179,10 +179,14 @@ phi : 1 (constant)
     neuron.phi = phi
     neuron.clamp = -1
     neuron.v = v0 * b2.mV
-    from .._simulate_hh import hh_rate_functions
+    from .._simulate_hh import _steady_gates
 
-    am, bm, ah, bh, an, bn = hh_rate_functions(v0, -65.0)
-    neuron.m, neuron.h, neuron.n = am / (am + bm), ah / (ah + bh), an / (an + bn)
+    # every gate at its steady state at v0, as simulate_cable starts
+    for name, gate in zip("mhn", _steady_gates(np.full(comp.size, v0), p[6, comp]),
+                          strict=True):
+        values = np.empty(neuron.N)
+        values[b2i] = gate
+        setattr(neuron, name, values)
     mon = b2.StateMonitor(neuron, "v", record=True, name="v_monitor")
     net = b2.Network(neuron, mon)
     net.store("rest")

@@ -11,6 +11,29 @@ __all__ = ["DiscreteLIFNetwork", "RecurrentDiscreteLIFNetwork", "build_discrete_
            "build_recurrent_discrete_lif_network"]
 
 
+def _lif_update(reset: str, current: str) -> str:
+    """snntorch's Leaky update as Brian2 code: the reset from the previous tick's spike, then
+    the new membrane and spike; ``current`` is the input expression."""
+    new = (f"mem = beta*mem + {current} + bias - fired*threshold" if reset == "subtract"
+           else f"mem = (beta*mem + {current} + bias)*(1 - fired)")
+    return f"fired = int(mem > threshold)\n{new}\nspk = int(mem > threshold)"
+
+
+def _dense(pre, post, n_pre, n_post, w, batch, *, clock, ns, name, target_var, order):
+    """All-to-all weights ``w`` (n_post, n_pre) within each of ``batch`` copies (sample s:
+    pre s*n_pre + a -> post s*n_post + c, weight w[c, a]), summed into ``target_var`` of the
+    post group at the tick's start, in ``order``."""
+    syn = b2.Synapses(pre, post, f"w : 1 (constant)\n{target_var}_post = w*spk_pre : 1 "
+                      "(summed)", clock=clock, name=name, namespace=ns)
+    a, c = np.meshgrid(np.arange(n_pre), np.arange(n_post))
+    syn.connect(i=(np.arange(batch)[:, None] * n_pre + a.ravel()[None, :]).ravel(),
+                j=(np.arange(batch)[:, None] * n_post + c.ravel()[None, :]).ravel())
+    syn.w = np.tile(np.asarray(w, dtype=np.float64).ravel(), batch)
+    syn.summed_updaters[f"{target_var}_post"].when = "start"
+    syn.summed_updaters[f"{target_var}_post"].order = order
+    return syn
+
+
 class DiscreteLIFNetwork:
     """Layers of discrete-time LIF neurons in Brian2, one time step per clock tick.
 
@@ -27,10 +50,7 @@ class DiscreteLIFNetwork:
         batch = x.shape[0]
         self.batch = batch
         clock = b2.Clock(dt=1 * b2.ms, name="tick")
-        update = ("fired = int(mem > threshold)\n"
-                  + ("mem = beta*mem + I_in + bias - fired*threshold\n" if reset == "subtract"
-                     else "mem = (beta*mem + I_in + bias)*(1 - fired)\n")
-                  + "spk = int(mem > threshold)\ncount += spk")
+        update = _lif_update(reset, "I_in") + "\ncount += spk"
         ns = {"beta": float(beta), "threshold": float(threshold)}
         with brian2_state(target):
             inp = b2.NeuronGroup(batch * x.shape[1], "spk : 1", clock=clock, name="input",
@@ -47,16 +67,8 @@ class DiscreteLIFNetwork:
                                    bias : 1 (constant)
                                    I_in : 1""", clock=clock, name=f"layer{k}", namespace=ns)
                 g.bias = np.tile(np.asarray(b, dtype=np.float64), batch)
-                syn = b2.Synapses(prev, g, "w : 1 (constant)\nI_in_post = w*spk_pre : 1 (summed)",
-                                  clock=clock, name=f"weights{k}", namespace=ns)
-                # sample s: pre s*n_prev + a -> post s*n_out + c, weight w[c, a]
-                a, c = np.meshgrid(np.arange(n_prev), np.arange(n_out))
-                pre_i = (np.arange(batch)[:, None] * n_prev + a.ravel()[None, :]).ravel()
-                post_j = (np.arange(batch)[:, None] * n_out + c.ravel()[None, :]).ravel()
-                syn.connect(i=pre_i, j=post_j)
-                syn.w = np.tile(np.asarray(w, dtype=np.float64).ravel(), batch)
-                syn.summed_updaters["I_in_post"].when = "start"
-                syn.summed_updaters["I_in_post"].order = 2 * k
+                syn = _dense(prev, g, n_prev, n_out, w, batch, clock=clock, ns=ns,
+                             name=f"weights{k}", target_var="I_in", order=2 * k)
                 g.run_regularly(update, when="start", order=2 * k + 1, name=f"update{k}")
                 self.layers.append((g, n_out))
                 objs += [g, syn]
@@ -101,22 +113,11 @@ class RecurrentDiscreteLIFNetwork:
         clock = b2.Clock(dt=1 * b2.ms, name="tick")
         ns = {"beta": float(beta), "threshold": float(threshold),
               "row": b2.TimedArray(table, dt=1 * b2.ms)}
-        update = ("fired = int(mem > threshold)\n"
-                  + ("mem = beta*mem + I_in + I_rec + bias - fired*threshold\n"
-                     if reset == "subtract" else
-                     "mem = (beta*mem + I_in + I_rec + bias)*(1 - fired)\n")
-                  + "spk = int(mem > threshold)")
+        update = _lif_update(reset, "I_in + I_rec")
 
         def dense(pre, post, n_pre, n_post, w, name, target_var, order):
-            syn = b2.Synapses(pre, post, f"w : 1 (constant)\n{target_var}_post = w*spk_pre : 1 "
-                              "(summed)", clock=clock, name=name, namespace=ns)
-            a, c = np.meshgrid(np.arange(n_pre), np.arange(n_post))
-            syn.connect(i=(np.arange(batch)[:, None] * n_pre + a.ravel()[None, :]).ravel(),
-                        j=(np.arange(batch)[:, None] * n_post + c.ravel()[None, :]).ravel())
-            syn.w = np.tile(np.asarray(w, dtype=np.float64).ravel(), batch)
-            syn.summed_updaters[f"{target_var}_post"].when = "start"
-            syn.summed_updaters[f"{target_var}_post"].order = order
-            return syn
+            return _dense(pre, post, n_pre, n_post, w, batch, clock=clock, ns=ns, name=name,
+                          target_var=target_var, order=order)
 
         with brian2_state(target):
             inp = b2.NeuronGroup(batch * n_feat, "spk : 1", clock=clock, name="rows",

@@ -128,8 +128,10 @@ def saltatory(res, node_distance, *, bare_velocity=None, first_node=10, fig=None
     for k, col in enumerate(shown):
         tr.plot(res.t, res.v[:, col], color=colours[k], lw=2.2)
         peak = int(np.argmax(res.v[:, col]))
-        tr.text(res.t[peak] + 0.01, res.v[peak, col] + 2, f"{first_node + k}", color=colours[k],
-                fontsize=13, ha="left", va="bottom")
+        if k in (0, len(shown) - 1):  # the first and the last node shown, named
+            tr.text(res.t[peak] + (-0.02 if k == 0 else 0.02), res.v[peak, col] + 3,
+                    f"node {first_node + k}", color=colours[k], fontsize=13,
+                    ha="right" if k == 0 else "left", va="bottom")
     t_lo = np.nanmin(first[shown]) - 0.15
     tr.set_xlim(t_lo, t_lo + 0.8)
     tr.set_ylim(-80, 70)

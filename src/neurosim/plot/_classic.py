@@ -13,6 +13,14 @@ __all__ = ["hopfield_capacity", "hopfield_recall", "mp_gates", "mp_unit", "perce
            "xor_mlp"]
 
 
+def _row(fig, n: int):
+    """(figure, n axes side by side): a new slide figure, or ``fig``'s own."""
+    if fig is None:
+        fig, axes = new_figure(1, n, sharex=False)
+        return fig, axes[0]
+    return fig, np.atleast_1d(fig.subplots(1, n))
+
+
 def mp_unit(ax, xy, threshold, *, excitatory=(), inhibitory=(), radius=0.35,
             output=None, fontsize=16):
     """Draw a McCulloch-Pitts unit as Rojas draws it: a circle, its threshold written in the
@@ -55,11 +63,7 @@ def mp_gates(gates, *, fig=None):
     Returns:
         The Figure.
     """
-    if fig is None:
-        fig, axes = new_figure(1, len(gates), sharex=False)
-        axes = axes[0]
-    else:
-        axes = np.atleast_1d(fig.subplots(1, len(gates)))
+    fig, axes = _row(fig, len(gates))
     for ax, g in zip(axes, gates, strict=True):
         if len(g.units) > 2:
             raise param_error("mp_gates", "gates", "gates of one or two units", g.name)
@@ -117,11 +121,7 @@ def perceptron_learning(panels, *, fig=None):
     Returns:
         The Figure.
     """
-    if fig is None:
-        fig, axes = new_figure(1, len(panels), sharex=False)
-        axes = axes[0]
-    else:
-        axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    fig, axes = _row(fig, len(panels))
     lim = (-0.5, 1.5)
     g = np.linspace(*lim, 201)
     gx, gy = np.meshgrid(g, g)
@@ -159,11 +159,7 @@ def xor_mlp(hand, trained, *, fig=None):
     Returns:
         The Figure.
     """
-    if fig is None:
-        fig, axes = new_figure(1, 2, sharex=False)
-        axes = axes[0]
-    else:
-        axes = np.atleast_1d(fig.subplots(1, 2))
+    fig, axes = _row(fig, 2)
     from ..classic import TARGETS, TWO_INPUTS
 
     lim = (-0.5, 1.5)
