@@ -14,7 +14,7 @@ from . import _simulate_cortical, _simulate_hh
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
-from .result import SpikeTrains, provenance
+from .result import SpikeTrains, Summarised, listed, provenance, spikes_and_rate
 
 NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
@@ -26,8 +26,8 @@ GATED = {"hodgkin_huxley": _simulate_hh._PARAM_ROWS,
          "cortical_rs": _simulate_cortical.PARAM_ROWS}
 
 
-@dataclass(eq=False)
-class NetworkResult:
+@dataclass(eq=False, repr=False)
+class NetworkResult(Summarised):
     """What a network run gives back.
 
     Attributes:
@@ -116,6 +116,23 @@ class NetworkResult:
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
         return path
+
+    def _summary(self):
+        rows = [("name", self.name or "unnamed"),
+                ("duration", f"{self.duration:g} ms at dt = {self.dt:g} ms")]
+        for name, trains in list(self.spike_times.items())[:6]:
+            rows.append((name, f"{len(trains):,} neurons, "
+                         f"{spikes_and_rate(int(trains.flat.size), len(trains), self.duration)}"))
+        if len(self.spike_times) > 6:
+            rows.append(("more", f"{len(self.spike_times) - 6} populations"))
+        if self.v:
+            rows.append(("V recorded", listed(f"{name} ({v.shape[1]})"
+                                              for name, v in self.v.items())))
+        if self.connectivity is not None:
+            rows.append(("synapses", f"{self.connectivity.n_synapses:,}"))
+        if self.weights:
+            rows.append(("plastic", listed(self.weights)))
+        return "NetworkResult", rows
 
     def rate(self, population: str) -> float:
         """The population's mean firing rate over the run (Hz)."""
@@ -285,6 +302,12 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     port_cond = np.array([pt[0] == "exp_conductance" for pt in ports.values()], dtype=np.bool_)
     e_port = np.array([pt[2] for pt in ports.values()], dtype=np.float64)
     src_pos = np.zeros(1, dtype=np.int64)
+    # the registry's blow-up bounds, one per model in the kernel's order (AdEx's w in pA)
+    specs = [registry.get(kind) for kind in NETWORK_MODELS]
+    bound_v = np.array([spec.v_bound for spec in specs])
+    bound_u = np.array([spec.u_bound * (1000.0 if spec.name == "adex" else 1.0)
+                        for spec in specs])
+    err = np.full(2, -1, dtype=np.int64)
     kernel = _network.run_network if n_threads == 1 else _network.run_network_threads
     t_run = time.perf_counter()
     ids, times = [], []
@@ -299,21 +322,19 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
                 p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], cur_tab, cur_col, cur_idx, u,
-                du, mp, hg, n_lif, n_izh, n_adex, n_hh,
+                du, mp, hg, n_lif, n_izh, n_adex, n_hh, bound_v, bound_u,
                 tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
-                spk_id, spk_t, spk_n, out_src, out_step, max_ev)
+                spk_id, spk_t, spk_n, out_src, out_step, max_ev, err)
             if bar is not None:
                 bar.update(s - before)
             k = int(spk_n[0])
             ids.append(spk_id[:k].copy())
             times.append(spk_t[:k].copy())
             spk_n[0] = 0
-            if not np.all(np.isfinite(v)):
-                bad = int(np.flatnonzero(~np.isfinite(v))[0])
-                raise SimulationError(f"Network.run blew up by t = {s * dt:g} ms (neuron "
-                                      f"{bad}): check the weights and the input.")
+            if err[0] >= 0:
+                _raise_blow_up(net, pops, offsets, kinds, int(err[0]), int(err[1]), v, u)
     t_end = time.perf_counter()
     if bar is not None:
         bar.close()
@@ -337,6 +358,34 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
                           {"build": t_run - t_build, "run": t_end - t_run},
                           f"Network.run(engine='numba', seed={seed}, n_threads={n_threads})",
                           weights)
+
+
+def _raise_blow_up(net, pops, offsets, kinds, step, neuron, v, u):
+    """The SimulationError of a run whose neuron ``neuron`` (engine order) blew up in step
+    ``step``: where, what, and what to change."""
+    from . import registry
+
+    where = "a neuron"
+    bound = ""
+    for pop in pops:
+        lo = offsets[pop.name]
+        if lo <= neuron < lo + pop.size:
+            spec = registry.get(kinds[pop.name])
+            state = f"V = {v[neuron]:.4g} mV"
+            bound = f" (blown up: NaN or |V| >= {spec.v_bound:g} mV"
+            if spec.u_bound < math.inf:
+                second = next(q for q in spec.state if q != "v")
+                unit = spec.state[second]
+                value = u[neuron] / (1000.0 if spec.name == "adex" else 1.0)
+                state += f", {second} = {value:.4g} {unit}"
+                bound += f" or |{second}| >= {spec.u_bound:g} {unit}"
+            where = f"neuron {neuron - lo} of population {pop.name!r} ({spec.label}; {state})"
+            bound += ")"
+            break
+    raise SimulationError(
+        f"Network.run blew up at t = {step * net.dt:g} ms in {where}{bound} with dt = "
+        f"{net.dt:g} ms: use a smaller dt, or check the weights, the inputs and the "
+        "parameters (a current or a jump this large drives any model out of its range).")
 
 
 def _model_arrays(net, conn, pops, kinds, n):

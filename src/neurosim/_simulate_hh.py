@@ -14,7 +14,6 @@ __all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "lowest_zer
            "run_conductance", "run_hh"]
 
 _PARAM_ROWS = ("c_m", "g_na", "g_k", "g_l", "e_na", "e_k", "e_l", "v_offset")
-_DT_MAX_EXP_EULER = 0.1
 # RK4's stability limit, measured: at 6.3 C it holds for currents up to 500 uA/cm^2 at
 # dt = 0.06 ms and fails at 0.07 ms; warmer runs have faster gates, so the limit shrinks with
 # the Q10 factor phi. (Strong hyperpolarising currents drive V to where the rates are huge and
@@ -168,7 +167,7 @@ def run_conductance(spec, stimulus, duration, *, func, call, spike_threshold, op
         dt_max = rk4_dt_max
         hint = "RK4's stability limit at this temperature; use method='exp_euler' for larger steps"
     else:
-        dt_max = _DT_MAX_EXP_EULER
+        dt_max = spec.dt_max  # the registry's: the network engines step these models so too
         hint = "beyond it exponential Euler no longer resolves the spike"
     prep = _runner.prepare(spec, stimulus, duration, func=func, call=call,
                            **{**options, "pattern": None}, dt_max=dt_max, dt_hint=hint)

@@ -37,7 +37,7 @@ from ._validation import (
     strip_unit,
 )
 from .morphology import Location, Morphology
-from .result import SimulationResult, SpikeTrains, provenance
+from .result import SimulationResult, SpikeTrains, listed, provenance
 
 __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction_velocity",
            "input_resistance", "length_constant", "load_cable_result", "simulate_cable"]
@@ -76,7 +76,7 @@ class Synapse:
     e_rev: float = 0.0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CableResult(SimulationResult):
     """A :class:`~neurosim.SimulationResult` of a compartmental run, one column per recorded
     location.
@@ -90,6 +90,21 @@ class CableResult(SimulationResult):
     locations: list = field(default_factory=list)
     distance: np.ndarray | None = None
     morphology: Morphology | None = None
+
+    def _summary(self):
+        title, rows = super()._summary()
+        if self.morphology is not None:
+            m = self.morphology
+            rows[1] = ("morphology", (f"{m.name}: " if m.name else "")
+                       + f"{len(m.sections)} section{'s' if len(m.sections) != 1 else ''}")
+        else:
+            rows.pop(1)
+        counts = self.spike_times.counts
+        rows[-2] = ("spikes", listed([f"{loc} {int(c)}" for loc, c in
+                                      zip(self.locations, counts, strict=False)], 4))
+        rows[-1] = ("recorded", f"V at {listed(self.locations, 4)} ({len(self.locations)} "
+                    f"location{'s' if len(self.locations) != 1 else ''}), {self.t.size:,} times")
+        return title, rows
 
     def column(self, location) -> int:
         """The column of a recorded location (given as recorded, or as a Location)."""

@@ -114,9 +114,12 @@ class Population:
     ``"hh"`` or ``"cortical_rs"`` (or a catalog name or alias of one). LIF neurons are
     integrated exactly (spikes timed inside the step where the drive allows); Izhikevich
     neurons by the paper's scheme, AdEx neurons by forward Euler, Hodgkin-Huxley and cortical
-    neurons by exponential Euler (Brian2's schemes for them; use dt <= 0.1 ms for Izhikevich
-    and about 0.01 ms for the others), spiking at the end of a step (HH and cortical: where V
-    rises above 0 mV; they are not reset).
+    neurons by exponential Euler (Brian2's schemes for them), spiking at the end of a step (HH
+    and cortical: where V rises above 0 mV; they are not reset). The network's dt may not
+    exceed a model's ``dt_max`` in the registry (0.1 ms for AdEx, HH and cortical; 1 ms for
+    Izhikevich), and a neuron that leaves its model's bounds stops the run with a
+    SimulationError, as in ``simulate``. Accuracy asks for less: about 0.01 ms for HH-type
+    spike times to a fraction of a millisecond.
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
@@ -493,9 +496,20 @@ class Network:
         return table, columns
 
     def _check_dt(self):
+        """dt in (0, 1] ms, and no larger than the largest step of any population's model
+        (the registry's ``dt_max``, the limit ``simulate`` holds the model to)."""
+        from . import registry
+
         if isinstance(self.dt, bool) or not isinstance(self.dt, (int, float)) or \
                 not (np.isfinite(self.dt) and 0 < self.dt <= 1.0):
             raise key_error(self.source, "dt", "a time step in (0, 1] ms", self.dt)
+        for pop in self.neurons:
+            spec = registry.get(pop.model)
+            if self.dt > spec.dt_max + 1e-12:
+                raise key_error(self.source, "dt", f"a time step of at most {spec.dt_max:g} ms "
+                                f"(population {pop.name!r} is {spec.label}, and "
+                                f"{spec.dt_max:g} ms is the largest step its integration "
+                                "resolves; simulate refuses larger ones too)", self.dt)
 
     def ports(self) -> dict:
         """The synaptic variables (ports): name -> (kind, tau_syn, e_rev, target populations),

@@ -34,7 +34,7 @@ import numpy as np
 from ._validation import as_choice, as_float, as_seed, param_error
 from .catalog import ReflexArcParams, load_model
 from .network import Network, Population, Projection, SpikeSource
-from .result import SimulationResult, SpikeTrains
+from .result import SimulationResult, SpikeTrains, Summarised, listed
 from .stimulus import Heat, heat
 
 __all__ = ["STAGES", "ReflexResult", "reflex_arc_network", "run_reflex_arc"]
@@ -45,8 +45,8 @@ STAGES = ("receptors", "sensory", "interneurons", "flexor_motor", "inhibitory",
           "extensor_motor", "thalamus", "cortex")
 
 
-@dataclass
-class ReflexResult:
+@dataclass(repr=False)
+class ReflexResult(Summarised):
     """What a reflex-arc run measured. Times in ms from the start of the run (after the arc
     has settled; the settling is not part of the result).
 
@@ -91,6 +91,19 @@ class ReflexResult:
     @property
     def withdrew(self) -> bool:
         return bool(np.isfinite(self.reflex_latency))
+
+    def _summary(self):
+        def ms(x):
+            return f"{x:.1f} ms" if np.isfinite(x) else "none"
+
+        rows = [("heat", f"{self.temperature:g} C from {self.onset:g} ms for "
+                 f"{self.heat_duration:g} ms"),
+                ("condition", self.condition() or "intact arc"),
+                ("EMG onset", ms(self.emg_latency)),
+                ("withdrawal", ms(self.reflex_latency)),
+                ("cortex", ms(self.cortex_latency)),
+                ("stages", listed(self.stages, 8))]
+        return "ReflexResult", rows
 
     def condition(self) -> str:
         """What was changed from the intact arc, in words ('' for the intact arc)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _simulate_cortical, _simulate_hh, _simulate_point
+from ._kernels._limits import ADEX_W_BOUND, CONDUCTANCE_V_BOUND, POINT_V_BOUND
 from ._validation import key_error, param_error
 from .catalog import NeuronParams, _meta, _p
 
@@ -91,7 +92,9 @@ class ModelSpec:
             the model's own mV/ms); ``input_drive(p, I)``: the dV/dt (mV/ms) the input alone
             causes, per unit of input.
         methods: integration methods of the Numba engine, the default first; ``dt`` the default
-            time step (ms), ``dt_max`` the largest accepted; ``speed``: measured neuron-steps
+            time step (ms), ``dt_max`` the largest accepted (by ``simulate`` and the network
+            engines; for an HH-type model, exponential Euler's, the network's method: RK4 has
+            a smaller limit of its own); ``speed``: measured neuron-steps
             per second per thread for each method (for the run-time estimate).
         run: the Numba driver, ``run(spec, stimulus, duration, func=..., **options)``;
             ``kernel``: the point-model kernel adapter (None for conductance models).
@@ -103,6 +106,9 @@ class ModelSpec:
             the lines a membrane plot draws (``rest``, ``threshold``, ``reset``: parameter names,
             ``refractory``: a parameter name for the shaded period).
         temperature: whether its rates depend on temperature (Q10).
+        v_bound, u_bound: a run has blown up when V (mV), or the second state variable (in
+            its unit in ``state``), is NaN or reaches this magnitude; ``simulate``'s kernels
+            and the network engines hold the model to the same bounds.
         cli_current, cli_duration: the command line's defaults for ``neurosim simulate``.
     """
 
@@ -130,6 +136,8 @@ class ModelSpec:
     marks: dict = field(default_factory=dict)
     spike_peak: float | str | None = None
     temperature: bool = False
+    v_bound: float = POINT_V_BOUND
+    u_bound: float = math.inf
 
     @property
     def recordable(self) -> dict:
@@ -294,7 +302,8 @@ dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
         constants=lambda p, temperature: {"phi": (_simulate_hh.phi_factor(p, temperature),
                                                   "1")},
         skip=("temperature_ref", "q10")),
-    plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0))
+    plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0,
+    v_bound=CONDUCTANCE_V_BOUND))
 
 
 # --------------------------------------------------------------------------------------------
@@ -352,7 +361,8 @@ q_inf = 1/(1 + exp(-(v + 35*mV)/(10*mV))) : 1
 tau_q = tau_max/(3.3*exp((v + 35*mV)/(20*mV)) + exp(-(v + 35*mV)/(20*mV))) : second
 """.format(**{f"inv_{k}": _INV_EXPREL.format(x=f"z_{k}") for k in ("am", "bm", "an")}),
         threshold="v > 0*mV", refractory="v > 0*mV", method="exponential_euler", dt=0.01),
-    plot="action_potential", cli_current=3.0, cli_duration=200.0))
+    plot="action_potential", cli_current=3.0, cli_duration=200.0,
+    v_bound=CONDUCTANCE_V_BOUND))
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,10 +403,10 @@ class _LIFKernel:
     @staticmethod
     def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
             max_events):
-        spk_idx, spk_t, spk_n, _ = bufs
+        spk_idx, spk_t, spk_n, err_step = bufs
         pool.run(_point().run_lif, state[0], state[1], matrix, step_end, chunk_step, dt,
                  p["v_rest"], p["r_m"], p["v_th"], p["v_reset"], p["tau_m"], p["t_ref"],
-                 max_events, rec_every, recs["v"], spk_idx, spk_t, spk_n)
+                 max_events, rec_every, recs["v"], spk_idx, spk_t, spk_n, err_step)
 
     @staticmethod
     def max_events(p, matrix, dt) -> int:
@@ -499,7 +509,7 @@ register(ModelSpec(
                 "u = u + dt*a*(b*v - u)"),
         threshold="v >= v_peak", reset="v = c; u += d", dt=0.1),
     plot="integrate_and_fire", spike_peak="v_peak", marks={"reset": "c"},
-    cli_current=10.0, cli_duration=200.0))
+    cli_current=10.0, cli_duration=200.0, u_bound=POINT_V_BOUND))
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,4 +602,4 @@ dw/dt = (a*(v - e_l) - w)/tau_w : amp
         threshold="v >= v_peak", reset="v = v_reset; w += b", method="euler", dt=0.01),
     plot="integrate_and_fire", spike_peak="v_peak",
     marks={"rest": "e_l", "threshold": "v_t", "reset": "v_reset"},
-    cli_current=0.8, cli_duration=300.0))
+    cli_current=0.8, cli_duration=300.0, u_bound=ADEX_W_BOUND / 1000.0))  # pA -> nA

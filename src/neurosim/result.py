@@ -22,6 +22,44 @@ from ._validation import as_int, param_error
 
 __all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
 
+
+class Summarised:
+    """A short ``repr`` (a few lines at most, whatever the run's size) and an HTML table for
+    notebooks, both from ``_summary()``: the class's title and (label, value) rows. Results
+    and reports hold arrays, graphs and parameters far too big to print whole; their summary
+    gives sizes, duration, dt, spike counts and rates instead. (A dataclass using this needs
+    ``repr=False``, or it writes its own repr over this one.)"""
+
+    def _summary(self) -> tuple[str, list[tuple[str, str]]]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        title, rows = self._summary()
+        return f"{title}({'; '.join(f'{label}: {value}' for label, value in rows)})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        title, rows = self._summary()
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
+                       f"<td style='text-align:left'>{html.escape(value)}</td></tr>"
+                       for label, value in rows)
+        return f"<table><caption>{html.escape(title)}</caption>{body}</table>"
+
+
+def spikes_and_rate(count: int, n: int, duration: float) -> str:
+    """'1,234 spikes, 12.3 Hz' (the mean rate per neuron over ``duration`` ms)."""
+    rate = count / (n * duration) * 1000.0 if n and duration > 0 else float("nan")
+    return f"{count:,} spike{'s' if count != 1 else ''}, {rate:.3g} Hz"
+
+
+def listed(names, most: int = 6) -> str:
+    """'a, b, c' with at most ``most`` names, then how many more."""
+    names = [str(x) for x in names]
+    if len(names) <= most:
+        return ", ".join(names) or "none"
+    return f"{', '.join(names[:most])} and {len(names) - most} more"
+
 FORMAT = "neurosim-result-1"
 
 
@@ -86,8 +124,8 @@ def provenance(call: str | None = None) -> dict:
             "call": call or "", "command": " ".join(sys.argv)}
 
 
-@dataclass(eq=False)
-class SimulationResult:
+@dataclass(eq=False, repr=False)
+class SimulationResult(Summarised):
     """What a simulation recorded. Arrays are plain numpy in the units of ``units``.
 
     Attributes:
@@ -124,6 +162,17 @@ class SimulationResult:
     @property
     def n_neurons(self) -> int:
         return len(self.spike_times)
+
+    def _summary(self):
+        n = self.n_neurons
+        recorded = [name for name in ("v",) if self.v is not None] + list(self.traces)
+        rows = [("model", self.model),
+                ("neurons", f"{n:,}"),
+                ("duration", f"{self.duration:g} ms at dt = {self.dt:g} ms ({self.method})"),
+                ("spikes", spikes_and_rate(int(self.spike_times.flat.size), n, self.duration))]
+        rows.append(("recorded", f"{listed(recorded)} at {self.t.size:,} times"
+                     if recorded else "spikes only"))
+        return type(self).__name__, rows
 
     @property
     def spike_counts(self) -> np.ndarray:
@@ -225,6 +274,28 @@ def _compact(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(cols)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def publish(tmp, path) -> None:
+    """Rename a finished temporary file into place with the mode any new file of the user's
+    would have (0666 less the umask): ``tempfile.mkstemp`` makes it 0600, readable by its
+    owner alone, which a lecturer's shared figure or result folder must not get."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, path)
+
+
 def write_atomically(path: Path, write) -> None:
     """Call ``write(file)`` on a temporary file beside ``path`` and rename it into place, so a
     failure leaves no half-written file."""
@@ -233,7 +304,7 @@ def write_atomically(path: Path, write) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

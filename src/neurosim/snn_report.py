@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import param_error
+from .result import Summarised
 
 __all__ = ["ComparisonReport", "RecurrentReport", "SavedComparison", "lif_step",
            "load_comparison", "load_recurrent_comparison", "run_discrete_lif", "save_comparison",
@@ -30,8 +31,8 @@ E_AC_PJ = 0.9
 E_MAC_PJ = 4.6
 
 
-@dataclass
-class ComparisonReport:
+@dataclass(repr=False)
+class ComparisonReport(Summarised):
     """The numbers of an SNN-vs-ANN comparison (:func:`neurosim.bridge.compare`).
 
     Accuracies are on the test split, measured once per seed after training; learning rates
@@ -80,6 +81,17 @@ class ComparisonReport:
     @staticmethod
     def _ms(values):
         return float(np.mean(values)), float(np.std(values))
+
+    def _summary(self):
+        sm, ss = self._ms(self.snn_accuracy)
+        am, as_ = self._ms(self.ann_accuracy)
+        return "ComparisonReport", [
+            ("layers", str(self.layer_sizes)), ("seeds", str(self.seeds)),
+            ("SNN accuracy", f"{100 * sm:.1f} ± {100 * ss:.1f} %"),
+            ("ANN accuracy", f"{100 * am:.1f} ± {100 * as_:.1f} %"),
+            ("energy per sample", f"SNN {self.snn_energy_nj:.1f} nJ, ANN "
+                                  f"{self.ann_energy_nj:.1f} nJ"),
+            ("made", self.provenance.get("date", "unknown"))]
 
     def to_markdown(self) -> str:
         sm, ss = self._ms(self.snn_accuracy)
@@ -143,8 +155,8 @@ def _report_fields(cls, d: dict) -> dict:
     return {k: v for k, v in d.items() if k in known}
 
 
-@dataclass
-class SavedComparison:
+@dataclass(repr=False)
+class SavedComparison(Summarised):
     """A comparison read back by :func:`load_comparison`: the report, the seed-0 SNN's
     weights, biases, beta, threshold, reset and number of steps, and the test split."""
 
@@ -158,6 +170,12 @@ class SavedComparison:
     test_x: np.ndarray
     test_y: np.ndarray
     folder: Path
+
+    def _summary(self):
+        return "SavedComparison", [
+            ("folder", str(self.folder)), ("report", repr(self.report)),
+            ("network", f"layers {self.report.layer_sizes}, {self.num_steps} steps"),
+            ("test split", f"{len(self.test_y):,} samples")]
 
     def predict(self, x) -> np.ndarray:
         return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
@@ -290,8 +308,8 @@ RECURRENT_FORMAT = "neurosim-snn-recurrent-1"
 MODEL_LABELS = {"snn": "recurrent SNN", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-@dataclass
-class RecurrentReport:
+@dataclass(repr=False)
+class RecurrentReport(Summarised):
     """The numbers of :func:`neurosim.bridge.compare_recurrent`: per model ("snn", "rnn",
     "lstm", "gru"), test accuracies per seed, the learning rate chosen on the validation split,
     training time per seed, inference time per sample (batched, and one at a time),
@@ -327,6 +345,14 @@ class RecurrentReport:
 
     def models(self) -> list[str]:
         return list(self.accuracy)
+
+    def _summary(self):
+        rows = [("layers", str(self.layer_sizes)), ("seeds", str(self.seeds))]
+        rows += [(f"{MODEL_LABELS.get(m, m)} accuracy",
+                  f"{100 * np.mean(self.accuracy[m]):.1f} ± {100 * np.std(self.accuracy[m]):.1f}"
+                  f" %, {self.energy_nj[m]:.0f} nJ") for m in self.models()]
+        rows.append(("made", self.provenance.get("date", "unknown")))
+        return "RecurrentReport", rows
 
     def to_markdown(self) -> str:
         ms = self.models()

@@ -22,8 +22,9 @@ import numpy as np
 from ._fastexp import fexp
 from ._hh import rates
 from ._jit import jit_nogil
+from ._limits import CONDUCTANCE_V_BOUND
 
-V_BOUND = 1000.0
+V_BOUND = CONDUCTANCE_V_BOUND  # |V| beyond this (mV) means the integration blew up
 
 
 @jit_nogil

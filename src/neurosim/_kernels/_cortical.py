@@ -26,9 +26,10 @@ from numba import njit
 from ._fastexp import fexp
 from ._hh import _crossing_time, _inv_exprel
 from ._jit import jit_inline
+from ._limits import CONDUCTANCE_V_BOUND
 
 CHUNK = 128
-V_BOUND = 1000.0  # |V| beyond this (mV) means the integration blew up
+V_BOUND = CONDUCTANCE_V_BOUND  # |V| beyond this (mV) means the integration blew up
 
 C_M, G_NA, G_KD, G_M, G_L, E_NA, E_K, E_L, V_T, TAU_MAX = range(10)
 N_PARAMS = 10

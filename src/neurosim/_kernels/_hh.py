@@ -31,9 +31,10 @@ from numba import njit
 
 from ._fastexp import fexp
 from ._jit import jit, jit_inline
+from ._limits import CONDUCTANCE_V_BOUND
 
 CHUNK = 128
-V_BOUND = 1000.0  # |V| beyond this (mV) means the integration blew up
+V_BOUND = CONDUCTANCE_V_BOUND  # |V| beyond this (mV) means the integration blew up
 
 # indices into the parameter vector
 C_M, G_NA, G_K, G_L, E_NA, E_K, E_L, V_OFF, PHI = range(9)

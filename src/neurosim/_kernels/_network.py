@@ -335,12 +335,18 @@ def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_i
 
 
 @jit
-def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_reset, spk_n, spk_id,
-                  spk_t, out_n, out_src, out_step):
+def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_izh, n_reset, n_hh,
+                  bound_v, bound_u, spk_n, spk_id, spk_t, out_n, out_src, out_step):
     """The Izhikevich and AdEx neurons (n_lif..n_reset-1) at v_peak after the step and its
     jumps spike at t_s + dt and reset (a jump that took one there has done so already). A
-    Hodgkin-Huxley or cortical neuron (n_reset..N-1) spikes where V first rises above its threshold
-    (row 10 of mp); u holds whether it is above (no reset: its own currents repolarise it)."""
+    Hodgkin-Huxley or cortical neuron (n_reset..N-1) spikes where V first rises above its
+    threshold (row 10 of mp); u holds whether it is above (no reset: its own currents
+    repolarise it).
+
+    Then the state the neuron carries into the next step is checked as the point kernels check
+    it: NaN, or |V| (and Izhikevich's u, AdEx's w) at or beyond the model's bound
+    (``bound_v``, ``bound_u``: one value per model, in the order LIF, Izhikevich, AdEx, HH,
+    cortical), is a blow-up. Returns the first blown-up neuron, or -1."""
     for j in range(n_lif, n_reset):
         if v[j] >= v_th[j]:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
@@ -351,17 +357,25 @@ def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_reset, spk_n,
         if above and u[j] == 0.0:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
         u[j] = 1.0 if above else 0.0
+    for j in range(n_lif, v.shape[0]):
+        k = 1 if j < n_lif + n_izh else (2 if j < n_reset else (3 if j < n_reset + n_hh else 4))
+        if not (abs(v[j]) < bound_v[k] and abs(u[j]) < bound_u[k]):
+            return j
+    return -1
 
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
                 cur_tab, cur_col, cur_idx, u, du, mp, hg, n_lif, n_izh, n_adex, n_hh,
-                tau_port,
+                bound_v, bound_u, tau_port,
                 port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, src_step, src_id, src_pos, pin_lo,
                 pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx,
-                rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events):
+                rec_v, spk_id, spk_t, spk_n, out_src, out_step, max_events, err):
     """Advance steps s0..s1-1 (stops early, returning the step reached, when the spike buffer
-    could overflow in the next step). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
+    could overflow in the next step, or when a neuron blew up: then ``err`` holds the step it
+    blew up in and the neuron; a LIF neuron has blown up when V at the end of its step would
+    be NaN or at least ``bound_v[0]`` in magnitude, the other models as ``_spike_models``
+    says). ``isyn`` is (ports, N); ``ring`` (slots, 1 + ports, N);
     spike-source events are (src_step, src_id) sorted by step, ``src_pos[0]`` the next one.
     Poisson input k drives neurons pin_lo[k]..pin_hi[k]-1 with mean pin_lam[k] spikes a step
     of weight pin_w[k] into channel pin_chan[k]. Poisson source g is the sources
@@ -444,6 +458,10 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     n_chunks = (N + CHUNK - 1) // CHUNK
     n_chunks_lif = (n_lif + CHUNK - 1) // CHUNK
     chunk_count = np.zeros(max(n_chunks, 1), dtype=np.int64)
+    chunk_bad = np.zeros(max(n_chunks, 1), dtype=np.int64)
+    lif_bound = bound_v[0]
+    err[0] = -1
+    err[1] = -1
     n_parts = indptr.shape[0]
     stride = ring.shape[1] * N
     rflat = ring.reshape(n_slots * stride)
@@ -519,6 +537,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
         if n_cond > 0:
             for ch in prange(n_chunks_lif):
                 n_c = 0
+                n_b = 0
                 for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, n_lif))):
                     r = ref[j]
                     vj = v[j]
@@ -533,12 +552,16 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     event = (not held) and ((not free) or vv >= v_th[j])
                     v[j] = v_reset[j] if held else (vj if event else vv)
                     ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
-                    flag[j] = 1 if event else 0
+                    ok = abs(vv) < lif_bound
+                    flag[j] = (1 if event else 0) + (0 if ok else 2)
                     n_c += 1 if event else 0
+                    n_b += 0 if ok else 1
                 chunk_count[ch] = n_c
+                chunk_bad[ch] = n_b
         else:
             for ch in prange(n_chunks_lif):
                 n_c = 0
+                n_b = 0
                 for j in range(np.uint64(ch * CHUNK), np.uint64(min(ch * CHUNK + CHUNK, n_lif))):
                     r = ref[j]
                     vj = v[j]
@@ -548,12 +571,24 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     event = (not held) and ((not free) or vv >= v_th[j])
                     v[j] = v_reset[j] if held else (vj if event else vv)
                     ref[j] = max(r - dt, 0.0) if held else (0.0 if free else r)
-                    flag[j] = 1 if event else 0
+                    ok = abs(vv) < lif_bound
+                    flag[j] = (1 if event else 0) + (0 if ok else 2)
                     n_c += 1 if event else 0
+                    n_b += 0 if ok else 1
                 chunk_count[ch] = n_c
+                chunk_bad[ch] = n_b
         n_ev = 0
+        n_bad = 0
         for ch in range(n_chunks_lif):
             n_ev += chunk_count[ch]
+            n_bad += chunk_bad[ch]
+        if n_bad:
+            for j in range(n_lif):
+                if flag[j] >= 2:
+                    err[1] = j
+                    break
+            err[0] = s + 1
+            return s
         for j in range(n_lif, N):  # (their flags may be left from the jumps' pass)
             flag[j] = 0
         n_todo = _collect(flag, flag64, todo) if n_ev else 0
@@ -734,8 +769,14 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     ref[j] = t_ref[j]
                     u[j] += du[j]
         if n_lif < N:
-            _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_lif + n_izh + n_adex,
-                          spk_n, spk_id, spk_t, out_n, out_src, out_step)
+            bad = _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_izh,
+                                n_lif + n_izh + n_adex, n_hh, bound_v, bound_u, spk_n, spk_id,
+                                spk_t,
+                                out_n, out_src, out_step)
+            if bad >= 0:
+                err[0] = s + 1
+                err[1] = bad
+                return s + 1
         # 4. the Poisson sources' spikes, then propagation of all spikes of this step (at
         # t_(s+1))
         for g in range(psrc_lo.size):

@@ -18,13 +18,15 @@ from numba import njit
 
 from ._fastexp import fexp
 from ._jit import jit_inline, jit_nogil
+from ._limits import ADEX_W_BOUND, POINT_V_BOUND
 
 LIF_CHUNK = 256
 IZHIKEVICH_CHUNK = 256
 IZHIKEVICH_CHECK = 16  # steps between the Izhikevich kernel's blow-up checks
+LIF_CHECK = 16  # and the LIF kernel's (a check in every step costs it a quarter of its speed)
 ADEX_CHUNK = 256
-V_BOUND = 1.0e4  # |V| beyond this (mV) means an integration blew up
-W_BOUND = 1.0e9  # |w| (pA) beyond this means an AdEx integration blew up
+V_BOUND = POINT_V_BOUND  # |V| beyond this (mV) means an integration blew up
+W_BOUND = ADEX_W_BOUND  # |w| (pA) beyond this means an AdEx integration blew up
 ADEX_MAX_EVENTS = 4  # spikes one AdEx neuron may fire within one step
 
 # the AdEx driver: GIL released, fused multiply-adds allowed (no other fast-math licence)
@@ -67,10 +69,13 @@ def _lif_events(t_step, v_start, ref_start, vinf, tau, vth, vres, tref, dt, idx,
 
 @jit_nogil
 def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v_th, v_reset,
-            tau, t_ref, max_events, rec_every, rec_v, spk_idx, spk_t, spk_n):
+            tau, t_ref, max_events, rec_every, rec_v, spk_idx, spk_t, spk_n, err_step):
     """Exact LIF over chunks c0..c1-1 of LIF_CHUNK neurons, each from chunk_step[c] to
     step_end. ``i_ext`` has shape (S, Ni), S in {1, total steps}, Ni in {1, N} (nA);
-    ``max_events`` bounds the spikes one neuron can fire in one step."""
+    ``max_events`` bounds the spikes one neuron can fire in one step. A blow-up (V NaN or at
+    least V_BOUND in magnitude, looked for every LIF_CHECK steps and when the chunk stops, or
+    a drive V_inf that is not finite) stops the chunk; err_step[c] is then the step it was
+    found in, else -1."""
     N = v_all.shape[0]
     cap = spk_t.shape[1]
     for c in range(c0, c1):
@@ -91,6 +96,7 @@ def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v
             dec[j] = math.exp(-dt / tau[lo + j])
         k = 0
         s = chunk_step[c]
+        err_step[c] = -1
         first = True
         while s < step_end:
             if k + L * max_events > cap:
@@ -104,6 +110,11 @@ def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v
                     for j in range(L):
                         vinf[j] = e_l[lo + j] + r_m[lo + j] * i_ext[row, 0]
                 first = False
+                # a drive that is not a finite number is a blow-up before the step (the exact
+                # crossing time of an infinite drive is NaN)
+                if _blown_up(vinf, vinf, L, math.inf):
+                    err_step[c] = s + 1
+                    break
             # vectorised pass: free relaxation, or held at reset through a whole refractory
             # step; spikes and mid-step releases are redone by the exact scalar handler
             any_event = 0
@@ -128,10 +139,15 @@ def run_lif(c0, c1, v_all, ref_all, i_ext, step_end, chunk_step, dt, e_l, r_m, v
             v, v_new = v_new, v
             ref, ref_new = ref_new, ref
             s += 1
+            if s % LIF_CHECK == 0 and _blown_up(v, v, L, V_BOUND):
+                err_step[c] = s
+                break
             if rec_v.shape[0] > 0 and s % rec_every == 0:
                 row_out = s // rec_every
                 for j in range(L):
                     rec_v[row_out, lo + j] = v[j]
+        if err_step[c] < 0 and _blown_up(v, v, L, V_BOUND):
+            err_step[c] = s
         chunk_step[c] = s
         spk_n[c] = k
         for j in range(L):
