@@ -108,12 +108,16 @@ CASES = [
      "hodgkin_huxley_1952 has no named parameter sets"),
     ("simulate_adex(1, 50, dt=0.5)", lambda: neurosim.simulate_adex(1.0, 50.0, dt=0.5),
      ValueError, "'dt' parameter of simulate_adex must be a float in (0, 0.1] ms"),
+    # the quantity given, as brian2 writes it, and its SI unit beside the one expected
     ("simulate_izhikevich(10 nA, 50)", "brian2:izh_na", TypeError,
-     "a number in mV/ms or a brian2 quantity with the dimensions of mV/ms"),
+     "a number in mV/ms or a brian2 quantity in mV/ms. Got 10. nA (amp)"),
     ("simulate_hh(10 nA, 50)", "brian2:hh_na", TypeError,
-     "a number in uA/cm^2 or a brian2 quantity with the dimensions of uA/cm^2"),
+     "a number in uA/cm^2 or a brian2 quantity in uA/cm^2. Got 10. nA (amp)"),
     ("simulate_lif(1, 50 mV)", "brian2:lif_mv_duration", TypeError,
-     "'duration' parameter of simulate_lif must be a number in ms"),
+     "'duration' parameter of simulate_lif must be a number in ms or a brian2 quantity in "
+     "ms (second). Got 50. mV (volt) instead"),
+    ("simulate_lif(2 mV, 50)", "brian2:lif_mv_stimulus", TypeError,
+     "must be a number in nA or a brian2 quantity in nA (amp). Got 2. mV (volt) instead"),
     ("simulate_hh(step(1 nA, 0), 50)", "brian2:hh_step_na", ValueError,
      "must be an input in uA/cm^2. Got a stimulus in nA"),
     # too big to fit or finish: refused before anything is allocated
@@ -272,6 +276,7 @@ def _brian2_case(key):
         "izh_na": lambda: neurosim.simulate_izhikevich(10 * b2.nA, 50.0),
         "hh_na": lambda: neurosim.simulate_hh(10 * b2.nA, 50.0),
         "lif_mv_duration": lambda: neurosim.simulate_lif(1.0, 50 * b2.mV),
+        "lif_mv_stimulus": lambda: neurosim.simulate_lif(2 * b2.mV, 50.0),
         "hh_step_na": lambda: neurosim.simulate_hh(stimulus.step(1 * b2.nA, 0.0), 50.0),
         "big_group": lambda: networks.build_neuron_group("hh", 10**12),
     }[key]

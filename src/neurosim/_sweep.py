@@ -8,7 +8,8 @@
 Each point of the grid runs as one task. A point that fails comes back as a row with its
 error (the sweep goes on); every point gets its own seed, derived from the grid point and the
 sweep's seed, so a point gives the same answer wherever and in whatever order it runs.
-Dask and pandas are needed (the ``distributed`` extra: ``pip install "neurosim[distributed]"``);
+Dask and pandas are needed (the ``distributed`` extra: ``pip install ".[distributed]"`` from
+the checkout);
 ``client="serial"`` runs the points one after the other in this process without them.
 """
 
@@ -20,7 +21,7 @@ import json
 import math
 import traceback
 
-from ._validation import param_error
+from ._validation import MissingExtra, install_hint, param_error
 
 __all__ = ["network_summary", "point_seed", "sweep"]
 
@@ -164,8 +165,8 @@ def _on_dask(client, points, submit_args, progress):
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ImportError("neurosim.sweep needs Dask distributed: pip install "
-                          "\"neurosim[distributed]\" (or pass client=\"serial\")") from None
+        raise MissingExtra("neurosim.sweep needs Dask distributed: "
+                           f"{install_hint('distributed')}; or pass client=\"serial\"") from None
     own = client is None
     if own:
         import os

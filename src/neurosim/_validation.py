@@ -23,6 +23,18 @@ class SimulationError(RuntimeError):
     """A simulation left the range where its numbers mean anything (NaN or |V| too large)."""
 
 
+class MissingExtra(ImportError):
+    """An optional dependency of one part of neurosim is not installed; the message says how
+    to install it from this checkout (:func:`install_hint`)."""
+
+
+def install_hint(extra: str) -> str:
+    """How to install an extra, said once for every message. The name ``neurosim`` on the
+    public package index belongs to another project, so the hint installs from the checkout."""
+    return (f"pip install \".[{extra}]\" in the neurosim checkout (the folder holding "
+            "pyproject.toml; the package named neurosim on PyPI is another project)")
+
+
 class InvalidInput(Exception):
     """Base of every bad-input error neurosim raises: names the function, the parameter, what
     was expected and what was given (also as the attributes of the same names)."""
@@ -134,8 +146,16 @@ def strip_unit(value, unit: str, func: str, name: str):
     brian2 = sys.modules["brian2"]
     target = UNITS[unit][0](brian2)
     if not brian2.have_same_dimensions(value, target):
-        raise param_error(func, name, f"a number in {unit} or a brian2 quantity with the "
-                          f"dimensions of {unit}", value, TypeError)
+        # "Got 2. mV (volt) instead": the quantity as brian2 writes it and its SI base unit
+        def base(q):
+            """' (volt)': the SI unit of q's dimensions when it has a name of its own."""
+            unit_ = str(getattr(brian2.get_unit(brian2.get_dimensions(q)), "name", ""))
+            return f" ({unit_})" if unit_.isidentifier() else ""
+
+        shown = (f"{value}{base(value)}" if np.ndim(value) == 0 else
+                 f"an array of shape {np.shape(value)}{base(value)}")
+        raise param_error(func, name, f"a number in {unit} or a brian2 quantity in {unit}"
+                          f"{base(target)}", got(shown), TypeError)
     out = np.asarray(value / target, dtype=np.float64)
     return float(out) if out.ndim == 0 else out
 

@@ -359,7 +359,8 @@ def _data_dir(installed: str, checkout: str, pattern: str, what: str) -> Path:
             return candidate
     raise FileNotFoundError(
         f"neurosim's {what} was not found: looked in {here / installed} (installed wheel) and "
-        f"{here.parents[1] / checkout} (source checkout). Reinstall neurosim.")
+        f"{here.parents[1] / checkout} (source checkout). Reinstall it from the checkout: "
+        "pip install .")
 
 
 @functools.cache

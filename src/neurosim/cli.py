@@ -78,13 +78,14 @@ def _check_writable_dir(folder: Path, what: str) -> None:
 def _save(fig, path: Path, args) -> None:
     """Write a figure whole or not at all (a temporary file renamed into place)."""
     from neurosim.figures import save_figure
+    from neurosim.result import publish
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         save_figure(fig, Path(tmp), transparent=args.transparent, dpi=args.dpi)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -276,6 +277,9 @@ def _cmd_models(args) -> int:
     for name in neurosim.list_models():
         params = neurosim.load_model(name)
         print(f"  {name:28s} {params.description}")
+    print("\nNetworks (neurosim.load_network(NAME); models/networks/):")
+    for name in neurosim.list_networks():
+        print(f"  {name:28s} {neurosim.load_network(name).description}")
     return 0
 
 
@@ -294,8 +298,20 @@ def _in_cli_words(exc, command: str) -> str:
     if command == "reflex" and name == "duration" and getattr(exc, "func", "") == "heat":
         flag = "--heat-duration"
     if flag and exc.expected is not None:
-        return f"{flag} must be {exc.expected}. Got {exc.given} instead."
-    return str(exc)
+        # advice in the library's spelling (method='exp_euler') in the command line's
+        return f"{flag} must be {_flag_words(exc.expected)}. Got {exc.given} instead."
+    return _flag_words(str(exc))
+
+
+def _flag_words(text: str) -> str:
+    """``method='exp_euler'`` -> ``--method exp_euler`` for every keyword that is a flag."""
+    import re
+
+    def swap(match):
+        flag = _FLAGS.get(match.group(1))
+        return f"{flag} {match.group(3)}" if flag else match.group(0)
+
+    return re.sub(r"\b(\w+)=(['\"]?)([\w.-]+)\2", swap, text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -427,6 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     from neurosim import InvalidInput, ResourceError, SimulationError
+    from neurosim._validation import MissingExtra
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -441,9 +458,7 @@ def main(argv=None) -> int:
     except (SimulationError, ResourceError) as exc:
         print(f"neurosim: error: {exc}", file=sys.stderr)
         return EXIT_RUN
-    except ImportError as exc:
-        if "neurosim[snn]" not in str(exc) and "neurosim[distributed]" not in str(exc):
-            raise
+    except MissingExtra as exc:
         print(f"neurosim: error: {exc}", file=sys.stderr)
         return EXIT_RUN
     except OSError as exc:

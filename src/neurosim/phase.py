@@ -7,14 +7,13 @@ provenance, and read back for the lecture figure (which then needs neither Dask 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ._validation import ParameterError, param_error
+from .result import write_atomically
 
 __all__ = ["BrunelPhase", "compute_brunel_phase", "load_brunel_phase", "save_brunel_phase"]
 
@@ -93,11 +92,8 @@ def save_brunel_phase(phase: BrunelPhase, folder) -> Path:
             "duration": phase.duration, "scale": phase.scale,
             "provenance": {**phase.provenance,
                            "regenerate": "neurosim sweep brunel-phase --out <folder>"}}
-    fd, tmp = tempfile.mkstemp(prefix=".phase.", suffix=".json", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1)
     path = folder / FILE
-    os.replace(tmp, path)
+    write_atomically(path, lambda fh: fh.write(json.dumps(data, indent=1).encode()))
     return path
 
 

@@ -1,56 +1,64 @@
 """The snntorch bridge: train surrogate-gradient spiking networks, compare them with ANN twins
 of the same shape, and run trained networks in neurosim's own integrator.
 
-The only part of neurosim that imports torch and snntorch; install them with the 'snn' extra
-(see the ImportError below for the CPU build of torch).
+The only part of neurosim that imports torch and snntorch; install them with the 'snn' extra.
+Reading a saved comparison (``load_comparison``, ``load_recurrent_comparison`` and their
+report classes) needs neither: those names work without torch, and torch is imported when
+one of the others is first used (without it, that raises :class:`MissingExtra`, saying how to
+install the extra and the CPU build of torch).
 """
 
-try:
-    import snntorch  # noqa: F401
-    import torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "neurosim.bridge needs torch and snntorch: install torch first, then the 'snn' extra: "
-        "pip install torch==2.13.0 && pip install \"neurosim[snn]\". On an ordinary Linux "
-        "machine that torch line downloads the CUDA build (several GB); for the CPU build use "
-        "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu. "
-        f"Import failed with: {exc}") from exc
+import importlib
 
+from .._validation import MissingExtra, install_hint
 from ..snn_report import (
     ComparisonReport,
     RecurrentReport,
     load_comparison,
     load_recurrent_comparison,
 )
-from ._compare import compare, write_comparison
-from ._compare_recurrent import compare_recurrent, write_recurrent_comparison
-from ._data import encode, load_digits
-from ._export import NeurosimRecurrentSNN, NeurosimSNN, to_brian2, to_neurosim
-from ._models import beta_from_tau, build_ann, build_snn, tau_from_beta
-from ._recurrent import RecurrentANN, RecurrentSpikingNet, build_rnn
-from ._train import train
 
-__all__ = [
-    "ComparisonReport",
-    "NeurosimRecurrentSNN",
-    "NeurosimSNN",
-    "RecurrentANN",
-    "RecurrentReport",
-    "RecurrentSpikingNet",
-    "beta_from_tau",
-    "build_ann",
-    "build_rnn",
-    "build_snn",
-    "compare",
-    "compare_recurrent",
-    "encode",
-    "load_comparison",
-    "load_digits",
-    "load_recurrent_comparison",
-    "tau_from_beta",
-    "to_brian2",
-    "to_neurosim",
-    "train",
-    "write_comparison",
-    "write_recurrent_comparison",
-]
+# the names that need torch, and the module of this package that defines each
+_TORCH_NAMES = {
+    "compare": "_compare", "write_comparison": "_compare",
+    "compare_recurrent": "_compare_recurrent",
+    "write_recurrent_comparison": "_compare_recurrent",
+    "encode": "_data", "load_digits": "_data",
+    "NeurosimRecurrentSNN": "_export", "NeurosimSNN": "_export", "to_brian2": "_export",
+    "to_neurosim": "_export",
+    "beta_from_tau": "_models", "build_ann": "_models", "build_snn": "_models",
+    "tau_from_beta": "_models",
+    "RecurrentANN": "_recurrent", "RecurrentSpikingNet": "_recurrent", "build_rnn": "_recurrent",
+    "train": "_train",
+}
+
+
+def _require_torch() -> None:
+    try:
+        import snntorch  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtra(
+            "neurosim.bridge needs torch and snntorch for this: install torch first, then the "
+            f"'snn' extra: pip install torch==2.13.0, then {install_hint('snn')}. On an "
+            "ordinary Linux machine that torch line downloads the CUDA build (several GB); for "
+            "the CPU build use pip install torch==2.13.0 --index-url "
+            "https://download.pytorch.org/whl/cpu. (Reading a saved comparison needs no torch: "
+            f"neurosim.bridge.load_comparison.) Import failed with: {exc}") from exc
+
+
+def __getattr__(name: str):
+    if name not in _TORCH_NAMES:
+        raise AttributeError(f"module 'neurosim.bridge' has no attribute {name!r}")
+    _require_torch()
+    value = getattr(importlib.import_module(f".{_TORCH_NAMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_TORCH_NAMES})
+
+
+__all__ = sorted(["ComparisonReport", "RecurrentReport", "load_comparison",
+                  "load_recurrent_comparison", *_TORCH_NAMES])
