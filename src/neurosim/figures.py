@@ -197,13 +197,21 @@ IZHIKEVICH_INPUTS = {
     "chattering": (10.0, 10.0),
     "fast_spiking": (10.0, 10.0),
     "thalamo_cortical": (2.0, 10.0),
-    "resonator": (0.45, 10.0),
     "low_threshold_spiking": (10.0, 10.0),
 }
+# the resonator under a step fires tonically like any other neuron; what makes it a resonator
+# is its damped subthreshold oscillation (period 2 pi / Im(lambda) = 41 ms for a = 0.1,
+# b = 0.26 at rest): a pair of pulses one period apart adds up and fires, a pair half a period
+# apart cancels. Izhikevich (2004, Fig. 1R)'s protocol: 4-ms pulses of 0.65 mV/ms, 20 ms
+# apart, then 40 ms apart (separated so that the first pair's ringing has died out)
+RESONATOR_PAIRS = {"amplitude": 0.65, "width": 4.0, "onsets": (10.0, 30.0, 120.0, 160.0)}
+GALLERY_TITLES = {"thalamo_cortical": "Thalamo-cortical", "resonator": "Resonator, pulse pairs"}
 
 
 def fig_izhikevich_gallery(duration=200.0):
-    """The Izhikevich (2003) firing patterns, each under a step of current."""
+    """The Izhikevich (2003) firing patterns, each under a step of current, and the resonator
+    under pairs of pulses: silent when they come 20 ms apart, firing when 40 ms apart (about
+    the period of its subthreshold ringing)."""
     from . import plot
     from ._simulate import simulate_izhikevich
 
@@ -212,8 +220,20 @@ def fig_izhikevich_gallery(duration=200.0):
         # each neuron starts at rest (the registry's initial state), the step comes at onset
         results[name] = simulate_izhikevich(stimulus.step(amp, onset), duration, pattern=name,
                                             dt=0.05)
+    pairs = RESONATOR_PAIRS
+    drive = _pulse_drive(duration, 0.05, [pairs["onsets"]], pairs["width"],
+                         [pairs["amplitude"]])
+    results["resonator"] = simulate_izhikevich(drive, duration, pattern="resonator", dt=0.05)
+    order = [*list(IZHIKEVICH_INPUTS)[:5], "resonator", "low_threshold_spiking"]
+    results = {name: results[name] for name in order}
     with plot.lecture_style():
-        axes = plot.firing_patterns(results)
+        axes = plot.firing_patterns(results, titles=GALLERY_TITLES)
+        ax = axes[order.index("resonator")]
+        t0, t1, t2, t3 = pairs["onsets"]
+        ax.text(t0 - 5, -25, f"{t1 - t0:g} ms apart: silent", ha="left", va="center",
+                fontsize=14, color=plot.COLORS["muted"])
+        ax.text(t3 + 8, 12, f"{t3 - t2:g} ms apart: spike", ha="right", va="center",
+                fontsize=14, color=plot.COLORS["muted"])
         axes[0].figure.suptitle("Izhikevich (2003): one equation, seven firing patterns",
                                 fontsize=18)
     return axes[0].figure
@@ -359,13 +379,19 @@ def brunel_state_runs(duration=500.0, seed=1, scale=1.0):
     return results, params
 
 
-def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1):
+def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1, sr_window=15.0):
     """Brunel's (2000) four states of one E/I network, set by the strength of inhibition g and
-    the external drive: rasters of 60 excitatory neurons with the population rate."""
+    the external drive: rasters of 60 excitatory neurons with the population rate. The
+    synchronous regular state is shown over its last ``sr_window`` ms with 0.1-ms bins: half
+    the population fires in each volley, a volley every 1.5 ms (the delay), so each neuron
+    fires every 3 ms."""
     from . import plot
 
     results, params = brunel_state_runs(duration, seed)
-    fig = plot.brunel_states(results, window=window, params=params)
+    windows = {state: window for state in results}
+    windows["SR"] = (window[1] - sr_window, window[1])
+    fig = plot.brunel_states(results, window=windows, params=params,
+                             rate_bin={"SR": 0.1, "AI": 0.5, "SI_fast": 0.5, "SI_slow": 0.5})
     fig.suptitle("One network, four states: Brunel (2000), 12,500 LIF neurons", fontsize=17,
                  y=0.995)
     return fig
@@ -379,9 +405,9 @@ def fig_coba_raster(duration=1000.0, window=(500.0, 1000.0), seed=1):
 
     res = load_network("vogels_abbott_coba").run(duration, seed=seed)
     with plot.lecture_style():
-        ax_r, _ = plot.raster(res, window=window, per_population=100, rate_bin=2.0)
-        ax_r.set_title(f"Balanced E/I network (COBA): excitatory {res.rate('E'):.0f} Hz, "
-                       f"inhibitory {res.rate('I'):.0f} Hz, no external input")
+        ax_r, _ = plot.raster(res, window=window, neurons=200, rate_bin=2.0)
+        ax_r.set_title(f"COBA network, no external input: E {res.rate('E'):.0f} Hz, "
+                       f"I {res.rate('I'):.0f} Hz")
     return ax_r.figure
 
 
@@ -478,10 +504,11 @@ def fig_mammalian_action_potential(width=1.0, start=5.0, duration=16.0, weaker=0
     with plot.lecture_style():
         ax = plot.membrane(spike, threshold=th_v)
         ax.plot(sub.t, sub.trace("v"), color=plot.COLORS["subthreshold"], lw=2.5, zorder=1)
-        k = int(np.argmax(sub.trace("v")))
-        ax.annotate(f"{weaker:.0%} of the pulse:\nno spike", xy=(sub.t[k], sub.trace("v")[k]),
-                    xytext=(sub.t[k] + 2.5, -83.0), color=plot.COLORS["muted"], fontsize=14,
-                    va="center",
+        # named above its own tail, where no other trace runs: a short arrow down to it
+        k = int(np.searchsorted(sub.t, start + width + 4.0))
+        ax.annotate(f"{weaker:.0%} of the pulse: no spike", xy=(sub.t[k], sub.trace("v")[k]),
+                    xytext=(sub.t[k] + 0.3, th_v + 13.0), color=plot.COLORS["muted"],
+                    fontsize=14, va="center", ha="left",
                     arrowprops={"arrowstyle": "-|>", "color": plot.COLORS["muted"], "lw": 1.5})
         ax.set_title("A mammalian action potential (cortical neuron, Pospischil et al. 2008)",
                      fontsize=16)

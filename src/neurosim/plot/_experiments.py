@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import registry
 from .._validation import param_error, pretty_unit
 from ..analysis import FICurve
 from ._common import need, styled
@@ -135,7 +136,11 @@ def refractoriness(result, intervals, ax=None, *, periods=None, first_pulse_t=2.
     axes[-1].set_xlabel("Time (ms)    (dashed: pulse onsets)")
     title = "Refractoriness: a second pulse too soon cannot fire"
     if periods is not None:
-        title += "\n(shaded: absolute, then relative refractory period)"
+        # the periods are the model's, at its temperature: say which (they shorten when warm)
+        p = result.params
+        where = (f"squid axon, {float(np.max(p.temperature_ref)):g} °C"
+                 if hasattr(p, "temperature_ref") else registry.get(result.model).label)
+        title += f"\n(shaded: absolute, then relative refractory period; {where})"
     axes[0].set_title(title, pad=48 if periods is not None else 6)
     return axes
 
@@ -200,7 +205,7 @@ def fi_curve(curves, ax=None, *, labels=None, colors=None, annotate_onset=True):
 
 
 @styled
-def firing_patterns(results, ax=None, *, ncols=2):
+def firing_patterns(results, ax=None, *, ncols=2, titles=None):
     """A gallery: one small panel of V(t) per named result (e.g. the Izhikevich patterns), the
     input drawn as a step along each panel's foot and its size written beside the name.
 
@@ -208,6 +213,9 @@ def firing_patterns(results, ax=None, *, ncols=2):
         results: a dict name -> single-neuron SimulationResult (with its stimulus recorded).
         ax: a sequence of at least ``len(results)`` axes (default a new 16:9 figure).
         ncols: columns of the new figure.
+        titles: name -> the name shown in its panel's title (default the name in words; for
+            a name that needs a hyphen). The input's size follows it, its unit goes once
+            beside the time axis.
 
     Returns:
         The array of Axes.
@@ -226,14 +234,16 @@ def firing_patterns(results, ax=None, *, ncols=2):
         axes = np.asarray(ax).ravel()
         if axes.size < n:
             raise param_error("firing_patterns", "ax", f"at least {n} axes", axes)
+    units = set()
     for a, (name, res) in zip(axes, results.items(), strict=False):
         membrane(res, ax=a, annotate=False, lw=1.8)
-        title = name.replace("_", " ").capitalize()  # the catalog's pattern name, in words
+        # the catalog's pattern name in words, or the title given for it
+        title = (titles or {}).get(name) or name.replace("_", " ").capitalize()
         if res.stimulus is not None:
             stim = res.trace("stimulus")
             amp = float(stim[np.argmax(np.abs(stim))])
-            unit = pretty_unit(res.units.get("stimulus", ""))
-            title += f"   (I = {amp:g} {unit})"
+            title += f"   I = {amp:g}"
+            units.add(pretty_unit(res.units.get("stimulus", "")))
             # the input as a step along the panel's foot
             foot = -100.0 + 10.0 * (stim != 0)
             a.plot(res.t, foot, color=COLORS["stimulus"], lw=2)
@@ -245,6 +255,7 @@ def firing_patterns(results, ax=None, *, ncols=2):
     for a in axes[n:]:
         a.set_visible(False)
     fig = axes[0].figure
-    fig.supxlabel("Time (ms)", fontsize=18)
+    fig.supxlabel("Time (ms)" + (f"      (input I in {units.pop()}, drawn along each foot)"
+                                 if len(units) == 1 else ""), fontsize=18)
     fig.supylabel("Membrane potential (mV)", fontsize=18)
     return axes

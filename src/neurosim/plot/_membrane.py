@@ -63,10 +63,17 @@ def _annotate_ap(ax, res, line, threshold=None):
         return float(np.interp(tq, t, v))
 
     t_down = ph.half_width_start_t + ph.half_width
+    # the undershoot is pointed at where V has come 98 % of the way down from threshold to
+    # its lowest point: the trough itself for a fast after-hyperpolarisation (HH), the start
+    # of the plateau where a slow current keeps V creeping down for tens of ms (the M current
+    # of the cortical cell, whose minimum lies at the end of the trace)
+    reached = ph.threshold_v + 0.98 * (ph.ahp_v - ph.threshold_v)
+    after = (t >= ph.repolarisation_t) & (t <= ph.ahp_t) & (v <= reached)
+    ahp_t = float(t[np.flatnonzero(after)[0]]) if after.any() else ph.ahp_t
     placed = []
     for text, xy, prefer in (
             ("Overshoot", (ph.peak_t, ph.peak_v), ((1, 0), (1, -1), (-1, 0))),
-            ("Hyperpolarisation (undershoot)", (ph.ahp_t, ph.ahp_v),
+            ("Hyperpolarisation (undershoot)", (ahp_t, at(ahp_t)),
              ((1, -1), (2, -1), (1, 0), (-1, -1))),
             ("Depolarisation", (ph.half_width_start_t, at(ph.half_width_start_t)),
              ((-1, 1), (-2, 1), (-1, 0), (-1, 2))),
@@ -179,7 +186,8 @@ def _mark_point_neuron(ax, res, spec, line):
         else:
             labels[round(value, 6)] = (word, COLORS[color_key])
         lo = min(lo, value - 6)
-    labels = [(v, f"{w}\n{_mv(v)}", c) for v, (w, c) in labels.items()]
+    # one line each: lines a few mV apart (rest and reset) keep their labels beside them
+    labels = [(v, f"{w} {_mv(v)}", c) for v, (w, c) in labels.items()]
     ax.set_ylim(lo, hi)
     margin_labels(ax, labels)
     key = spec.marks.get("refractory")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import param_error
+from .._validation import as_int, param_error
 from ._common import styled
+from ._layout import margin_labels
 from ._style import COLORS, OKABE_ITO, new_figure
 
 __all__ = ["brunel_states", "raster"]
@@ -28,17 +29,29 @@ def _check(result, func):
         raise param_error(func, "result", "a NetworkResult (Network.run)", result, TypeError)
 
 
-def _draw(result, ax_raster, ax_rate, window, per_population, rate_bin, label_size=14,
-          pops=None):
-    """The raster of the first ``per_population`` neurons of each population (stacked, E at
-    the bottom) and the population rates in ``rate_bin`` ms bins, over ``window``."""
+def _shown(sizes: dict, neurons: int) -> dict:
+    """How many neurons of each population a raster of about ``neurons`` rows shows: in
+    proportion to the populations' sizes (so E:I keeps its ratio), at least one each, all of a
+    population smaller than its share."""
+    total = sum(sizes.values())
+    if total <= neurons:
+        return dict(sizes)
+    return {name: max(1, min(size, round(neurons * size / total)))
+            for name, size in sizes.items()}
+
+
+def _draw(result, ax_raster, ax_rate, window, shown, rate_bin, label_size=14, pops=None,
+          rate_labels=True):
+    """The raster of the first ``shown[name]`` neurons of each population (stacked, E at the
+    bottom) and the population rates in ``rate_bin`` ms bins, over ``window``; each rate curve
+    named at its right end in its colour (``rate_labels``)."""
     lo, hi = window
     base = 0
     ticks = []
     pops = list(result.spike_times) if pops is None else pops
     for k, name in enumerate(pops):
         trains = result.spike_times[name]
-        n = min(per_population, len(trains))
+        n = min(shown[name], len(trains))
         t = trains.times
         i = trains.indices
         sel = (i < n) & (t >= lo) & (t <= hi)
@@ -53,6 +66,7 @@ def _draw(result, ax_raster, ax_rate, window, per_population, rate_bin, label_si
                        color=colour, fontsize=label_size, va="center", ha="left",
                        fontweight="bold")
     top = 0.0
+    ends = []
     for k, name in enumerate(pops):
         trains = result.spike_times[name]
         n_bins = int(np.floor((hi - lo) / rate_bin + 1e-9))
@@ -61,21 +75,42 @@ def _draw(result, ax_raster, ax_rate, window, per_population, rate_bin, label_si
         ax_rate.step(lo + rate_bin * np.arange(n_bins), rate, where="post",
                      color=_colour(name, k), lw=1.6)
         top = max(top, float(rate.max()) if rate.size else 0.0)
+        # where the curve ends, averaged over its last tenth (a bin alone jumps about)
+        tail = rate[-max(1, n_bins // 10):]
+        ends.append((float(tail.mean()) if tail.size else 0.0, name, _colour(name, k)))
     ax_rate.set_ylim(0, top * 1.1 + 1e-9)
     ax_rate.set_xlim(lo, hi)
+    if rate_labels and len(pops) > 1:
+        margin_labels(ax_rate, [(y, name, colour) for y, name, colour in ends],
+                      fontsize=label_size)
+    return base
+
+
+def _subset_text(shown: dict, sizes: dict) -> str:
+    """'Neuron' when every neuron is drawn, else which share of which population."""
+    if all(shown[name] >= sizes[name] for name in shown):
+        return "Neuron"
+    total, drawn = sum(sizes[name] for name in shown), sum(shown.values())
+    return f"Neuron ({drawn:,} of {total:,} shown)"
 
 
 @styled
-def raster(result, ax=None, *, window=None, per_population=200, rate_bin=1.0, title=None):
+def raster(result, ax=None, *, window=None, neurons=200, per_population=None, rate_bin=1.0,
+           title=None):
     """Spike raster of a network run, populations coloured (excitatory and inhibitory in their
-    colours), with the population rate underneath on a shared time axis.
+    colours), with the population rates underneath on a shared time axis, each curve named at
+    its end.
 
     Arguments:
         result: a :class:`~neurosim.NetworkResult`.
         ax: two axes (raster, rate) to draw into (default a new slide figure).
         window: (start, end) in ms (default the whole run).
-        per_population: how many neurons of each population to show (the first ones).
-        rate_bin: bin of the rate curve (ms).
+        neurons: about how many rows to draw, shared among the populations in proportion to
+            their sizes (3,200 E and 800 I give 160 E and 40 I rows), the first neurons of
+            each; the axis says how many of how many are shown when it is not all of them.
+        per_population: instead, this many neurons of every population (the proportions are
+            then not kept).
+        rate_bin: bin of the rate curves (ms).
         title: a title over the raster.
 
     Returns:
@@ -83,12 +118,18 @@ def raster(result, ax=None, *, window=None, per_population=200, rate_bin=1.0, ti
     """
     _check(result, "raster")
     window = (0.0, float(result.duration)) if window is None else tuple(map(float, window))
+    sizes = {name: len(trains) for name, trains in result.spike_times.items()}
+    if per_population is not None:
+        shown = {name: min(as_int(per_population, "raster", "per_population", low=1), size)
+                 for name, size in sizes.items()}
+    else:
+        shown = _shown(sizes, as_int(neurons, "raster", "neurons", low=1))
     if ax is None:
         _, axes = new_figure(2, 1, height_ratios=(3, 1))
         ax = (axes[0, 0], axes[1, 0])
     ax_raster, ax_rate = ax
-    _draw(result, ax_raster, ax_rate, window, per_population, rate_bin)
-    ax_raster.set_ylabel("Neuron")
+    _draw(result, ax_raster, ax_rate, window, shown, rate_bin)
+    ax_raster.set_ylabel(_subset_text(shown, sizes))
     ax_rate.set_ylabel("Rate (Hz)")
     ax_rate.set_xlabel("Time (ms)")
     if title:
@@ -111,9 +152,13 @@ def brunel_states(results, *, window=None, per_population=60, rate_bin=0.5, para
 
     Arguments:
         results: state name ("SR", "AI", "SI_fast", "SI_slow") -> NetworkResult.
-        window: (start, end) in ms shown for every state (default the last 200 ms).
+        window: (start, end) in ms shown for every state (default the last 200 ms), or a dict
+            state -> (start, end) (a state not in it gets the default). The synchronous
+            regular state needs a short window: its volleys come every delay (1.5 ms), and 200
+            ms of them is a solid block.
         per_population: excitatory neurons in each raster.
-        rate_bin: bin of the rate curves (ms).
+        rate_bin: bin of the rate curves (ms), or a dict state -> bin (the SR volleys need a
+            bin of about dt to stand apart).
         params: state -> (g, nu_ext / nu_thr), printed in the titles.
 
     Returns:
@@ -133,13 +178,18 @@ def brunel_states(results, *, window=None, per_population=60, rate_bin=0.5, para
         inner = outer[k // 2, k % 2].subgridspec(2, 1, height_ratios=(2.2, 1), hspace=0.08)
         ax_r = fig.add_subplot(inner[0])
         ax_p = fig.add_subplot(inner[1], sharex=ax_r)
-        win = window or (max(0.0, res.duration - 200.0), res.duration)
+        default = (max(0.0, res.duration - 200.0), res.duration)
+        win = (window.get(state, default) if isinstance(window, dict) else window) or default
+        bin_ = rate_bin.get(state, 0.5) if isinstance(rate_bin, dict) else rate_bin
         exc = [n for n in res.spike_times if n.upper().startswith("E")] or \
             list(res.spike_times)[:1]
-        _draw(res, ax_r, ax_p, win, per_population, rate_bin, label_size=12, pops=exc)
+        _draw(res, ax_r, ax_p, win, dict.fromkeys(exc, per_population), bin_, label_size=12,
+              pops=exc, rate_labels=False)
         for t in list(ax_r.texts):
             t.remove()
         title = f"{state.replace('_', '-')}: {_STATE_TEXT.get(state, '')}"
+        if win[1] - win[0] < 100.0:
+            title += f" ({win[1] - win[0]:g} ms shown)"
         if params and state in params:
             g, eta = params[state]
             title += f"\ng = {g:g}, ν$_{{ext}}$/ν$_{{thr}}$ = {eta:g}"
@@ -150,7 +200,8 @@ def brunel_states(results, *, window=None, per_population=60, rate_bin=0.5, para
         if k // 2 == 1:
             ax_p.set_xlabel("Time (ms)")
         if k % 2 == 0:
-            ax_r.set_ylabel("Neuron", fontsize=12)
+            n_e = sum(len(res.spike_times[name]) for name in exc)
+            ax_r.set_ylabel(f"E neuron\n({min(per_population, n_e)} of {n_e:,})", fontsize=12)
     return fig
 
 
