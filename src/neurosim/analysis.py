@@ -228,9 +228,17 @@ class FICurve:
     Attributes:
         currents: inputs (in ``unit``: uA/cm^2 for HH, nA for LIF and AdEx, mV/ms for
             Izhikevich).
-        rates: steady firing rate at each current (Hz), counted after ``transient`` ms.
+        rates: steady firing rate at each current (Hz), counted after ``transient`` ms:
+            1 / mean inter-spike interval where the neuron fires to the end of the run, 0 for
+            a train that stops before it, and one spike over the window where only one
+            falls in it.
         rheobase: the smallest current in ``currents`` with sustained firing (NaN if none
-            fires); its resolution is the spacing of ``currents``.
+            fires): spikes after ``transient`` that go on to the end of the run (the last
+            within two mean intervals of it; one spike counts when there is only one). A
+            train that dies out, as Hodgkin-Huxley's does just below its repetitive-firing
+            threshold (8 spikes in 140 ms at 6.25 uA/cm^2), is not firing; so the rheobase
+            does not depend on ``transient``. Its resolution is the spacing of
+            ``currents``.
         model: the model's registry name; ``unit``: the unit of ``currents``.
     """
 
@@ -243,15 +251,25 @@ class FICurve:
     transient: float
 
 
-def _steady_rates(spike_times, duration: float, transient: float) -> np.ndarray:
-    """1 / mean inter-spike interval after ``transient`` (count / window below two spikes)."""
+def _steady_rates(spike_times, duration: float, transient: float):
+    """(rates, sustained): the steady rate after ``transient`` and whether the train goes on
+    to the end of the run (see :class:`FICurve`)."""
     out = np.empty(len(spike_times))
+    sustained = np.zeros(len(spike_times), dtype=bool)
     window_s = (duration - transient) / 1000.0
     for k, s in enumerate(spike_times):
         s = np.asarray(s)
         s = s[s >= transient]
-        out[k] = (s.size - 1) / ((s[-1] - s[0]) / 1000.0) if s.size >= 2 else s.size / window_s
-    return out
+        if s.size >= 2:
+            isi = (s[-1] - s[0]) / (s.size - 1)
+            sustained[k] = duration - s[-1] <= 2.0 * isi
+        else:
+            sustained[k] = s.size == 1
+        if s.size >= 2:
+            out[k] = 1000.0 / isi if sustained[k] else 0.0  # a train that stopped: 0 Hz
+        else:
+            out[k] = s.size / window_s
+    return out, sustained
 
 
 def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None, pattern=None,
@@ -289,8 +307,8 @@ def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None, 
         raise param_error(func, "transient", f"shorter than duration = {dur:g} ms", transient)
     res = simulate(spec.name, cur, dur, params=params, pattern=pattern, dt=dt,
                    record=("spikes",))
-    rates = _steady_rates(res.spike_times, dur, tr)
-    firing = np.flatnonzero(rates > 0)
+    rates, sustained = _steady_rates(res.spike_times, dur, tr)
+    firing = np.flatnonzero(sustained)
     rheobase = float(np.min(cur[firing])) if firing.size else float("nan")
     return FICurve(currents=cur, rates=rates, rheobase=rheobase, model=spec.name,
                    unit=spec.input_unit, duration=dur, transient=tr)
