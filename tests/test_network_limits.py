@@ -100,3 +100,17 @@ def test_a_huge_inhibitory_jump_stops_the_run_in_the_step_after_it():
     res = ok.run(10.0)
     k = round(2.0 / 0.1)
     assert res.v["P"][k + 1, 0] == pytest.approx(-70.0 - 10.0 * np.exp(-0.1 / 10.0), abs=1e-9)
+
+
+@pytest.mark.brian2
+@pytest.mark.parametrize(("model", "i_ext"), [("izhikevich", 1e6), ("adex", -1e7),
+                                              ("lif", -1e6)])
+def test_the_brian2_engine_raises_for_the_same_runs(model, i_ext):
+    # Brian2 cannot be stopped inside its step: the state its run ends in, and the V it
+    # recorded, are held to the registry's bounds when it ends
+    with pytest.raises(neurosim.SimulationError, match=re.escape(
+            f"blew up in population 'P' ({registry.get(model).label}, neuron 0")):
+        _one(model, i_ext).run(20.0, engine="brian2")
+    # and an ordinary run of the same model is let through with its spikes
+    ok = _one(model, registry.get(model).cli_current).run(20.0, engine="brian2")
+    assert ok.spike_times["P"].flat.size >= 1

@@ -62,13 +62,19 @@ def main(argv=None):
     # 6. The Izhikevich zoo: two variables, four parameters, many behaviours.
     print("\n6. Izhikevich (2003): v' = 0.04 v^2 + 5 v + 140 - u + I, u' = a (b v - u); I and u "
           "in mV/ms.")
-    for name in neurosim.list_patterns("izhikevich_2003"):
-        amp, onset = figures.IZHIKEVICH_INPUTS[name]
+    for name, (amp, onset) in figures.IZHIKEVICH_INPUTS.items():
         r = neurosim.simulate_izhikevich(stimulus.step(amp, onset), 200.0, pattern=name)
         isi = np.diff(r.spikes())
         shape = (f"ISIs from {isi.min():5.1f} to {isi.max():5.1f} ms" if isi.size
                  else "no repeated firing")
         print(f"   {name:24s} {r.spikes().size:3d} spikes in 200 ms, {shape}")
+    # the resonator answers to timing, not to strength: pairs of pulses one period of its
+    # subthreshold ringing apart add up, half a period apart they cancel
+    t0, t1, t2, t3 = figures.RESONATOR_PAIRS["onsets"]
+    spikes = figures.resonator_pairs_run().spikes()
+    print(f"   {'resonator':24s} pulse pairs {t1 - t0:g} ms apart: "
+          f"{np.sum((spikes > t0) & (spikes < t2)):d} spikes; {t3 - t2:g} ms apart (its "
+          f"ringing period): {np.sum(spikes > t2):d} spike")
     save(figures.fig_izhikevich_gallery(), "3_izhikevich_gallery")
 
     # 7. A population at compiled speed.

@@ -56,7 +56,10 @@ def main(argv=None):
           "of the four")
     print("   SI: strong inhibition with strong (fast) or weak (slow) drive: the population "
           "oscillates, single neurons fire irregularly and miss most cycles")
-    save(plot.brunel_states(results, window=(duration - 200.0, duration), params=params),
+    # SR's volleys come every delay (1.5 ms): 15 ms of it in 0.1-ms bins, 200 ms of the others
+    windows = {state: (duration - 200.0, duration) for state in results}
+    windows["SR"] = (duration - 15.0, duration)
+    save(plot.brunel_states(results, window=windows, rate_bin={"SR": 0.1}, params=params),
          "1_brunel_states")
 
     print("\n3. The asynchronous state against the mean-field theory:")
@@ -78,7 +81,7 @@ def main(argv=None):
           f"fluctuations sigma = {sigma:.1f} mV decide when a neuron fires")
     print("   so spikes come at random times, although every neuron is deterministic")
     res = results["AI"]
-    save(plot.raster(res, window=(duration - 200.0, duration), per_population=100,
+    save(plot.raster(res, window=(duration - 200.0, duration), neurons=200,
                      title="AI state: every neuron irregular, the population rate without "
                      "a steady rhythm")[0].figure, "2_ai_raster")
 
@@ -87,7 +90,7 @@ def main(argv=None):
     cv = analysis.cv_isi(coba.spike_times["E"])
     print(f"   4,000 neurons, no external input: E {coba.rate('E'):.1f} Hz, "
           f"I {coba.rate('I'):.1f} Hz, mean CV of ISI {cv.mean():.2f}")
-    save(plot.raster(coba, window=(duration - 300.0, duration), per_population=100,
+    save(plot.raster(coba, window=(duration - 300.0, duration), neurons=200,
                      rate_bin=2.0, title="COBA: self-sustained balanced activity")[0].figure,
          "3_coba_raster")
     print(f"\nDone: figures in {args.out}/")

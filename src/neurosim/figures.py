@@ -208,6 +208,17 @@ RESONATOR_PAIRS = {"amplitude": 0.65, "width": 4.0, "onsets": (10.0, 30.0, 120.0
 GALLERY_TITLES = {"thalamo_cortical": "Thalamo-cortical", "resonator": "Resonator, pulse pairs"}
 
 
+def resonator_pairs_run(duration=200.0):
+    """The resonator under :data:`RESONATOR_PAIRS` (dt 0.05 ms): silent after the pair 20 ms
+    apart, a spike after the pair 40 ms apart."""
+    from ._simulate import simulate_izhikevich
+
+    pairs = RESONATOR_PAIRS
+    drive = _pulse_drive(duration, 0.05, [pairs["onsets"]], pairs["width"],
+                         [pairs["amplitude"]])
+    return simulate_izhikevich(drive, duration, pattern="resonator", dt=0.05)
+
+
 def fig_izhikevich_gallery(duration=200.0):
     """The Izhikevich (2003) firing patterns, each under a step of current, and the resonator
     under pairs of pulses: silent when they come 20 ms apart, firing when 40 ms apart (about
@@ -221,9 +232,7 @@ def fig_izhikevich_gallery(duration=200.0):
         results[name] = simulate_izhikevich(stimulus.step(amp, onset), duration, pattern=name,
                                             dt=0.05)
     pairs = RESONATOR_PAIRS
-    drive = _pulse_drive(duration, 0.05, [pairs["onsets"]], pairs["width"],
-                         [pairs["amplitude"]])
-    results["resonator"] = simulate_izhikevich(drive, duration, pattern="resonator", dt=0.05)
+    results["resonator"] = resonator_pairs_run(duration)
     order = [*list(IZHIKEVICH_INPUTS)[:5], "resonator", "low_threshold_spiking"]
     results = {name: results[name] for name in order}
     with plot.lecture_style():

@@ -11,12 +11,10 @@ install the extra and the CPU build of torch).
 import importlib
 
 from .._validation import MissingExtra, install_hint
-from ..snn_report import (
-    ComparisonReport,
-    RecurrentReport,
-    load_comparison,
-    load_recurrent_comparison,
-)
+from ..snn_report import ComparisonReport as ComparisonReport
+from ..snn_report import RecurrentReport as RecurrentReport
+from ..snn_report import load_comparison as load_comparison
+from ..snn_report import load_recurrent_comparison as load_recurrent_comparison
 
 # the names that need torch, and the module of this package that defines each
 _TORCH_NAMES = {

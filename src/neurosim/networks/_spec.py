@@ -24,7 +24,7 @@ import brian2 as b2
 import numpy as np
 
 from .. import registry
-from .._validation import UNITS, brian2_unit, param_error
+from .._validation import UNITS, SimulationError, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
 from ..network import PoissonSource, SpikeSource, spike_reset, weight_unit
 from ..result import SpikeTrains
@@ -66,7 +66,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     try:
         with brian2_state(target):
             b2.seed(seed)
-            objects, _, monitors, states, plastic = _build(net, conn, steps)
+            objects, groups, monitors, states, plastic = _build(net, conn, steps)
             network = b2.Network(*objects)
             network.schedule = _SCHEDULE
             t_run = time.perf_counter()
@@ -99,6 +99,7 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                         rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
                     first = conn.v0[pop.name][idx]
                     v_out[pop.name] = np.vstack([first[None, :], rows])
+            _check_bounds(net, groups, v_out)
     finally:
         if b2.get_device() is not old_device:
             b2.device.reinit()
@@ -107,6 +108,35 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     return network_result(net, conn, steps, trains, v_out, timings,
                           f"Network.run(engine='brian2', target={target!r}, seed={seed})",
                           weights)
+
+
+def _check_bounds(net, groups, v_out) -> None:
+    """The state every neuron ends the run in, and every recorded V as the result shows it
+    (resets shown), held to its model's blow-up bounds (the registry's, as ``simulate`` and
+    the Numba engine hold it): Brian2 cannot be stopped inside its step, so its run is checked
+    when it ends, and a run that left the model's range raises instead of returning."""
+    for pop in net.neurons:
+        spec = registry.get(pop.model)
+        group = groups[pop.name]
+        checks = [("V", np.asarray(group.v[:] / b2.mV), spec.v_bound, "mV")]
+        if pop.name in v_out:
+            checks.append(("V", v_out[pop.name], spec.v_bound, "mV"))
+        second = next((q for q in spec.state if q != "v"), None)
+        if second is not None and spec.u_bound < np.inf:
+            unit = spec.state[second]
+            checks.append((second, np.asarray(getattr(group, second)[:]
+                                              / brian2_unit(unit)), spec.u_bound, unit))
+        for name, values, bound, unit in checks:
+            bad = ~(np.abs(values) < bound)
+            if bad.any():
+                k = int(np.flatnonzero(bad.any(axis=0) if values.ndim == 2 else bad)[0])
+                if values.ndim == 2:  # a recorded column: the neuron's index in its group
+                    k = int(net.record_v[pop.name][k])
+                raise SimulationError(
+                    f"Network.run (engine='brian2') blew up in population {pop.name!r} "
+                    f"({spec.label}, neuron {k}: NaN or |{name}| >= {bound:g} {unit}) with "
+                    f"dt = {net.dt:g} ms: use a smaller dt, or check the weights, the inputs "
+                    "and the parameters.")
 
 
 def port_equations(ports, port_id, population, current="amp", conductance="siemens"):

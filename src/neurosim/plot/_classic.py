@@ -63,7 +63,11 @@ def mp_gates(gates, *, fig=None):
     Returns:
         The Figure.
     """
-    fig, axes = _row(fig, len(gates))
+    if fig is None and len(gates) == 4:  # two by two: the diagrams and tables read larger
+        fig, axes = new_figure(2, 2, sharex=False)
+        axes = axes.ravel()
+    else:
+        fig, axes = _row(fig, len(gates))
     for ax, g in zip(axes, gates, strict=True):
         if len(g.units) > 2:
             raise param_error("mp_gates", "gates", "gates of one or two units", g.name)
@@ -86,11 +90,11 @@ def mp_gates(gates, *, fig=None):
         lines = [header, "─" * len(header)]
         lines += ["   ".join(str(v) for v in r) + "   │  " + str(o)
                   for r, o in zip(rows, outs, strict=True)]
-        ax.text(0.9, 2.0, "\n".join(lines), ha="center", va="top", fontsize=13,
+        ax.text(3.3, 3.1, "\n".join(lines), ha="left", va="center", fontsize=15,
                 family="monospace", color=COLORS["text"])
         ax.set_title(g.name.replace("2-input ", ""), fontsize=16)
-        ax.set_xlim(-0.6, 2.9)
-        ax.set_ylim(0.3, 3.9)
+        ax.set_xlim(-0.6, 6.2)
+        ax.set_ylim(1.7, 4.5)
         ax.set_aspect("equal")
         ax.axis("off")
     return fig
