@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import ParameterError, key_error, param_error
+from ._validation import ParameterError, check_v0, got, key_error, param_error
 
 __all__ = [
     "CONNECTIONS",
@@ -54,6 +54,7 @@ NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley", "cortical_rs")
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
 # synapse kinds: the unit of a weight, and the post models that take them
 SYNAPSES = {"delta": "mV", "exp_current": "nA", "exp_conductance": "nS"}
+MAX_POISSON_PER_STEP = 1e4  # mean Poisson input spikes a neuron may get from one input a step
 DISTRIBUTIONS = {"uniform": ("low", "high"), "normal": ("mean", "std"),
                  "lognormal": ("mean", "sigma")}
 
@@ -70,6 +71,24 @@ class Dist:
     mean: float = 0.0
     std: float = 0.0
     sigma: float = 0.0
+
+    def __post_init__(self):
+        # checked where it is made, so that no distribution is drawn from that cannot be
+        # (an unknown kind was drawn as lognormal, a negative spread as its mirror image)
+        if self.kind not in DISTRIBUTIONS:
+            raise param_error("Dist", "kind", f"one of {', '.join(DISTRIBUTIONS)}", self.kind)
+        for name in ("low", "high", "mean", "std", "sigma"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.floating,
+                                                                  np.integer)):
+                raise param_error("Dist", name, "a finite number", value, TypeError)
+            if not np.isfinite(value):
+                raise param_error("Dist", name, "a finite number", value)
+        if self.std < 0 or self.sigma < 0:
+            name = "std" if self.std < 0 else "sigma"
+            raise param_error("Dist", name, "a spread >= 0", getattr(self, name))
+        if self.kind == "uniform" and self.high < self.low:
+            raise param_error("Dist", "high", f"at least low = {self.low:g}", self.high)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         if self.kind == "uniform":
@@ -93,10 +112,10 @@ class Dist:
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not np.isfinite(value):
                 raise key_error(src, f"{key}.{name}", "a finite number", value)
-        d = cls(kind, **{name: float(table[name]) for name in wanted})
-        if (kind == "uniform" and d.high < d.low) or d.std < 0 or d.sigma < 0:
-            raise key_error(src, key, "a distribution with high >= low and spreads >= 0", table)
-        return d
+        try:
+            return cls(kind, **{name: float(table[name]) for name in wanted})
+        except ParameterError as exc:
+            raise key_error(src, f"{key}.{exc.name}", exc.expected, table[exc.name]) from None
 
 
 def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.ndarray:
@@ -402,11 +421,20 @@ class Network:
             if inp.target not in names or isinstance(self.population(inp.target), SOURCES):
                 raise key_error(src, f"{where}.target", "the name of a neuron population",
                                 inp.target)
-            if not (np.isfinite(inp.rate) and inp.rate >= 0):
+            if isinstance(inp.rate, bool) or not isinstance(inp.rate, (int, float)) or \
+                    not (np.isfinite(inp.rate) and inp.rate >= 0):
                 raise key_error(src, f"{where}.rate", "a rate >= 0 Hz", inp.rate)
             if isinstance(inp.count, bool) or not isinstance(inp.count, (int, np.integer)) \
                     or inp.count < 1:
                 raise key_error(src, f"{where}.count", "a whole number >= 1", inp.count)
+            lam = inp.count * inp.rate * self.dt / 1000.0
+            if lam > MAX_POISSON_PER_STEP:
+                # (each number costs about its mean in uniforms: 1e12 Hz ran for hours)
+                top = MAX_POISSON_PER_STEP * 1000.0 / (inp.count * self.dt)
+                raise key_error(src, f"{where}.rate", f"at most {top:.4g} Hz with count = "
+                                f"{inp.count} (a mean of {MAX_POISSON_PER_STEP:g} input spikes "
+                                "per neuron and step; a drive that strong is a current: a "
+                                "CurrentInput or the population's i_ext)", inp.rate)
             self._check_synapse(inp.synapse, inp.tau_syn, where, inp.e_rev)
             self._check_takes(inp.synapse, inp.target, where)
             _check_value(inp.weight, src, f"{where}.weight")
@@ -642,9 +670,15 @@ class Network:
             values["i_ext"] = np.zeros(pop.size)
             for key, value in pop.overrides.items():
                 values[key] = _values(value, rng, pop.size)
+            self._check_drawn(pop, base, values)
             params[pop.name] = values
             v0[pop.name] = (spec.initial_state(values, pop.size, None, None)["v"]
                             if pop.v0 is None else _values(pop.v0, rng, pop.size))
+            try:
+                check_v0(v0[pop.name], "Network")
+            except ParameterError as exc:
+                raise key_error(self.source, f"populations.{pop.name}.v0", exc.expected,
+                                got(exc.given)) from None
         syn0 = {pop.name: {key: _values(value, rng, pop.size) for key, value in
                            sorted(pop.init.items())} for pop in self.neurons if pop.init}
         pres, posts, weights, delays = [], [], [], []
@@ -662,6 +696,12 @@ class Network:
                                     f"weights of a plastic projection in [0, w_max = {w_max:g}]",
                                     bad)
             d = _values(proj.delay, rng, pre.size, view=True)
+            if d.size and not d.min() > self.dt / 2:
+                # (a drawn delay is rounded to the grid, but one that rounds to no step, or
+                # is negative, is not a delay: it was made at least one step before)
+                raise key_error(self.source, f"projections.{proj.label}.delay",
+                                f"delays of at least dt = {self.dt:g} ms (the distribution "
+                                "drew one below half a step)", float(d.min()))
             if d.size and d.strides[0] == 0:
                 d = np.broadcast_to(max(round(float(d[0]) / self.dt), 1) * self.dt, d.shape)
             else:
@@ -672,6 +712,111 @@ class Network:
             delays.append(d)
         return Connectivity(tuple(pres), tuple(posts), tuple(weights), tuple(delays), params,
                             v0, int(seed), syn0)
+
+    # bytes a synapse costs while it is drawn (pre and post indices) and then in each engine
+    # (Numba: 10 bytes stored, 8 more while sorting; Brian2: its own arrays), and a value
+    # drawn per synapse; neuron-steps and Poisson numbers per second (measured on the 2-core
+    # project machine, rounded down)
+    BYTES_DRAWN, BYTES_NUMBA, BYTES_BRIAN2, BYTES_VALUE = 8, 18, 64, 8
+    POISSON_PER_SECOND = 2e8
+
+    def expected_synapses(self) -> dict:
+        """Projection label -> the number of synapses its rule draws on average."""
+        out = {}
+        for proj in self.projections:
+            n_pre, n_post = self.population(proj.pre).size, self.population(proj.post).size
+            same = proj.pre == proj.post and not proj.autapses
+            n = {"fixed_probability": proj.p * n_pre * (n_post - same),
+                 "fixed_indegree": proj.indegree * n_post,
+                 "all_to_all": n_pre * (n_post - same),
+                 "one_to_one": 0 if same else n_pre,
+                 "explicit": np.size(proj.pre_idx)}.get(proj.connect, 0)
+            out[proj.label] = float(n)
+        return out
+
+    def check_resources(self, steps: int, engine: str = "numba") -> tuple[float, float]:
+        """Refuse (:class:`~neurosim.ResourceError`, with the estimate and the fix) a run of
+        ``steps`` steps that would not fit in memory or finish within
+        ``neurosim.limits.max_seconds``, before anything is drawn or allocated. Returns the
+        estimate (bytes, seconds). Spike traffic is not in it (the rates are not known
+        before the run)."""
+        from . import _resources, registry
+
+        n = sum(pop.size for pop in self.neurons)
+        n_src = sum(src.size for src in self.sources)
+        syn = self.expected_synapses()
+        per_syn = self.BYTES_DRAWN + (self.BYTES_BRIAN2 if engine == "brian2"
+                                      else self.BYTES_NUMBA)
+        memory = 0.0
+        for proj in self.projections:
+            drawn = sum(isinstance(x, Dist) for x in (proj.weight, proj.delay))
+            memory += syn[proj.label] * (per_syn + drawn * self.BYTES_VALUE)
+        # per neuron: parameters and state, the ring of arrivals (one slot a delay step, a
+        # channel per port and one for jumps), the spike buffer's share
+        max_delay = 1.0
+        for proj in self.projections:
+            d = proj.delay
+            if isinstance(d, Dist):
+                d = {"uniform": d.high, "normal": d.mean + 6 * d.std,
+                     "lognormal": float(np.exp(min(d.mean + 6 * d.sigma, 700.0)))}[d.kind]
+            max_delay = max(max_delay, float(np.max(d)) / self.dt)
+        ports = len(self.ports())
+        memory += 8.0 * (n * (40 + (1 + ports) * (min(max_delay, 65_535) + 2)) + 4 * n_src)
+        memory += 8.0 * 2 * (steps + 1) * sum(np.size(v) for v in self.record_v.values())
+        seconds = 0.0
+        for pop in self.neurons:
+            spec = registry.get(pop.model)
+            speed = spec.speed.get("exp_euler", max(spec.speed.values()))
+            seconds += pop.size * steps / (speed / 4.0)  # (the network's per-step overhead)
+        for inp in self.inputs:
+            lam = inp.count * inp.rate * self.dt / 1000.0
+            seconds += steps * self.population(inp.target).size * max(1.0, lam) \
+                / self.POISSON_PER_SECOND
+        total = sum(syn.values())
+        _resources.check(
+            "Network.run", memory=memory, seconds=seconds,
+            what=f"{n:,} neurons, about {total:,.0f} synapses and {steps:,} steps",
+            fix="run fewer neurons or synapses (load_network(..., scale=s) scales a catalog "
+                "network), fewer or slower Poisson inputs, a shorter duration, or record V of "
+                "fewer neurons; neurosim.limits says what is allowed")
+        return memory, seconds
+
+    def _check_drawn(self, pop, base, values) -> None:
+        """The drawn per-neuron parameters meet the model's constraints (tau_m > 0, v_reset
+        below v_th, ...) as a parameter file must; the error names the population's key."""
+        from ._validation import InvalidInput
+
+        changed = {k: values[k] for k in pop.overrides if k != "i_ext"}
+        if not changed:
+            return
+        try:
+            base.replace(**changed)
+        except InvalidInput as exc:
+            raise key_error(self.source, f"populations.{pop.name}.{exc.name}", exc.expected,
+                            got(exc.given)) from None
+
+    def _check_connectivity(self, conn) -> None:
+        """A given graph was drawn for this spec: one entry per projection with indices
+        inside its populations, parameters for every population of the right size."""
+        self.validate()
+        src = self.source
+        if len(conn.pre) != len(self.projections):
+            raise param_error("Network.run", "connectivity", f"a graph of this network's "
+                              f"{len(self.projections)} projection(s) (net.connectivity())",
+                              got(f"a graph of {len(conn.pre)}"))
+        for pop in self.neurons:
+            if pop.name not in conn.params or np.size(conn.v0.get(pop.name, ())) != pop.size:
+                raise param_error("Network.run", "connectivity", "a graph drawn for this "
+                                  f"network (population {pop.name!r}, {pop.size} neurons)",
+                                  got("one drawn for another"))
+        for proj, pre, post in zip(self.projections, conn.pre, conn.post, strict=True):
+            n_pre, n_post = self.population(proj.pre).size, self.population(proj.post).size
+            if pre.size != post.size or (pre.size and (pre.min() < 0 or pre.max() >= n_pre
+                                                      or post.min() < 0
+                                                      or post.max() >= n_post)):
+                raise key_error(src, f"projections.{proj.label}", "a drawn graph whose indices "
+                                f"lie in its populations ({n_pre} -> {n_post})",
+                                got("one drawn for another network"))
 
     # -- running -----------------------------------------------------------------------
     def run(self, duration: float, *, engine: str = "numba", seed: int = 0, connectivity=None,
@@ -689,6 +834,7 @@ class Network:
         from ._validation import as_choice, as_float, as_seed
 
         func = "Network.run"
+        self.validate()  # (dt and the spec first: nothing below may divide by a bad dt)
         as_choice(engine, func, "engine", ("numba", "brian2"))
         if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(
                 n_threads, (int, np.integer)) or n_threads < 1):
@@ -699,6 +845,8 @@ class Network:
         if steps < 1 or abs(steps * self.dt - duration) > 1e-9 * max(1.0, duration):
             raise param_error(func, "duration", f"a positive multiple of dt = {self.dt} ms",
                               duration)
+        if connectivity is None:  # (a given graph is already in memory: its size is known)
+            self.check_resources(steps, engine)
         t0 = time.perf_counter()
         if progress is None:  # a bar for runs of about ten seconds and more
             progress = sum(p.size for p in self.neurons) * steps >= 1e9
@@ -709,7 +857,7 @@ class Network:
             raise param_error(func, "connectivity", "a Connectivity from net.connectivity()",
                               connectivity, TypeError)
         else:
-            self.validate()
+            self._check_connectivity(connectivity)
         if engine == "brian2":
             from .networks._spec import run_brian2
 
@@ -911,24 +1059,46 @@ def load_network(name_or_path, state: str | None = None, scale: float = 1.0,
     return net.validate()
 
 
+def _check_unit(table: dict, src: str, key: str, expected: str | None = None) -> None:
+    """A ``{ value = ..., unit = ... }`` entry's unit: one neurosim knows, and the one the key
+    is read in where it has one (a v0 in V would be read as mV). Values are not converted:
+    the file says them in the unit neurosim reads."""
+    from ._validation import UNITS
+
+    unit = table.get("unit")
+    if unit is None:
+        return
+    if expected is not None and unit != expected:
+        raise key_error(src, f"{key}.unit", f"{expected!r} (the unit {key.split('.')[-1]} is "
+                        "read in; write the value in it)", unit)
+    if unit not in UNITS and unit not in ("mV/ms", "1"):
+        raise key_error(src, f"{key}.unit", f"one of neurosim's units ({', '.join(UNITS)})",
+                        unit)
+
+
 def _entry(value, src, key):
     if isinstance(value, dict):
         if "value" not in value:
             raise key_error(src, key, "a number or { value = ..., unit = ... }", value)
+        _check_unit(value, src, key)
         value = value["value"]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise key_error(src, key, "a number", value)
     return float(value)
 
 
-def _expr(value, values: dict, src: str, key: str):
+def _expr(value, values: dict, src: str, key: str, unit: str | None = None):
     """A number, a distribution table, or an arithmetic expression of the file's parameters
-    (``"-g * J"``), evaluated with the parameters only."""
+    (``"-g * J"``), evaluated with the parameters only. ``unit``: the unit the key is read in,
+    which a table's ``unit`` must name."""
     if isinstance(value, bool):
         raise key_error(src, key, "a number, an expression or a distribution", value)
     if isinstance(value, (int, float)):
+        if not np.isfinite(value):
+            raise key_error(src, key, "a finite number", value)
         return float(value)
     if isinstance(value, dict):
+        _check_unit(value, src, key, unit)
         if "dist" in value:
             table = {k: (_expr(v, values, src, f"{key}.{k}") if k not in ("dist", "unit") else v)
                      for k, v in value.items()}
@@ -936,22 +1106,70 @@ def _expr(value, values: dict, src: str, key: str):
         if "value" in value:
             return _expr(value["value"], values, src, key)
     if isinstance(value, str):
-        import ast
-
-        try:
-            tree = ast.parse(value, mode="eval")
-        except SyntaxError:
-            raise key_error(src, key, "an arithmetic expression of the parameters", value) \
-                from None
-        allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load,
-                   ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
-        for node in ast.walk(tree):
-            if not isinstance(node, allowed):
-                raise key_error(src, key, "an arithmetic expression of the parameters", value)
-            if isinstance(node, ast.Name) and node.id not in values:
-                raise key_error(src, key, f"an expression of {', '.join(values)}", node.id)
-        return float(eval(compile(tree, src, "eval"), {"__builtins__": {}}, dict(values)))
+        return _arithmetic(value, values, src, key)
     raise key_error(src, key, "a number, an expression or a distribution", value)
+
+
+# an expression's numbers and results stay within this magnitude, its exponents within this
+EXPRESSION_MAX = 1e100
+EXPONENT_MAX = 100.0
+
+
+def _arithmetic(text: str, values: dict, src: str, key: str) -> float:
+    """Evaluate ``text``, an arithmetic expression (+ - * / **, parentheses) of numbers and
+    the file's parameters, by walking its syntax tree in floating point: nothing is executed,
+    and an exponent beyond EXPONENT_MAX, a division by zero or a result beyond EXPRESSION_MAX
+    is refused with the file and key named (``9**9**9`` in integers never finished)."""
+    import ast
+    import operator
+
+    if len(text) > 1000:
+        raise key_error(src, key, "an arithmetic expression of at most 1,000 characters",
+                        got(f"one of {len(text):,}"))
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise key_error(src, key, "an arithmetic expression of the parameters", text) \
+            from None
+    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Div: operator.truediv, ast.Pow: operator.pow}
+
+    def refuse(why):
+        return key_error(src, key, f"an arithmetic expression of the parameters ({why})",
+                         text)
+
+    def ev(node) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and not isinstance(node.value, bool) and \
+                isinstance(node.value, (int, float)):
+            x = float(node.value)
+        elif isinstance(node, ast.Name):
+            if node.id not in values:
+                raise key_error(src, key, f"an expression of {', '.join(values)}", node.id)
+            x = float(values[node.id])
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            x = ev(node.operand)
+            x = -x if isinstance(node.op, ast.USub) else x
+        elif isinstance(node, ast.BinOp) and type(node.op) in binary:
+            a, b = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.Div) and b == 0.0:
+                raise refuse("a division by zero")
+            if isinstance(node.op, ast.Pow) and abs(b) > EXPONENT_MAX:
+                raise refuse(f"exponents up to {EXPONENT_MAX:g}")
+            try:
+                x = binary[type(node.op)](a, b)
+            except (OverflowError, ZeroDivisionError):
+                raise refuse(f"results within {EXPRESSION_MAX:g}") from None
+            if isinstance(x, complex):
+                raise refuse("a real result")
+        else:
+            raise refuse("numbers, parameter names, + - * / ** and parentheses")
+        if not abs(x) <= EXPRESSION_MAX:
+            raise refuse(f"results within {EXPRESSION_MAX:g}")
+        return x
+
+    return float(ev(tree))
 
 
 def _population(t: dict, values, src) -> Population:
@@ -964,21 +1182,47 @@ def _population(t: dict, values, src) -> Population:
                         f"unknown keys {extra}")
     if "spike_times" in t:
         return SpikeSource(name, tuple(np.asarray(x, dtype=float) for x in t["spike_times"]))
-    size = max(1, round(_expr(t.get("size"), values, src, f"{where}.size")))
+    raw = _expr(t.get("size"), values, src, f"{where}.size")
+    size = round(raw)  # (a scaled size, N_E * scale, is rounded to whole neurons)
+    if not raw >= 1.0:  # (a size of -N, -5 or 1e-9 ran one neuron)
+        raise key_error(src, f"{where}.size", "a number of neurons >= 1 (with scale applied)",
+                        raw)
     if "rate" in t:  # a population of Poisson generators
         extra = sorted(set(t) - {"name", "size", "rate"})
         if extra:
             raise key_error(src, where, "a Poisson source: keys name, size and rate",
                             f"unknown keys {extra}")
         return PoissonSource(name, int(size), _expr(t["rate"], values, src, f"{where}.rate"))
+    from . import registry
+
+    try:
+        spec = registry.get(str(t.get("model", "")))
+    except (KeyError, ValueError, ParameterError):
+        spec = None  # (an unknown model is named by Network.validate)
+    units = ({f.name: f.metadata["unit"] for f in spec.params_cls.parameter_fields()}
+             if spec is not None else {})
     params = None
     if "params" in t:
-        from .catalog import load_model
+        from .catalog import list_models, load_model
 
-        params = load_model(t["params"])
-    overrides = {k: _expr(v, values, src, f"{where}.{k}")
+        ref = t["params"]
+        if not isinstance(ref, str):
+            raise key_error(src, f"{where}.params", "a catalog name or a .toml path", ref)
+        if ref not in list_models():
+            # a path is read against the network file's folder, not the working directory
+            path = (Path(src).parent / ref).resolve()
+            if path.suffix != ".toml" or not path.is_file():
+                raise key_error(src, f"{where}.params", "a catalog model name or a .toml file "
+                                f"beside {Path(src).name} (paths are read from its folder)",
+                                ref)
+            ref = path
+        params = load_model(ref)
+        if spec is not None and not isinstance(params, spec.params_cls):
+            raise key_error(src, f"{where}.params", f"parameters of {spec.label} (a "
+                            f"{spec.params_cls.__name__})", t["params"])
+    overrides = {k: _expr(v, values, src, f"{where}.{k}", units.get(k))
                  for k, v in t.get("overrides", {}).items()}
-    v0 = _expr(t["v0"], values, src, f"{where}.v0") if "v0" in t else None
+    v0 = _expr(t["v0"], values, src, f"{where}.v0", "mV") if "v0" in t else None
     init = {k: _expr(v, values, src, f"{where}.init.{k}") for k, v in t.get("init", {}).items()}
     return Population(name, str(t.get("model", "")), int(size), params, overrides, v0, init)
 
@@ -992,9 +1236,10 @@ def _projection(t: dict, values, src) -> Projection:
         raise key_error(src, where, f"a table with keys from {', '.join(sorted(known))}",
                         f"unknown keys {extra}")
     kw = dict(t)
+    units = {"delay": "ms", "tau_syn": "ms", "e_rev": "mV", "p": "1"}
     for key in ("weight", "delay", "p", "tau_syn", "e_rev", "w_max"):
         if key in kw:
-            kw[key] = _expr(kw[key], values, src, f"{where}.{key}")
+            kw[key] = _expr(kw[key], values, src, f"{where}.{key}", units.get(key))
     if "indegree" in kw:
         kw["indegree"] = max(1, round(_expr(kw["indegree"], values, src, f"{where}.indegree")))
     return Projection(**kw)
@@ -1006,8 +1251,9 @@ def _poisson(t: dict, values, src) -> PoissonInput:
     if extra:
         raise key_error(src, "inputs", f"tables with keys from {', '.join(sorted(known))}",
                         f"unknown keys {extra}")
-    kw = {k: (_expr(v, values, src, f"inputs.{k}") if k not in ("target", "synapse", "port")
-              else v)
+    units = {"rate": "Hz", "tau_syn": "ms", "e_rev": "mV", "count": "1"}
+    kw = {k: (_expr(v, values, src, f"inputs.{k}", units.get(k))
+              if k not in ("target", "synapse", "port") else v)
           for k, v in t.items()}
     if "count" in kw:
         kw["count"] = round(kw["count"])
