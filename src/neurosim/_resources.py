@@ -22,10 +22,13 @@ class Limits:
     Attributes:
         max_seconds: the longest estimated run time accepted (s).
         memory_fraction: the share of the currently available memory a run may use.
+        max_dpi: the highest resolution a figure is saved at (dots per inch; 1,200 is
+            print quality: a 10-inch slide at 12,000 pixels).
     """
 
     max_seconds: float = 6 * 3600.0
     memory_fraction: float = 0.8
+    max_dpi: float = 1200.0
 
 
 limits = Limits()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,35 @@ EXIT_INPUT, EXIT_RUN = 2, 1
 
 class CLIError(Exception):
     """A failure to report in one line (the message already uses the command's words)."""
+
+
+def _dpi(text: str) -> float:
+    """--dpi: checked before anything is simulated (5000 dpi ran the simulation, then failed
+    in matplotlib)."""
+    from neurosim._resources import limits
+
+    value = _finite(text)
+    if not 10.0 <= value <= limits.max_dpi:
+        raise argparse.ArgumentTypeError(f"must be a resolution in [10, {limits.max_dpi:g}] "
+                                         f"dots per inch, got {text!r}")
+    return value
+
+
+# a negative number, scientific notation included: argparse takes "-1e3" for an option
+_NEGATIVE = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _negative_values(argv: list[str]) -> list[str]:
+    """``--flag -1e3`` -> ``--flag=-1e3``, so that argparse reads the number as the flag's
+    value (it reads only plain negative numbers such as -1000 so)."""
+    out = []
+    for token in argv:
+        if out and _NEGATIVE.fullmatch(token) and out[-1].startswith("--") and \
+                "=" not in out[-1]:
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
 
 
 def _finite(text: str) -> float:
@@ -96,7 +126,8 @@ def _add_figure_options(p, *, out_file=True) -> None:
     if out_file:
         p.add_argument("--out", type=_out_path, required=True,
                        help="figure file: .png, .pdf or .svg")
-    p.add_argument("--dpi", type=_finite, default=200.0, help="PNG resolution (default 200)")
+    p.add_argument("--dpi", type=_dpi, default=200.0,
+                   help="PNG resolution (default 200; at most neurosim.limits.max_dpi)")
     p.add_argument("--theme", choices=("light", "dark"), default="light",
                    help="dark: light text and traces for dark slides (default light)")
     p.add_argument("--transparent", action="store_true", help="transparent background")
@@ -446,7 +477,7 @@ def main(argv=None) -> int:
     from neurosim._validation import MissingExtra
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_negative_values(list(sys.argv[1:] if argv is None else argv)))
     try:
         return args.func(args)
     except CLIError as exc:

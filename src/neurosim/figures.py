@@ -885,7 +885,9 @@ def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=Fal
         if f not in FORMATS:
             raise param_error(func, "formats", f"a list from {', '.join(FORMATS)}", f)
     as_choice(theme, func, "theme", ("light", "dark"))
-    res = as_float(dpi, func, "dpi", low=10.0, high=1200.0)
+    from ._resources import limits
+
+    res = as_float(dpi, func, "dpi", low=10.0, high=limits.max_dpi, low_open=False)
     names = list(FIGURE_SET) if only is None else list(only)
     for n in names:
         if n not in FIGURE_SET:

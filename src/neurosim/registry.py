@@ -391,6 +391,9 @@ class LIFParams(NeuronParams, kind="lif"):
                             self.v_reset)
 
 
+ADEX_MIN_DELTA_T = 0.01  # mV: the sharpest spike initiation the AdEx kernels resolve
+
+
 class _LIFKernel:
     """Exact LIF: state (V, refractory time left); spikes and releases timed inside the step."""
 
@@ -457,6 +460,14 @@ class IzhikevichParams(NeuronParams, kind="izhikevich"):
     name: str = _meta()
     description: str = _meta()
     citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        # a reset at or above the cut-off fires again at once, every step (c = 40 fired at
+        # 1360 Hz with v at -174 mV); LIF and AdEx refuse the same
+        if np.any(np.asarray(self.c) >= np.asarray(self.v_peak)):
+            raise key_error(self.name or "IzhikevichParams", "c",
+                            f"below v_peak = {self.v_peak!r}", self.c)
 
 
 class _IzhikevichKernel:
@@ -541,6 +552,13 @@ class AdExParams(NeuronParams, kind="adex"):
         if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_peak)):
             raise key_error(self.name or "AdExParams", "v_reset",
                             f"below v_peak = {self.v_peak!r}", self.v_reset)
+        # the upswing exp((V - V_T) / Delta_T) is capped at e^50 in the kernels, so a slope
+        # factor below this never reaches v_peak (Delta_T = 1e-300 sat above threshold
+        # forever): the sharp-threshold limit is the LIF model
+        if np.any(np.asarray(self.delta_t) < ADEX_MIN_DELTA_T):
+            raise key_error(self.name or "AdExParams", "delta_t",
+                            f"at least {ADEX_MIN_DELTA_T:g} mV (for a sharp threshold use the "
+                            "LIF model)", self.delta_t)
 
 
 class _AdExKernel:
