@@ -257,7 +257,7 @@ CASES = [
      "'formats' parameter of render_figure_set must be a list from png, pdf, svg"),
     ("render_figure_set(out, dpi=0)",
      lambda: figures.render_figure_set("unused", dpi=0), ValueError,
-     "'dpi' parameter of render_figure_set must be a float in (10, 1200]"),
+     "'dpi' parameter of render_figure_set must be a float in [10, 1200]"),
     ("render_figure_set(out, theme='neon')",
      lambda: figures.render_figure_set("unused", theme="neon"), ValueError,
      "'theme' parameter of render_figure_set must be one of 'light', 'dark'"),
