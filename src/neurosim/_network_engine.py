@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -14,7 +15,15 @@ from . import _simulate_cortical, _simulate_hh
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
-from .result import SpikeTrains, Summarised, listed, provenance, spikes_and_rate
+from .result import (
+    SpikeTrains,
+    Summarised,
+    listed,
+    provenance,
+    save_path,
+    spikes_and_rate,
+    write_atomically,
+)
 
 NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
@@ -66,16 +75,7 @@ class NetworkResult(Summarised):
         """Write the result to an ``.npz`` file (whole or not at all), with the drawn graph
         unless ``connectivity=False``; read it back with :func:`neurosim.load_result`. A
         constant weight or delay is stored once."""
-        import json
-        from pathlib import Path
-
-        from .result import provenance as _prov
-        from .result import write_atomically
-
-        path = Path(path)
-        if path.suffix != ".npz":
-            raise param_error("NetworkResult.save", "path", "a file name ending in .npz",
-                              str(path))
+        path = save_path(path, "NetworkResult.save")
         arrays = {"t": self.t, "rate_t": self.rate_t}
         for name, trains in self.spike_times.items():
             arrays[f"spikes:{name}:flat"] = trains.flat
@@ -112,7 +112,7 @@ class NetworkResult(Summarised):
                 "recorded": list(self.spike_times), "traces": list(self.v),
                 "weights": list(self.weights),
                 "connectivity": meta_conn,
-                "provenance": {**self.provenance, "saved": _prov()["date"]}}
+                "provenance": {**self.provenance, "saved": provenance()["date"]}}
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
         return path

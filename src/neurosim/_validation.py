@@ -111,6 +111,8 @@ class _Got:
 
 
 def _describe(value) -> str:
+    if isinstance(value, _Got):  # a description written for the message: shown whole
+        return value.text
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     text = repr(value)

@@ -548,6 +548,11 @@ def capacity_curve(n_units: int, loads, *, trials: int = 5, seed: int = 0,
     f = "capacity_curve"
     n = as_int(n_units, f, "n_units", low=2)
     loads = np.atleast_1d(np.asarray(loads, dtype=float))
+    if loads.ndim != 1 or not np.all(np.isfinite(loads) & (loads > 0)):
+        # (a load of -0.1 stored no pattern and reported a perfect overlap)
+        bad = loads[~(np.isfinite(loads) & (loads > 0))]
+        raise param_error(f, "loads", "loads P / N > 0 (patterns per unit)",
+                          float(bad[0]) if bad.size else loads)
     trials = as_int(trials, f, "trials", low=1)
     rng = np.random.default_rng(as_seed(seed, f))
     settle = _recall_kernel()  # the same update rule, ties included, compiled

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import as_int, param_error
+from ._validation import as_int, got, param_error
 
 __all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
 
@@ -228,9 +228,7 @@ class SimulationResult(Summarised):
     def save(self, path) -> Path:
         """Write the result, its parameters and provenance to an ``.npz`` file (written whole
         or not at all). Read it back with :func:`neurosim.load_result`."""
-        path = Path(path)
-        if path.suffix != ".npz":
-            raise param_error("save", "path", "a file name ending in .npz", str(path))
+        path = save_path(path, "save")
         arrays, meta = self._payload()
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays))
@@ -296,11 +294,27 @@ def publish(tmp, path) -> None:
     os.replace(tmp, path)
 
 
+def save_path(path, func: str) -> Path:
+    """A result's file name: a str or path ending in .npz (``save(123)`` raised numpy's own
+    TypeError)."""
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise param_error(func, "path", "a file name ending in .npz (a str or a Path)", path,
+                          TypeError)
+    path = Path(path)
+    if path.suffix != ".npz":
+        raise param_error(func, "path", "a file name ending in .npz", str(path))
+    return path
+
+
 def write_atomically(path: Path, write) -> None:
     """Call ``write(file)`` on a temporary file beside ``path`` and rename it into place, so a
-    failure leaves no half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    failure leaves no half-written file. A folder that cannot be written is said of ``path``,
+    not of the temporary file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write {path}: {exc.strerror}", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
@@ -314,18 +328,48 @@ def load_result(path):
     """Read a result written by :meth:`SimulationResult.save` (every field, its parameters as
     the same parameter class, its provenance) or by :meth:`NetworkResult.save` (with the drawn
     graph, which ``Network.run(connectivity=...)`` takes again)."""
-    from . import (
-        catalog,
-        registry,  # noqa: F401 - defines the neuron models' parameter classes
-    )
+    from . import registry  # noqa: F401 - defines the neuron models' parameter classes
 
+    func, expected = "load_result", "a file written by a result's save()"
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise param_error(func, "path", f"{expected} (a str or a Path)", path, TypeError)
     path = Path(path)
-    with np.load(path) as z:
+    if not path.is_file():
+        raise FileNotFoundError(f"The 'path' parameter of load_result names {path}, which "
+                                "does not exist.")
+    # (pickles stay off: a tampered file never runs code)
+    try:
+        z = np.load(path, allow_pickle=False)
+    except (ValueError, EOFError, OSError) as exc:
+        raise param_error(func, "path", expected, got(f"{path}, which is not an .npz archive "
+                                                      f"({exc})")) from None
+    if not isinstance(z, np.lib.npyio.NpzFile):
+        raise param_error(func, "path", expected, got(f"{path}, a single .npy array"))
+    with z:
         if "meta" not in z.files:
-            raise param_error("load_result", "path", "a file written by SimulationResult.save",
-                              str(path))
-        meta = json.loads(z["meta"].tobytes().decode())
-        arrays = {k: z[k] for k in z.files}
+            raise param_error(func, "path", expected, got(f"{path}, which has no metadata"))
+        try:
+            arrays = {k: z[k] for k in z.files}
+        except ValueError:  # an array of Python objects: a pickle, never loaded
+            raise param_error(func, "path", expected, got(
+                f"{path}, which holds a pickled array (pickles are not loaded)")) from None
+        try:
+            meta = json.loads(arrays["meta"].tobytes().decode())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise param_error(func, "path", expected, got(f"{path}, whose metadata is not "
+                                                          f"JSON ({exc})")) from None
+        if not isinstance(meta, dict):
+            raise param_error(func, "path", expected, got(f"{path}, whose metadata is not a "
+                                                          "table"))
+    try:
+        return _from_payload(arrays, meta)
+    except KeyError as exc:
+        raise param_error(func, "path", expected, got(f"{path}, which lacks {exc}")) from None
+
+
+def _from_payload(arrays: dict, meta: dict):
+    """The result a file's arrays and metadata hold (see :func:`load_result`)."""
+    from . import catalog
     from ._network_engine import NETWORK_FORMAT, load_network_result
 
     if meta.get("format") == NETWORK_FORMAT:
