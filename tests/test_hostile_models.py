@@ -43,3 +43,16 @@ def test_negative_numbers_in_any_notation_are_values(tmp_path, capsys):
     assert main(["simulate", "lif", "--current", "-1e-1", "--duration", "20", "--out",
                  str(out)]) == 0
     assert "-0.1 nA" in capsys.readouterr().out
+
+
+def test_a_sweep_with_a_negative_duration_is_refused_before_any_point_runs(tmp_path, capsys):
+    # it failed in each of the grid's 56 points, after starting a cluster for them
+    import time
+
+    t0 = time.perf_counter()
+    assert main(["sweep", "brunel-phase", "--duration", "-1", "--out", str(tmp_path / "p"),
+                 "--no-progress"]) == 2
+    assert "--duration must be a float in (0, inf] ms. Got -1.0 instead." in \
+        capsys.readouterr().err
+    assert time.perf_counter() - t0 < 5.0
+    assert not (tmp_path / "p" / "phase.json").exists()

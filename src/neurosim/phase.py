@@ -54,8 +54,15 @@ def compute_brunel_phase(g_values=G_VALUES, eta_values=ETA_VALUES, *, duration=5
     """Run Brunel's network at every (g, nu_ext / nu_thr) with :func:`neurosim.sweep` and
     collect the excitatory population's statistics."""
     from ._sweep import sweep
+    from ._validation import as_finite_array, as_float
     from .result import provenance
 
+    # checked here, once: a bad value failed in every one of the grid's points, after they ran
+    func = "compute_brunel_phase"
+    duration = as_float(duration, func, "duration", "ms", low=0.0)
+    scale = as_float(scale, func, "scale", low=0.0)
+    g_values = as_finite_array(g_values, func, "g_values")
+    eta_values = as_finite_array(eta_values, func, "eta_values")
     table = sweep("brunel_2000", {"g": list(g_values), "eta": list(eta_values)},
                   client=client, progress=progress, duration=duration, scale=scale,
                   summary=_point_summary, seed=seed)
