@@ -98,6 +98,10 @@ CASES = [
         tp, extra='params = "../../../etc/passwd"\n')), neurosim.ParameterError,
      "'populations.P.params' key of {path} must be a catalog model name or a .toml file "
      "beside net.toml (paths are read from its folder)"),
+    ("brunel at scale 1e-6", lambda tp: neurosim.load_network("brunel_2000", scale=1e-6),
+     neurosim.ParameterError, "'scale' parameter of load_network must be large enough that "
+     "every population keeps a neuron (population 'E', 10,000 neurons unscaled, needs scale >= "
+     "0.0001). Got 1e-06"),
     ("population of 10**9", lambda tp: Network(populations=(Population(
         "P", "lif", 10**9),)).run(1.0), neurosim.ResourceError,
      "Network.run would need about"),

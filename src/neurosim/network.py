@@ -1185,6 +1185,12 @@ def _population(t: dict, values, src) -> Population:
     raw = _expr(t.get("size"), values, src, f"{where}.size")
     size = round(raw)  # (a scaled size, N_E * scale, is rounded to whole neurons)
     if not raw >= 1.0:  # (a size of -N, -5 or 1e-9 ran one neuron)
+        scale = values.get("scale", 1.0)
+        if scale not in (0.0, 1.0) and raw / scale >= 1.0:
+            # the file's size is fine: the scale asked for took the population below a neuron
+            raise param_error("load_network", "scale", f"large enough that every population "
+                              f"keeps a neuron (population {name!r}, {raw / scale:,.0f} neurons "
+                              f"unscaled, needs scale >= {scale / raw:.3g})", scale)
         raise key_error(src, f"{where}.size", "a number of neurons >= 1 (with scale applied)",
                         raw)
     if "rate" in t:  # a population of Poisson generators
