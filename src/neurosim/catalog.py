@@ -109,8 +109,10 @@ class _Params:
                               f"{type(self).__name__} ({names})", changes[unknown[0]], TypeError)
         return dataclasses.replace(self, **changes)
 
-    def units(self) -> dict[str, str]:
-        return {f.name: f.metadata["unit"] for f in self.parameter_fields()}
+    @classmethod
+    def units(cls) -> dict[str, str]:
+        """Parameter name -> its unit (on the class or on an instance)."""
+        return {f.name: f.metadata["unit"] for f in cls.parameter_fields()}
 
     def values(self) -> dict:
         """Every parameter by name (numbers, strings or per-neuron arrays)."""

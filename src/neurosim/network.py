@@ -1205,8 +1205,7 @@ def _population(t: dict, values, src) -> Population:
         spec = registry.get(str(t.get("model", "")))
     except (KeyError, ValueError, ParameterError):
         spec = None  # (an unknown model is named by Network.validate)
-    units = ({f.name: f.metadata["unit"] for f in spec.params_cls.parameter_fields()}
-             if spec is not None else {})
+    units = spec.params_cls.units() if spec is not None else {}
     params = None
     if "params" in t:
         from .catalog import list_models, load_model
