@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _simulate_cortical, _simulate_hh
+from . import _simulate_cortical, _simulate_hh, registry
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
@@ -31,6 +31,8 @@ MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
 HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley or cortical neuron spikes where V rises above it
 # the gated models: their parameters in the kernel's rows of mp (the point kernels' order);
 # their gates (the registry's state after V) go in hg's rows
+# the kernel keeps u in these units of the registry's second variable (AdEx's w: pA, not nA)
+U_SCALE = {"adex": 1000.0}
 GATED = {"hodgkin_huxley": _simulate_hh._PARAM_ROWS,
          "cortical_rs": _simulate_cortical.PARAM_ROWS}
 
@@ -166,7 +168,6 @@ def _threads(n: int):
 
 def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
               progress: bool = False) -> NetworkResult:
-    from . import registry
     from ._kernels import _network
 
     t_build = time.perf_counter()
@@ -305,8 +306,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     # the registry's blow-up bounds, one per model in the kernel's order (AdEx's w in pA)
     specs = [registry.get(kind) for kind in NETWORK_MODELS]
     bound_v = np.array([spec.v_bound for spec in specs])
-    bound_u = np.array([spec.u_bound * (1000.0 if spec.name == "adex" else 1.0)
-                        for spec in specs])
+    bound_u = np.array([spec.u_bound * U_SCALE.get(spec.name, 1.0) for spec in specs])
     err = np.full(2, -1, dtype=np.int64)
     kernel = _network.run_network if n_threads == 1 else _network.run_network_threads
     t_run = time.perf_counter()
@@ -363,8 +363,6 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 def _raise_blow_up(net, pops, offsets, kinds, step, neuron, v, u):
     """The SimulationError of a run whose neuron ``neuron`` (engine order) blew up in step
     ``step``: where, what, and what to change."""
-    from . import registry
-
     where = "a neuron"
     bound = ""
     for pop in pops:
@@ -372,15 +370,11 @@ def _raise_blow_up(net, pops, offsets, kinds, step, neuron, v, u):
         if lo <= neuron < lo + pop.size:
             spec = registry.get(kinds[pop.name])
             state = f"V = {v[neuron]:.4g} mV"
-            bound = f" (blown up: NaN or |V| >= {spec.v_bound:g} mV"
-            if spec.u_bound < math.inf:
-                second = next(q for q in spec.state if q != "v")
-                unit = spec.state[second]
-                value = u[neuron] / (1000.0 if spec.name == "adex" else 1.0)
-                state += f", {second} = {value:.4g} {unit}"
-                bound += f" or |{second}| >= {spec.u_bound:g} {unit}"
+            for q in list(spec.bounds)[1:]:
+                value = u[neuron] / U_SCALE.get(spec.name, 1.0)
+                state += f", {q} = {value:.4g} {spec.state[q]}"
             where = f"neuron {neuron - lo} of population {pop.name!r} ({spec.label}; {state})"
-            bound += ")"
+            bound = f" (blown up: {spec.describe_bounds()})"
             break
     raise SimulationError(
         f"Network.run blew up at t = {step * net.dt:g} ms in {where}{bound} with dt = "
@@ -395,9 +389,6 @@ def _model_arrays(net, conn, pops, kinds, n):
     start, its jump at a spike, the other models' parameters by row, and HH's gates (see the
     kernel). HH neurons run at their catalog's reference temperature and spike where V rises
     above 0 mV (as the point simulator and Brian2's HH)."""
-    from . import registry
-    from ._simulate_hh import phi_factor
-
     keys = ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref", "i_ext")
     rows = {"izhikevich": ("a", "b", "c", "d", "v_peak"),
             "adex": ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a", "b", "v_reset",
@@ -417,7 +408,7 @@ def _model_arrays(net, conn, pops, kinds, n):
             for r, key in enumerate(GATED[kind]):
                 mp[r, lo:lo + size] = q[key]
             if kind == "hodgkin_huxley":
-                mp[8, lo:lo + size] = phi_factor(q, None)
+                mp[8, lo:lo + size] = _simulate_hh.phi_factor(q, None)
             mp[10, lo:lo + size] = HH_THRESHOLD
             state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
             for r, key in enumerate(gates):
@@ -435,8 +426,8 @@ def _model_arrays(net, conn, pops, kinds, n):
                 u.append(state["u"])
                 du.append(q["d"])
             else:
-                u.append(1000.0 * state["w"])  # nA -> pA
-                du.append(1000.0 * q["b"])
+                u.append(U_SCALE["adex"] * state["w"])  # nA -> pA
+                du.append(U_SCALE["adex"] * q["b"])
         for key in keys:
             p[key].append(np.broadcast_to(np.asarray(fill[key], dtype=np.float64), (size,)))
         lo += size

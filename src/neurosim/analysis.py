@@ -263,11 +263,9 @@ def _steady_rates(spike_times, duration: float, transient: float):
         if s.size >= 2:
             isi = (s[-1] - s[0]) / (s.size - 1)
             sustained[k] = duration - s[-1] <= 2.0 * isi
-        else:
-            sustained[k] = s.size == 1
-        if s.size >= 2:
             out[k] = 1000.0 / isi if sustained[k] else 0.0  # a train that stopped: 0 Hz
         else:
+            sustained[k] = s.size == 1
             out[k] = s.size / window_s
     return out, sustained
 

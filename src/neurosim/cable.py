@@ -92,19 +92,18 @@ class CableResult(SimulationResult):
     morphology: Morphology | None = None
 
     def _summary(self):
-        title, rows = super()._summary()
+        rows = self._run_rows()
         if self.morphology is not None:
             m = self.morphology
-            rows[1] = ("morphology", (f"{m.name}: " if m.name else "")
-                       + f"{len(m.sections)} section{'s' if len(m.sections) != 1 else ''}")
-        else:
-            rows.pop(1)
-        counts = self.spike_times.counts
-        rows[-2] = ("spikes", listed([f"{loc} {int(c)}" for loc, c in
-                                      zip(self.locations, counts, strict=False)], 4))
-        rows[-1] = ("recorded", f"V at {listed(self.locations, 4)} ({len(self.locations)} "
-                    f"location{'s' if len(self.locations) != 1 else ''}), {self.t.size:,} times")
-        return title, rows
+            rows.insert(1, ("morphology", (f"{m.name}: " if m.name else "") + f"{len(m.sections)}"
+                            f" section{'s' if len(m.sections) != 1 else ''}"))
+        n_loc = len(self.locations)
+        rows += [("spikes", listed([f"{loc} {int(c)}" for loc, c in
+                                    zip(self.locations, self.spike_times.counts, strict=False)],
+                                   4)),
+                 ("recorded", f"V at {listed(self.locations, 4)} ({n_loc} location"
+                  f"{'s' if n_loc != 1 else ''}), {self.t.size:,} times")]
+        return type(self).__name__, rows
 
     def column(self, location) -> int:
         """The column of a recorded location (given as recorded, or as a Location)."""

@@ -336,7 +336,6 @@ def _in_cli_words(exc, command: str) -> str:
 
 def _flag_words(text: str) -> str:
     """``method='exp_euler'`` -> ``--method exp_euler`` for every keyword that is a flag."""
-    import re
 
     def swap(match):
         flag = _FLAGS.get(match.group(1))

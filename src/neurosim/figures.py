@@ -399,8 +399,7 @@ def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1, sr_window=1
     results, params = brunel_state_runs(duration, seed)
     windows = {state: window for state in results}
     windows["SR"] = (window[1] - sr_window, window[1])
-    fig = plot.brunel_states(results, window=windows, params=params,
-                             rate_bin={"SR": 0.1, "AI": 0.5, "SI_fast": 0.5, "SI_slow": 0.5})
+    fig = plot.brunel_states(results, window=windows, params=params, rate_bin={"SR": 0.1})
     fig.suptitle("One network, four states: Brunel (2000), 12,500 LIF neurons", fontsize=17,
                  y=0.995)
     return fig

@@ -21,7 +21,9 @@ Hodgkin-Huxley neurons.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import operator
 import os
 import time
 import tomllib
@@ -30,7 +32,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import ParameterError, check_v0, got, key_error, param_error
+from . import _resources
+from ._validation import (
+    UNITS,
+    InvalidInput,
+    ParameterError,
+    check_v0,
+    got,
+    key_error,
+    param_error,
+)
 
 __all__ = [
     "CONNECTIONS",
@@ -84,6 +95,7 @@ class Dist:
                 raise param_error("Dist", name, "a finite number", value, TypeError)
             if not np.isfinite(value):
                 raise param_error("Dist", name, "a finite number", value)
+            object.__setattr__(self, name, float(value))
         if self.std < 0 or self.sigma < 0:
             name = "std" if self.std < 0 else "sigma"
             raise param_error("Dist", name, "a spread >= 0", getattr(self, name))
@@ -107,14 +119,9 @@ class Dist:
         if given != wanted:
             raise key_error(src, key, f"a {kind} distribution with keys "
                             f"{', '.join(sorted(wanted))}", table)
-        for name in wanted:
-            value = table[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not np.isfinite(value):
-                raise key_error(src, f"{key}.{name}", "a finite number", value)
-        try:
-            return cls(kind, **{name: float(table[name]) for name in wanted})
-        except ParameterError as exc:
+        try:  # (the checks are the constructor's)
+            return cls(kind, **{name: table[name] for name in wanted})
+        except InvalidInput as exc:
             raise key_error(src, f"{key}.{exc.name}", exc.expected, table[exc.name]) from None
 
 
@@ -740,7 +747,7 @@ class Network:
         ``neurosim.limits.max_seconds``, before anything is drawn or allocated. Returns the
         estimate (bytes, seconds). Spike traffic is not in it (the rates are not known
         before the run)."""
-        from . import _resources, registry
+        from . import registry
 
         n = sum(pop.size for pop in self.neurons)
         n_src = sum(src.size for src in self.sources)
@@ -784,8 +791,6 @@ class Network:
     def _check_drawn(self, pop, base, values) -> None:
         """The drawn per-neuron parameters meet the model's constraints (tau_m > 0, v_reset
         below v_th, ...) as a parameter file must; the error names the population's key."""
-        from ._validation import InvalidInput
-
         changed = {k: values[k] for k in pop.overrides if k != "i_ext"}
         if not changed:
             return
@@ -1063,15 +1068,13 @@ def _check_unit(table: dict, src: str, key: str, expected: str | None = None) ->
     """A ``{ value = ..., unit = ... }`` entry's unit: one neurosim knows, and the one the key
     is read in where it has one (a v0 in V would be read as mV). Values are not converted:
     the file says them in the unit neurosim reads."""
-    from ._validation import UNITS
-
     unit = table.get("unit")
     if unit is None:
         return
     if expected is not None and unit != expected:
         raise key_error(src, f"{key}.unit", f"{expected!r} (the unit {key.split('.')[-1]} is "
                         "read in; write the value in it)", unit)
-    if unit not in UNITS and unit not in ("mV/ms", "1"):
+    if unit not in UNITS:
         raise key_error(src, f"{key}.unit", f"one of neurosim's units ({', '.join(UNITS)})",
                         unit)
 
@@ -1120,9 +1123,6 @@ def _arithmetic(text: str, values: dict, src: str, key: str) -> float:
     the file's parameters, by walking its syntax tree in floating point: nothing is executed,
     and an exponent beyond EXPONENT_MAX, a division by zero or a result beyond EXPRESSION_MAX
     is refused with the file and key named (``9**9**9`` in integers never finished)."""
-    import ast
-    import operator
-
     if len(text) > 1000:
         raise key_error(src, key, "an arithmetic expression of at most 1,000 characters",
                         got(f"one of {len(text):,}"))

@@ -140,6 +140,20 @@ class ModelSpec:
     u_bound: float = math.inf
 
     @property
+    def bounds(self) -> dict:
+        """State variable -> its blow-up bound, in its unit in ``state``: V always, the second
+        variable where it has a bound of its own."""
+        out = {"v": self.v_bound}
+        if self.u_bound < math.inf:
+            out[next(q for q in self.state if q != "v")] = self.u_bound
+        return out
+
+    def describe_bounds(self) -> str:
+        """'NaN or |V| >= 10000 mV or |u| >= 10000 mV/ms': what a blow-up is, for messages."""
+        return "NaN or " + " or ".join(
+            f"|{'V' if q == 'v' else q}| >= {b:g} {self.state[q]}" for q, b in self.bounds.items())
+
+    @property
     def recordable(self) -> dict:
         """Every variable a run can record, with its unit."""
         return {**self.state, **self.derived}

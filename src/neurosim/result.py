@@ -163,16 +163,19 @@ class SimulationResult(Summarised):
     def n_neurons(self) -> int:
         return len(self.spike_times)
 
+    def _run_rows(self) -> list[tuple[str, str]]:
+        """The rows every simulation result shows: model, duration and dt."""
+        return [("model", self.model),
+                ("duration", f"{self.duration:g} ms at dt = {self.dt:g} ms ({self.method})")]
+
     def _summary(self):
         n = self.n_neurons
-        recorded = [name for name in ("v",) if self.v is not None] + list(self.traces)
-        rows = [("model", self.model),
-                ("neurons", f"{n:,}"),
-                ("duration", f"{self.duration:g} ms at dt = {self.dt:g} ms ({self.method})"),
-                ("spikes", spikes_and_rate(int(self.spike_times.flat.size), n, self.duration))]
-        rows.append(("recorded", f"{listed(recorded)} at {self.t.size:,} times"
-                     if recorded else "spikes only"))
-        return type(self).__name__, rows
+        recorded = (["v"] if self.v is not None else []) + list(self.traces)
+        return type(self).__name__, [
+            *self._run_rows(), ("neurons", f"{n:,}"),
+            ("spikes", spikes_and_rate(int(self.spike_times.flat.size), n, self.duration)),
+            ("recorded", f"{listed(recorded)} at {self.t.size:,} times" if recorded
+             else "spikes only")]
 
     @property
     def spike_counts(self) -> np.ndarray:

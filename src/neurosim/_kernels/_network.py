@@ -771,8 +771,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
         if n_lif < N:
             bad = _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_izh,
                                 n_lif + n_izh + n_adex, n_hh, bound_v, bound_u, spk_n, spk_id,
-                                spk_t,
-                                out_n, out_src, out_step)
+                                spk_t, out_n, out_src, out_step)
             if bad >= 0:
                 err[0] = s + 1
                 err[1] = bad

@@ -23,7 +23,7 @@ from ._limits import ADEX_W_BOUND, POINT_V_BOUND
 LIF_CHUNK = 256
 IZHIKEVICH_CHUNK = 256
 IZHIKEVICH_CHECK = 16  # steps between the Izhikevich kernel's blow-up checks
-LIF_CHECK = 16  # and the LIF kernel's (a check in every step costs it a quarter of its speed)
+LIF_CHECK = 16  # and the LIF kernel's (a count in its vectorised loop would cost every step)
 ADEX_CHUNK = 256
 V_BOUND = POINT_V_BOUND  # |V| beyond this (mV) means an integration blew up
 W_BOUND = ADEX_W_BOUND  # |w| (pA) beyond this means an AdEx integration blew up

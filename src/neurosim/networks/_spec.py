@@ -118,15 +118,11 @@ def _check_bounds(net, groups, v_out) -> None:
     for pop in net.neurons:
         spec = registry.get(pop.model)
         group = groups[pop.name]
-        checks = [("V", np.asarray(group.v[:] / b2.mV), spec.v_bound, "mV")]
+        checks = [(np.asarray(getattr(group, q)[:] / brian2_unit(spec.state[q])), bound)
+                  for q, bound in spec.bounds.items()]
         if pop.name in v_out:
-            checks.append(("V", v_out[pop.name], spec.v_bound, "mV"))
-        second = next((q for q in spec.state if q != "v"), None)
-        if second is not None and spec.u_bound < np.inf:
-            unit = spec.state[second]
-            checks.append((second, np.asarray(getattr(group, second)[:]
-                                              / brian2_unit(unit)), spec.u_bound, unit))
-        for name, values, bound, unit in checks:
+            checks.append((v_out[pop.name], spec.v_bound))
+        for values, bound in checks:
             bad = ~(np.abs(values) < bound)
             if bad.any():
                 k = int(np.flatnonzero(bad.any(axis=0) if values.ndim == 2 else bad)[0])
@@ -134,7 +130,7 @@ def _check_bounds(net, groups, v_out) -> None:
                     k = int(net.record_v[pop.name][k])
                 raise SimulationError(
                     f"Network.run (engine='brian2') blew up in population {pop.name!r} "
-                    f"({spec.label}, neuron {k}: NaN or |{name}| >= {bound:g} {unit}) with "
+                    f"({spec.label}, neuron {k}: {spec.describe_bounds()}) with "
                     f"dt = {net.dt:g} ms: use a smaller dt, or check the weights, the inputs "
                     "and the parameters.")
 

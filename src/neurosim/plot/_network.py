@@ -81,9 +81,7 @@ def _draw(result, ax_raster, ax_rate, window, shown, rate_bin, label_size=14, po
     ax_rate.set_ylim(0, top * 1.1 + 1e-9)
     ax_rate.set_xlim(lo, hi)
     if rate_labels and len(pops) > 1:
-        margin_labels(ax_rate, [(y, name, colour) for y, name, colour in ends],
-                      fontsize=label_size)
-    return base
+        margin_labels(ax_rate, ends, fontsize=label_size)
 
 
 def _subset_text(shown: dict, sizes: dict) -> str:
