@@ -56,7 +56,7 @@ def test_raster_keeps_the_populations_proportions_and_says_it_shows_a_subset(sma
     # 80 E and 20 I rows (4:1 as in the network), the I rows stacked above the E rows
     assert shown[0] < 80 <= shown[1] < 100
     assert sizes["E"] == 4 * sizes["I"]
-    assert ax_r.get_ylabel() == f"Neuron (100 of {sum(sizes.values()):,} shown)"
+    assert ax_r.get_ylabel() == f"Neuron\n(100 of {sum(sizes.values()):,} shown)"
     # the rate curves are named where they end, in their colours
     names = {t.get_text(): t.get_color() for t in ax_p.texts}
     assert names == {"E": plot.COLORS["excitatory"], "I": plot.COLORS["inhibitory"]}

@@ -89,7 +89,7 @@ def _subset_text(shown: dict, sizes: dict) -> str:
     if all(shown[name] >= sizes[name] for name in shown):
         return "Neuron"
     total, drawn = sum(sizes[name] for name in shown), sum(shown.values())
-    return f"Neuron ({drawn:,} of {total:,} shown)"
+    return f"Neuron\n({drawn:,} of {total:,} shown)"
 
 
 @styled
