@@ -56,3 +56,88 @@ def test_a_sweep_with_a_negative_duration_is_refused_before_any_point_runs(tmp_p
         capsys.readouterr().err
     assert time.perf_counter() - t0 < 5.0
     assert not (tmp_path / "p" / "phase.json").exists()
+
+
+@pytest.fixture
+def one_gib(monkeypatch):
+    """A machine with 1 GiB free: runs may keep 0.8 GiB."""
+    from neurosim import _resources
+
+    monkeypatch.setattr(_resources, "available_memory", lambda: 2**30)
+
+
+def _no_refractory():
+    return neurosim.load_model("lif_lecture").replace(t_ref=0.0)
+
+
+def test_a_lif_run_whose_spikes_outgrow_memory_stops_with_the_count(one_gib):
+    # t_ref = 0 and 1e5 nA: each neuron fires every 2e-4 ms, 5e7 spikes in 100 ms (1 GB at 20
+    # bytes a spike); the run grew to 4.7 GB before numpy's MemoryError
+    with pytest.raises(neurosim.ResourceError, match=r"simulate_lif stopped at t = [\d.]+ ms: "
+                       r"its 100 neuron\(s\) had fired [\d,]+ spikes \(a mean 5e\+06 Hz each\)"
+                       r".*give the neurons a refractory period \(t_ref > 0\)"):
+        neurosim.simulate_lif([1e5] * 100, 100.0, params=_no_refractory(), record=("spikes",))
+    # a tenth of the duration fits, and fires at the analytic rate
+    res = neurosim.simulate_lif([1e5] * 100, 10.0, params=_no_refractory(),
+                                record=("spikes",))
+    rate = neurosim.analysis.lif_rate(1e5, _no_refractory())
+    assert res.spike_counts[0] == pytest.approx(rate * 0.01, abs=1)
+
+
+def test_a_drive_whose_spike_buffers_cannot_fit_is_refused_before_allocating(one_gib):
+    # 1e12 nA: 5e9 spikes a neuron in one 0.1-ms step; numpy tried to allocate 74.5 GiB
+    with pytest.raises(neurosim.ResourceError, match=r"simulate_lif would need about [\d.]+ "
+                       r"GiB of memory for spike buffers for up to 5,000,\d{3},\d{3} spikes a "
+                       r"neuron in one step of 0.1 ms"):
+        neurosim.simulate_lif(1e12, 10.0, params=_no_refractory())
+    with pytest.raises(neurosim.ResourceError, match=r"Network.run would need .* spike "
+                       r"buffers .* give the LIF neurons a refractory period"):
+        neurosim.Network(populations=(neurosim.Population(
+            "P", "lif", 1, overrides={"t_ref": 0.0, "i_ext": 1e12}),)).run(10.0)
+
+
+def test_a_network_whose_spikes_outgrow_memory_stops_with_the_count(one_gib):
+    net = neurosim.Network(populations=(neurosim.Population(
+        "P", "lif", 100, overrides={"t_ref": 0.0, "i_ext": 1e5}),))
+    with pytest.raises(neurosim.ResourceError, match=r"Network.run stopped at t = [\d.]+ ms: "
+                       r"its 100 neuron\(s\) had fired [\d,]+ spikes \(a mean 5e\+06 Hz each\)"):
+        net.run(100.0)
+
+
+@pytest.mark.parametrize("build, count", [
+    (lambda: neurosim.morphology.axon(1000.0, 1.0, n_seg=10**9), "1,000,000,001"),
+    # the d_lambda rule lays a kilometre of 1-um axon out in 21 million compartments
+    (lambda: neurosim.morphology.axon(1e9, 1.0), "21,091,458"),
+    (lambda: neurosim.morphology.axon(1e9, 1.0, myelinated=True), "99,009,902"),
+])
+def test_a_morphology_too_big_to_compile_is_refused_when_built(one_gib, build, count):
+    # these ran out of memory laying out the compartments one by one
+    with pytest.raises(neurosim.ResourceError, match=rf"Morphology would need about [\d.]+ "
+                       rf"GiB of memory for compiling {count} compartments, .* give the "
+                       r"sections fewer compartments \(n_seg\) or a coarser d_lambda"):
+        build()
+
+
+def test_the_node_count_is_what_compile_lays_out():
+    from neurosim import morphology
+
+    cells = [morphology.axon(1000.0, 1.0, n_seg=7), morphology.axon(20000.0, 10.0,
+                                                                     myelinated=True),
+             morphology.ball_and_stick(), morphology.load_swc(morphology.swc_path())]
+    for cell in cells:
+        # one junction a section at most: the count is an upper bound, tight to the junctions
+        n_junctions = len({(s.parent, s.parent_x) for s in cell.sections
+                           if s.parent is not None and s.parent_x in (0.0, 1.0)})
+        assert cell.n_nodes == cell.compile().n + len(cell.sections) - n_junctions
+
+
+def test_a_cable_run_that_cannot_finish_is_refused_before_compiling(monkeypatch):
+    cell = neurosim.morphology.axon(1e9, 1.0)  # 21 million compartments: 40 s to compile
+
+    def compile(*args):
+        raise AssertionError("compiled before the run was checked")
+
+    monkeypatch.setattr(neurosim.morphology.Morphology, "compile", compile)
+    with pytest.raises(neurosim.ResourceError, match=r"simulate_cable would run for about "
+                       r"15.6 hours \(21,091,458 compartments x 40,000 steps\)"):
+        neurosim.cable.simulate_cable(cell, 1000.0, record="axon(0.5)")

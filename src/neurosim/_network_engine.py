@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _simulate_cortical, _simulate_hh, registry
+from . import _resources, _simulate_cortical, _simulate_hh, registry
 from ._validation import SimulationError, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
@@ -292,6 +292,10 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     top = lif_p["i_ext"] + cur_tab.max(axis=0, initial=0.0)[cur_col[:n_lif]]
     max_ev = 1 + lif.max_events(lif_p, top[None, :], dt) if n_lif else 1
     cap = max(SPIKE_BUFFER, 2 * (n * max_ev + n_psrc))
+    _resources.check(
+        "Network.run", memory=(16.0 + 24.0) * cap,
+        what=f"spike buffers for up to {max_ev:,} spikes a LIF neuron in one step of {dt:g} ms",
+        fix="give the LIF neurons a refractory period (t_ref > 0) or lower their drive")
     spk_id, spk_t = np.empty(cap, dtype=np.int64), np.empty(cap)
     spk_n = np.zeros(1, dtype=np.int64)
     out_src = np.empty(n * max_ev + n_psrc + 1, dtype=np.int64)
@@ -311,6 +315,9 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     kernel = _network.run_network if n_threads == 1 else _network.run_network_threads
     t_run = time.perf_counter()
     ids, times = [], []
+    # 16 bytes a spike as copied out of the buffer, 16 more when joined, 8 in the result
+    budget = _resources.SpikeBudget("Network.run", 40.0, n + n_psrc, dt,
+                                    allocated=rec_v.nbytes + spk_id.nbytes + spk_t.nbytes)
     s = 0
     from ._runner import progress_bar
 
@@ -330,6 +337,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             if bar is not None:
                 bar.update(s - before)
             k = int(spk_n[0])
+            budget.take(k, s)
             ids.append(spk_id[:k].copy())
             times.append(spk_t[:k].copy())
             spk_n[0] = 0

@@ -84,3 +84,36 @@ def check(func: str, *, memory: float = 0.0, seconds: float = 0.0, what: str, fi
             f"{func} would run for about {human_seconds(seconds)} ({what}), beyond "
             f"neurosim.limits.max_seconds = {human_seconds(limits.max_seconds)}: {fix} (or raise "
             "neurosim.limits.max_seconds). Nothing was run.")
+
+
+class SpikeBudget:
+    """The spikes a run may keep: what the memory free when it starts holds at
+    ``bytes_per_spike``, less what the run has already allocated. Spike counts cannot be
+    estimated before a run (they depend on the drive), so the drivers count them as they
+    collect them and stop the run, with the count and the fix, once the next batch would not
+    fit; nothing is returned then.
+
+    ``neurons`` and ``dt`` (ms) turn the count into a mean rate for the message."""
+
+    def __init__(self, func: str, bytes_per_spike: float, neurons: int, dt: float,
+                 allocated: float = 0.0):
+        self.func, self.neurons, self.dt = func, max(int(neurons), 1), float(dt)
+        self.bytes_per_spike = float(bytes_per_spike)
+        room = limits.memory_fraction * available_memory() - allocated
+        self.max_spikes = max(int(room // self.bytes_per_spike), 0)
+        self.spikes = 0
+
+    def take(self, count: int, step: int) -> None:
+        """Count ``count`` more spikes, collected by step ``step``; raise ResourceError if the
+        run's spikes no longer fit."""
+        self.spikes += int(count)
+        if self.spikes <= self.max_spikes:
+            return
+        t = step * self.dt
+        rate = self.spikes / self.neurons / max(t, self.dt) * 1000.0
+        raise ResourceError(
+            f"{self.func} stopped at t = {t:.4g} ms: its {self.neurons:,} neuron(s) had fired "
+            f"{self.spikes:,} spikes (a mean {rate:.3g} Hz each), and keeping more would need "
+            f"over {human_bytes(self.max_spikes * self.bytes_per_spike)}, the memory "
+            f"neurosim.limits allows: lower the drive, give the neurons a refractory period "
+            f"(t_ref > 0), or run fewer neurons or a shorter duration. Nothing was returned.")

@@ -262,30 +262,40 @@ class SpikeCollector:
     """Gathers (neuron, time) pairs batch by batch; memory O(spikes), 12 bytes a spike while
     collecting (int32 neuron, float64 time) and 8 bytes a spike in the result."""
 
-    def __init__(self, n_neurons: int):
+    BYTES_PER_SPIKE = 20.0  # 12 while collecting, 8 in the result, both at the end
+
+    def __init__(self, n_neurons: int, budget: _resources.SpikeBudget | None = None):
         self.n = n_neurons
         self.batches = []
         self.counts = np.zeros(n_neurons, dtype=np.int64)
+        self.budget = budget
 
     def _append(self, ids: np.ndarray, times: np.ndarray) -> None:
         ids = ids.astype(np.int32, copy=False)
         self.counts += np.bincount(ids, minlength=self.n)
         self.batches.append((ids, times))
 
-    def add(self, spk_t: np.ndarray, spk_n: np.ndarray) -> None:
-        """Take spikes from per-neuron buffers spk_t[j, :spk_n[j]]."""
-        if int(spk_n.sum()) == 0:
+    def add(self, spk_t: np.ndarray, spk_n: np.ndarray, step: int = 0) -> None:
+        """Take spikes from per-neuron buffers spk_t[j, :spk_n[j]], fired by step ``step``."""
+        total = int(spk_n.sum())
+        if total == 0:
             return
+        if self.budget is not None:
+            self.budget.take(total, step)
         mask = np.arange(spk_t.shape[1])[None, :] < spk_n[:, None]
         self._append(np.repeat(np.arange(self.n, dtype=np.int32), spk_n), spk_t[mask])
 
-    def add_pairs(self, idx: np.ndarray, times: np.ndarray, counts: np.ndarray) -> None:
-        """Take spikes from per-chunk buffers idx[c, :counts[c]], times[c, :counts[c]]."""
+    def add_pairs(self, idx: np.ndarray, times: np.ndarray, counts: np.ndarray,
+                  step: int = 0) -> None:
+        """Take spikes from per-chunk buffers idx[c, :counts[c]], times[c, :counts[c]], fired
+        by step ``step``."""
         from ._kernels._spikes import gather_pairs
 
         total = int(counts.sum())
         if total == 0:
             return
+        if self.budget is not None:
+            self.budget.take(total, step)
         ids, out = np.empty(total, dtype=np.int32), np.empty(total)
         gather_pairs(idx, times, counts, ids, out, self.counts)
         self.batches.append((ids, out))

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from . import _runner
+from . import _resources, _runner
 from ._validation import ParameterError, SimulationError, as_float
 
 __all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "lowest_zero", "phi_factor",
@@ -189,7 +189,9 @@ def run_conductance(spec, stimulus, duration, *, func, call, spike_threshold, op
     spk_t = np.empty((n, cap))
     spk_n = np.zeros(n, dtype=np.int64)
     err = np.empty((n + kernels.CHUNK - 1) // kernels.CHUNK, dtype=np.int64)
-    collector = _runner.SpikeCollector(n)
+    collector = _runner.SpikeCollector(n, _resources.SpikeBudget(
+        func, _runner.SpikeCollector.BYTES_PER_SPIKE, n, step,
+        allocated=rec.nbytes + spk_t.nbytes))
     bar = _runner.progress_bar(prep.progress, nsteps, func)
     kernel = kernels.run_exp_euler if prep.method == "exp_euler" else kernels.run_rk4
     done = 0
@@ -202,7 +204,7 @@ def run_conductance(spec, stimulus, duration, *, func, call, spike_threshold, op
                 if np.any(err >= 0):
                     _raise_blow_up(err, v, step, prep.method, func, kernels.CHUNK,
                                    kernels.V_BOUND)
-                collector.add(spk_t, spk_n)
+                collector.add(spk_t, spk_n, done + k)
                 done += k
                 if bar is not None:
                     bar.update(k)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _runner
+from . import _resources, _runner
 from ._validation import SimulationError, param_error
 
 # spike-buffer slots per chunk (12 bytes each): the chunks share SPIKE_BUFFER_SLOTS, up to this
@@ -23,19 +23,27 @@ def run_point(spec, stimulus, duration, *, func, call, spike_threshold=None, **o
     prep = _runner.prepare(spec, stimulus, duration, func=func, call=call, **options)
     kernel, n, p, step, nsteps = spec.kernel, prep.n, prep.p, prep.dt, prep.nsteps
     state = kernel.state(prep.init)
+    n_chunks = (n + kernel.chunk - 1) // kernel.chunk
+    max_events = kernel.max_events(p, prep.matrix, step) if kernel.max_events else 1
+    cap = max(4 * min(n, kernel.chunk) * max_events,
+              min(_MAX_SLOTS, _runner.SPIKE_BUFFER_SLOTS // n_chunks))
+    # the buffers beside the recorded traces (prepare checked the traces alone)
+    _resources.check(
+        func, memory=12.0 * n_chunks * cap + 8.0 * prep.n_rec * n * len(prep.kernel_record),
+        what=f"spike buffers for up to {max_events:,} spikes a neuron in one step of "
+             f"{step:g} ms", fix="give the neurons a refractory period (t_ref > 0) or lower "
+                                 "the drive")
     recs = {}
     for name in spec.state:
         recs[name] = np.empty((prep.n_rec if name in prep.kernel_record else 0, n))
         if name in prep.kernel_record:
             recs[name][0] = prep.init[name]
-    n_chunks = (n + kernel.chunk - 1) // kernel.chunk
-    max_events = kernel.max_events(p, prep.matrix, step) if kernel.max_events else 1
-    cap = max(4 * min(n, kernel.chunk) * max_events,
-              min(_MAX_SLOTS, _runner.SPIKE_BUFFER_SLOTS // n_chunks))
     bufs = (np.empty((n_chunks, cap), dtype=np.int32), np.empty((n_chunks, cap)),
             np.zeros(n_chunks, dtype=np.int64), np.full(n_chunks, -1, dtype=np.int64))
     chunk_step = np.zeros(n_chunks, dtype=np.int64)
-    collector = _runner.SpikeCollector(n)
+    collector = _runner.SpikeCollector(n, _resources.SpikeBudget(
+        func, _runner.SpikeCollector.BYTES_PER_SPIKE, n, step,
+        allocated=sum(a.nbytes for a in (*recs.values(), *bufs))))
     bar = _runner.progress_bar(prep.progress, nsteps, func)
     # with a progress bar, a tick every ~5e7 neuron-steps; without, the threads run until their
     # spike buffers fill (each round ends with both threads waiting for the slower)
@@ -49,7 +57,7 @@ def run_point(spec, stimulus, duration, *, func, call, spike_threshold=None, **o
                     before = int(chunk_step.min())
                     kernel.run(pool, state, prep.matrix, target, chunk_step, step, p,
                                prep.record_every, recs, bufs, max_events)
-                    collector.add_pairs(bufs[0], bufs[1], bufs[2])
+                    collector.add_pairs(bufs[0], bufs[1], bufs[2], int(chunk_step.max()))
                     if np.any(bufs[3] >= 0):
                         c = int(np.flatnonzero(bufs[3] >= 0)[0])
                         raise SimulationError(

@@ -191,10 +191,14 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
     else:
         temperature = morphology.temperature
     v0 = as_float(v0, f, "v0", "mV", low=-150.0, high=100.0, low_open=False)
-    tree = morphology.compile(temperature)
     nsteps = round(duration / dt)
     if nsteps < 1:
         raise param_error(f, "duration", f"at least one step of dt = {dt:g} ms", duration)
+    check(f, seconds=morphology.n_nodes * nsteps / _SPEED,
+          what=f"{morphology.n_nodes:,} compartments x {nsteps:,} steps",
+          fix="give the sections fewer compartments (n_seg, d_lambda), or run a shorter "
+              "duration")
+    tree = morphology.compile(temperature)
 
     if isinstance(record, str) and record == "all":
         rec_nodes = tree.compartments
