@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _resources, _simulate_cortical, _simulate_hh, registry
-from ._validation import SimulationError, param_error
+from ._validation import SimulationError, got, param_error
 from .catalog import TripletSTDPParams
 from .network import NETWORK_MODELS, PoissonSource, spike_reset
 from .result import (
     SpikeTrains,
     Summarised,
+    check_run,
     listed,
     provenance,
     save_path,
+    shape_of,
     spikes_and_rate,
     write_atomically,
 )
@@ -72,6 +74,33 @@ class NetworkResult(Summarised):
     provenance: dict = field(default_factory=dict)
     name: str = ""
     weights: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        f = "NetworkResult"
+        for name in ("spike_times", "v", "v_index", "rates", "sizes", "weights", "timings"):
+            if not isinstance(getattr(self, name), dict):
+                raise param_error(f, name, "a dict", getattr(self, name), TypeError)
+        check_run(self, f)
+        for name, trains in self.spike_times.items():
+            if self.sizes.get(name) != len(trains):
+                raise param_error(f, f"spike_times[{name!r}]", f"trains of its population's "
+                                  f"{self.sizes.get(name)} neurons", got(f"{len(trains)}"))
+        rows, bins = self.t.size, np.shape(self.rate_t)
+        for name, v in self.v.items():
+            idx = np.asarray(self.v_index.get(name, ()))
+            size = self.sizes.get(name, 0)
+            if idx.ndim != 1 or idx.dtype.kind not in "iu" or \
+                    (idx.size and not (0 <= idx.min() and idx.max() < size)):
+                raise param_error(f, f"v_index[{name!r}]", f"indices of neurons in [0, {size})",
+                                  shape_of(idx))
+            if np.shape(v) != (rows, idx.size):
+                raise param_error(f, f"v[{name!r}]", f"an array of shape ({rows}, "
+                                  f"{idx.size}): a row a recorded time, a column a neuron",
+                                  shape_of(v))
+        for name, r in self.rates.items():
+            if np.ndim(self.rate_t) != 1 or np.shape(r) != bins:
+                raise param_error(f, f"rates[{name!r}]", f"one rate a bin of rate_t {bins}",
+                                  shape_of(r))
 
     def save(self, path, *, connectivity: bool = True):
         """Write the result to an ``.npz`` file (whole or not at all), with the drawn graph

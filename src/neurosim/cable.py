@@ -37,7 +37,7 @@ from ._validation import (
     strip_unit,
 )
 from .morphology import Location, Morphology
-from .result import SimulationResult, SpikeTrains, listed, provenance
+from .result import SimulationResult, SpikeTrains, listed, provenance, shape_of
 
 __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction_velocity",
            "input_resistance", "length_constant", "load_cable_result", "simulate_cable"]
@@ -90,6 +90,19 @@ class CableResult(SimulationResult):
     locations: list = field(default_factory=list)
     distance: np.ndarray | None = None
     morphology: Morphology | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        n = self.n_neurons
+        if not isinstance(self.locations, list) or len(self.locations) != n:
+            raise param_error("CableResult", "locations", f"a list of the {n} recorded "
+                              "locations", shape_of(self.locations))
+        if self.distance is not None and np.shape(self.distance) != (n,):
+            raise param_error("CableResult", "distance", f"one distance a location ({n},)",
+                              shape_of(self.distance))
+        if self.morphology is not None and not isinstance(self.morphology, Morphology):
+            raise param_error("CableResult", "morphology", "a Morphology", self.morphology,
+                              TypeError)
 
     def _summary(self):
         rows = self._run_rows()

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ._validation import as_int, got, param_error
+from . import _resources
+from ._validation import InvalidInput, as_float, as_int, got, param_error
 
 __all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
 
@@ -72,8 +75,23 @@ class SpikeTrains(Sequence):
     """
 
     def __init__(self, times: np.ndarray, offsets: np.ndarray):
-        self.flat = np.asarray(times, dtype=np.float64)
-        self.offsets = np.asarray(offsets, dtype=np.int64)
+        f = "SpikeTrains"
+        times, offsets = np.asarray(times), np.asarray(offsets)
+        if times.ndim != 1 or times.dtype.kind not in "fiu" or \
+                (times.size and not np.isfinite(times).all()):
+            raise param_error(f, "times", "a 1-D array of finite spike times (ms)",
+                              shape_of(times))
+        if offsets.ndim != 1 or offsets.dtype.kind not in "iu" or offsets.size < 1:
+            raise param_error(f, "offsets", "a 1-D array of ints, one more than the neurons",
+                              shape_of(offsets))
+        if offsets[0] != 0 or offsets[-1] != times.size or np.any(np.diff(offsets) < 0):
+            raise param_error(f, "offsets", f"rising from 0 to the number of spikes "
+                              f"({times.size:,})", got(
+                                  f"offsets from {offsets[0]} to {offsets[-1]}" +
+                                  (", falling somewhere" if np.any(np.diff(offsets) < 0)
+                                   else "")))
+        self.flat = times.astype(np.float64, copy=False)
+        self.offsets = offsets.astype(np.int64, copy=False)
 
     @classmethod
     def from_pairs(cls, ids, times, n: int) -> SpikeTrains:
@@ -112,6 +130,40 @@ class SpikeTrains(Sequence):
         return f"SpikeTrains({len(self)} neurons, {self.flat.size} spikes)"
 
 
+def shape_of(a) -> object:
+    """How an array is described in an error: its shape and dtype, not its values."""
+    if isinstance(a, np.ndarray):
+        return got(f"an array of shape {a.shape} and dtype {a.dtype}")
+    return a
+
+
+def check_run(res, f: str) -> None:
+    """The fields every result shares hold together: dt >= 0 (0: an adaptive solver's) and
+    duration > 0 (ms), ``t`` a
+    1-D array of times, ``spike_times`` SpikeTrains (or a dict of them) within the run, and
+    ``units`` and ``provenance`` tables. A result loaded from a tampered file is refused by
+    these checks, as a freshly built one would be."""
+    as_float(res.dt, f, "dt", "ms", low=0.0, low_open=False)
+    as_float(res.duration, f, "duration", "ms", low=0.0)
+    t = res.t
+    if not isinstance(t, np.ndarray) or t.ndim != 1 or t.dtype.kind not in "fiu":
+        raise param_error(f, "t", "a 1-D array of recorded times (ms)", shape_of(t),
+                          TypeError)
+    trains = res.spike_times
+    many = trains if isinstance(trains, dict) else {"": trains}
+    for name, tr in many.items():
+        where = f"spike_times[{name!r}]" if name else "spike_times"
+        if not isinstance(tr, SpikeTrains):
+            raise param_error(f, where, "a SpikeTrains", tr, TypeError)
+        if tr.flat.size and not (tr.flat.min() >= 0.0 and
+                                 tr.flat.max() <= res.duration + res.dt):
+            raise param_error(f, where, f"times within the run, 0 to {res.duration:g} ms",
+                              got(f"spikes from {tr.flat.min():g} to {tr.flat.max():g} ms"))
+    for name in ("units", "provenance"):
+        if not isinstance(getattr(res, name, {}), dict):
+            raise param_error(f, name, "a dict", getattr(res, name), TypeError)
+
+
 def provenance(call: str | None = None) -> dict:
     """Where a result came from: neurosim's version, the date (UTC), the call and command."""
     import datetime
@@ -137,8 +189,13 @@ class SimulationResult(Summarised):
         traces: other recorded variables by name (``m``, ``h``, ``n``, ``i_na``, ... for HH,
             ``u`` for Izhikevich, ``w`` for AdEx), each (n_rec, n_neurons).
         units: the unit of ``v``, ``stimulus`` and each trace.
-        model, method, dt, duration, params, spike_threshold: how it was run (spike_threshold is
-            NaN where the neurons' thresholds differ or spikes are defined by a reset).
+        model, method, dt, duration, params, spike_threshold: how it was run (dt is 0 for an
+            adaptive solver's run; spike_threshold is NaN where the neurons' thresholds differ
+            or spikes are defined by a reset).
+
+    The constructor refuses fields that do not hold together (arrays whose shapes disagree,
+    spike offsets that do not rise to the number of spikes, spikes outside the run, a dt or
+    duration that is no time), so a tampered file cannot load as a result.
         provenance: neurosim version, date, and the call or command that made it.
 
     ``spike_counts`` (int per neuron), ``firing_rates`` (Hz per neuron) and ``n_neurons`` are
@@ -158,6 +215,21 @@ class SimulationResult(Summarised):
     traces: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        check_run(self, type(self).__name__)
+        f = type(self).__name__
+        for name in ("model", "method"):
+            if not isinstance(getattr(self, name), str):
+                raise param_error(f, name, "a str", getattr(self, name), TypeError)
+        if not isinstance(self.traces, dict):
+            raise param_error(f, "traces", "a dict of name -> array", self.traces, TypeError)
+        n, rows = self.n_neurons, self.t.size
+        for name, a in [("v", self.v), ("stimulus", self.stimulus),
+                        *[(f"traces[{k!r}]", a) for k, a in self.traces.items()]]:
+            if a is not None and np.shape(a) != (rows, n):
+                raise param_error(f, name, f"an array of shape ({rows}, {n}): one row a "
+                                  "recorded time, one column a neuron", shape_of(a))
 
     @property
     def n_neurons(self) -> int:
@@ -351,6 +423,12 @@ def load_result(path):
     with z:
         if "meta" not in z.files:
             raise param_error(func, "path", expected, got(f"{path}, which has no metadata"))
+        declared = _declared_arrays(path, func, expected)
+        _resources.check(
+            func, memory=sum(declared.values()),
+            what=f"the arrays {path} declares",
+            fix="load it on a machine with more memory, or raise "
+                "neurosim.limits.memory_fraction if the file is trusted")
         try:
             arrays = {k: z[k] for k in z.files}
         except ValueError:  # an array of Python objects: a pickle, never loaded
@@ -368,6 +446,39 @@ def load_result(path):
         return _from_payload(arrays, meta)
     except KeyError as exc:
         raise param_error(func, "path", expected, got(f"{path}, which lacks {exc}")) from None
+    except (InvalidInput, TypeError, ValueError, IndexError) as exc:
+        raise param_error(func, "path", expected, got(
+            f"{path}, whose contents do not hold together: "
+            f"{str(exc).removesuffix(' instead.')}")) from None
+
+
+def _declared_arrays(path: Path, func: str, expected: str) -> dict:
+    """Each array of an ``.npz`` file and the bytes it declares, read from the headers alone
+    (nothing is decompressed beyond them). An array of Python objects (a pickle) is refused,
+    and so is one whose header declares more or fewer bytes than its member holds."""
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            name = info.filename.removesuffix(".npy")
+            with zf.open(info) as fh:
+                try:
+                    version = np.lib.format.read_magic(fh)
+                    read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                            else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read(fh)
+                except ValueError as exc:
+                    raise param_error(func, "path", expected, got(
+                        f"{path}, whose array {name!r} has no valid header ({exc})")) from None
+                if dtype.hasobject:
+                    raise param_error(func, "path", expected, got(
+                        f"{path}, which holds a pickled array (pickles are not loaded)"))
+                nbytes = math.prod(shape) * dtype.itemsize
+                if info.file_size != fh.tell() + nbytes:
+                    raise param_error(func, "path", expected, got(
+                        f"{path}, whose array {name!r} declares shape {shape} of {dtype} "
+                        f"({nbytes:,} bytes) but holds {info.file_size - fh.tell():,}"))
+                out[name] = nbytes
+    return out
 
 
 def _from_payload(arrays: dict, meta: dict):
