@@ -280,3 +280,14 @@ def test_encoders():
     assert first[2] < first[1] < first[0]  # brighter pixels fire earlier
     with pytest.raises(ValueError, match="'method' parameter of encode"):
         bridge.encode(x, 5, method="phase")
+
+
+def test_a_network_too_big_to_train_is_refused_before_a_tensor_is_made():
+    # [64, 10**8, 10]: 7.5e9 weights, torch allocated what it could and then failed
+    from neurosim import ResourceError
+
+    with pytest.raises(ResourceError, match=r"build_snn would need about 112 GiB of memory "
+                       r"for layers \[64, 100000000, 10\]: about 7,500,000,010 weights"):
+        bridge.build_snn([64, 10**8, 10], beta=0.9)
+    with pytest.raises(ResourceError, match=r"build_ann would need"):
+        bridge.build_ann([64, 10**8, 10])

@@ -177,3 +177,13 @@ def test_a_header_that_declares_more_than_its_member_holds_is_refused(result, tm
     with pytest.raises(neurosim.ParameterError, match=r"whose array 't' declares shape "
                        r"\(1000000000,\) of float64 \(8,000,000,000 bytes\) but holds 4,008"):
         neurosim.load_result(path)
+
+
+def test_a_hopfield_too_big_to_store_is_refused_up_front():
+    # 10**6 units: 8 TB of weights, numpy's MemoryError after a minute of drawing patterns
+    with pytest.raises(neurosim.ResourceError, match=r"capacity_curve would need about 16 TiB "
+                       r"of memory for 1,000,000 units and up to 100,000 patterns, 5 trial"):
+        neurosim.classic.capacity_curve(10**6, [0.1])
+    with pytest.raises(neurosim.ResourceError, match=r"capacity_curve would run for about "
+                       r"[\d.]+ hours .* fewer trials"):
+        neurosim.classic.capacity_curve(3000, [0.1, 0.14], trials=1000)

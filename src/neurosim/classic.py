@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import _resources
 from ._validation import as_float, as_int, as_seed, got, param_error
 
 __all__ = [
@@ -554,6 +555,14 @@ def capacity_curve(n_units: int, loads, *, trials: int = 5, seed: int = 0,
         raise param_error(f, "loads", "loads P / N > 0 (patterns per unit)",
                           float(bad[0]) if bad.size else loads)
     trials = as_int(trials, f, "trials", low=1)
+    max_sweeps = as_int(max_sweeps, f, "max_sweeps", low=1)
+    # the largest load's patterns and weights in memory; each trial's recalls settle
+    # m patterns by up to max_sweeps sweeps of N^2 multiply-adds each
+    m_max = max(1, round(float(loads.max()) * n))
+    work = trials * sum(max(1, round(a * n)) for a in loads) * (n * n * 4.0 + m_max * n)
+    _resources.check(f, memory=8.0 * (2 * n * n + 2 * m_max * n), seconds=work / 1e9,
+                     what=f"{n:,} units and up to {m_max:,} patterns, {trials} trial(s) a load",
+                     fix="use fewer units (n_units), lower loads or fewer trials")
     rng = np.random.default_rng(as_seed(seed, f))
     settle = _recall_kernel()  # the same update rule, ties included, compiled
     overlap, recalled = [], []

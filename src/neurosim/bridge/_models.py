@@ -10,6 +10,7 @@ import torch
 from snntorch import surrogate
 from torch import nn
 
+from .._resources import check
 from .._validation import as_choice, as_float, as_int, param_error
 
 _SURROGATES = {"fast_sigmoid": lambda: surrogate.fast_sigmoid(slope=25),
@@ -30,11 +31,24 @@ def tau_from_beta(beta, dt) -> float:
     return -step / math.log(b)
 
 
-def _check_sizes(layer_sizes, func):
+# bytes a weight costs in training: float32 value and gradient, and Adam's two moments
+BYTES_PER_WEIGHT = 16.0
+
+
+def _check_sizes(layer_sizes, func, recurrent: bool = False):
+    """The layer sizes as a list; a network whose weights could not be trained in the memory
+    free is refused before a tensor is made (``[64, 10**8, 10]`` raised torch's own error
+    after allocating what it could)."""
     sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
     if not sizes or len(sizes) < 2 or any(not isinstance(s, int) or s < 1 for s in sizes):
         raise param_error(func, "layer_sizes", "a sequence of at least two positive ints "
                           "(input, hidden..., output)", layer_sizes, TypeError)
+    weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
+    if recurrent:  # the hidden layer's recurrent weights and, for an LSTM, four gates' worth
+        weights += 4 * sizes[1] * (sizes[1] + sizes[0])
+    check(func, memory=BYTES_PER_WEIGHT * weights, what=f"layers {sizes}: about "
+          f"{weights:,} weights with their gradients and Adam's moments",
+          fix="use smaller layers")
     return sizes
 
 

@@ -25,7 +25,7 @@ _CURRENT_BLOCK = {"rnn": 0, "lstm": 2, "gru": 2}
 
 
 def _sequence_sizes(layer_sizes, rows, func):
-    sizes = _check_sizes(layer_sizes, func)
+    sizes = _check_sizes(layer_sizes, func, recurrent=True)
     if len(sizes) != 3:
         raise param_error(func, "layer_sizes", "(inputs, hidden, classes): one recurrent "
                           "hidden layer", layer_sizes)
