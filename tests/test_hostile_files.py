@@ -187,3 +187,25 @@ def test_a_hopfield_too_big_to_store_is_refused_up_front():
     with pytest.raises(neurosim.ResourceError, match=r"capacity_curve would run for about "
                        r"[\d.]+ hours .* fewer trials"):
         neurosim.classic.capacity_curve(3000, [0.1, 0.14], trials=1000)
+
+
+@pytest.mark.parametrize("load", [
+    neurosim.load_model, neurosim.load_network, neurosim.morphology.load_morphology,
+    neurosim.morphology.load_swc], ids=["model", "network", "morphology", "swc"])
+def test_a_file_that_is_not_utf8_is_named_with_its_first_bad_byte(tmp_path, load):
+    # these raised UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff, naming no file
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('name = "Ca²⁺"\n'.encode("utf-8") + b'citation = "Fran\xe7ois"\n')
+    with pytest.raises(neurosim.ParameterError, match=rf"^{path} is not UTF-8 text \(byte 0xe7 "
+                       r"at position 33\): save it as UTF-8$"):
+        load(path)
+
+
+def test_a_string_where_a_catalog_number_goes_is_named(tmp_path):
+    text = (neurosim.catalog.catalog_dir() / "lif_lecture.toml").read_text()
+    assert "tau_m = { value = 10.0" in text
+    path = tmp_path / "lif.toml"
+    path.write_text(text.replace("tau_m = { value = 10.0", 'tau_m = { value = "10"'))
+    with pytest.raises(neurosim.ParameterTypeError, match=r"'tau_m' key of .*lif\.toml must be "
+                       r"a finite number > 0 in ms .* Got '10' instead"):
+        neurosim.load_model(path)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+import tomllib
+from pathlib import Path
 
 import numpy as np
 
@@ -134,6 +136,32 @@ def key_error(source: str, key: str, expected: str, value, cls=ValueError) -> Ex
     err = param_error(None, key, expected, value, cls)
     err.args = (f"The '{key}' key of {source} must be {expected}. Got {err.given} instead.",)
     return err
+
+
+def file_error(source, text: str) -> ParameterError:
+    """An error about a whole file: '<path> <text>', the path as its name."""
+    err = ParameterError(f"{source} {text}")
+    err.name = str(source)
+    return err
+
+
+def read_text(path) -> str:
+    """A text file's contents (model, network, morphology and SWC files are UTF-8); a file
+    that is not UTF-8 is named, with its first bad byte."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise file_error(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
+                         f"{exc.start}): save it as UTF-8") from None
+
+
+def read_toml(path) -> dict:
+    """A TOML file parsed; a file that is not UTF-8 or not TOML is named, with why."""
+    try:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise file_error(path, f"is not valid TOML: {exc}") from None
 
 
 def got(text: str) -> _Got:

@@ -25,13 +25,12 @@ import dataclasses
 import functools
 import math
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ._validation import ParameterError, key_error, param_error
+from ._validation import ParameterError, file_error, key_error, param_error, read_toml
 
 __all__ = [
     "MODEL_KINDS",
@@ -383,11 +382,11 @@ _PARSED: dict[bytes, dict] = {}
 
 
 def _read_toml(path: Path) -> dict:
-    """The parsed file (shared: callers copy before they change anything); raises
-    tomllib.TOMLDecodeError as tomllib does."""
+    """The parsed file (shared: callers copy before they change anything); a file that is not
+    UTF-8 TOML is named, with why."""
     raw = path.read_bytes()
     if raw not in _PARSED:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = read_toml(path)
         if len(_PARSED) > 256:
             _PARSED.clear()
         _PARSED[raw] = data
@@ -417,12 +416,6 @@ def _resolve(name_or_path, func: str = "load_model") -> Path:
     return path
 
 
-def _file_error(src: str, text: str) -> ParameterError:
-    err = ParameterError(f"{src} {text}")
-    err.name = src
-    return err
-
-
 def load_model(name_or_path, pattern=None):
     """Load a catalog model by name (see :func:`list_models`) or a TOML file by path.
 
@@ -443,19 +436,16 @@ def load_model(name_or_path, pattern=None):
     from . import registry  # noqa: F401 - defines the neuron models' parameter classes
 
     path = _resolve(name_or_path)
-    try:
-        data = _read_toml(path)
-    except tomllib.TOMLDecodeError as exc:
-        raise _file_error(str(path), f"is not valid TOML: {exc}") from None
+    data = _read_toml(path)
     src = str(path)
     for key in ("name", "model", "parameters"):
         if key not in data:
-            raise _file_error(src, f"is missing the top-level key '{key}'.")
+            raise file_error(src, f"is missing the top-level key '{key}'.")
     allowed = {"name", "model", "description", "citation", "parameters", "patterns",
                "default_pattern"}
     extra = set(data) - allowed
     if extra:
-        raise _file_error(src, f"has unknown top-level key(s) {sorted(extra)}; expected "
+        raise file_error(src, f"has unknown top-level key(s) {sorted(extra)}; expected "
                           f"{', '.join(sorted(allowed))}.")
     table = dict(data["parameters"])
     patterns = data.get("patterns", {})
@@ -472,11 +462,11 @@ def load_model(name_or_path, pattern=None):
     fields = {f.name: f for f in cls.parameter_fields()}
     unknown = sorted(set(table) - set(fields))
     if unknown:
-        raise _file_error(src, f"has unknown parameter key(s) {unknown} for a {kind} model; "
+        raise file_error(src, f"has unknown parameter key(s) {unknown} for a {kind} model; "
                           f"expected {sorted(fields)}.")
     missing = sorted(set(fields) - set(table))
     if missing:
-        raise _file_error(src, f"is missing the parameter key(s) {missing}.")
+        raise file_error(src, f"is missing the parameter key(s) {missing}.")
     values = {}
     for key, entry in table.items():
         unit = fields[key].metadata["unit"]

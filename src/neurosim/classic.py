@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import _resources
-from ._validation import as_float, as_int, as_seed, got, param_error
+from ._validation import as_float, as_int, as_seed, got, param_error, read_toml
+from .catalog import catalog_dir
 
 __all__ = [
     "AGS_OVERLAP",
@@ -605,12 +606,8 @@ def critical_load(curve: dict, level: float = AGS_OVERLAP) -> float:
 def load_letters(names=None) -> dict[str, np.ndarray]:
     """The letter patterns shipped for the lecture (``models/patterns/letters.toml``): name ->
     a (rows, columns) array of -1/+1 (``#`` is +1)."""
-    import tomllib
-
-    from .catalog import catalog_dir
-
     path = catalog_dir() / "patterns" / "letters.toml"
-    data = tomllib.loads(path.read_text())["letters"]
+    data = read_toml(path)["letters"]
     wanted = list(data) if names is None else list(names)
     out = {}
     for name in wanted:

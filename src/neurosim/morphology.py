@@ -24,13 +24,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import _resources
-from ._validation import ParameterError, as_float, as_int, param_error
+from ._validation import (
+    ParameterError,
+    as_float,
+    as_int,
+    key_error,
+    param_error,
+    read_text,
+    read_toml,
+)
 
 __all__ = ["Location", "Morphology", "Myelin", "Section", "axon", "ball_and_stick",
            "list_morphologies", "load_morphology", "load_swc", "swc_path"]
@@ -626,10 +635,7 @@ def load_morphology(name_or_path) -> Morphology:
     Raises ParameterError naming the file and the key for an unknown or missing key or a
     value the section refuses.
     """
-    import os
-    import tomllib
 
-    from ._validation import key_error
     from .catalog import catalog_dir
 
     f = "load_morphology"
@@ -642,7 +648,7 @@ def load_morphology(name_or_path) -> Morphology:
     if not path.is_file():
         raise param_error(f, "name_or_path", "one of " + ", ".join(map(repr,
                           list_morphologies())) + " or the path of a .toml file", text)
-    data = tomllib.loads(path.read_text())
+    data = read_toml(path)
     for key in data:
         if key not in _TOP_KEYS:
             raise key_error(str(path), key, "absent (known keys: " + ", ".join(
@@ -698,7 +704,7 @@ def load_swc(path, *, channels: dict | None = None, n_seg: int | None = None,
                  **(channels or {})}
     points = {}
     order = []
-    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+    for lineno, line in enumerate(read_text(path).splitlines(), 1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue

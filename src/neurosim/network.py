@@ -26,7 +26,6 @@ import dataclasses
 import operator
 import os
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from ._validation import (
     got,
     key_error,
     param_error,
+    read_toml,
 )
 
 __all__ = [
@@ -1019,10 +1019,7 @@ def load_network(name_or_path, state: str | None = None, scale: float = 1.0,
                               f"{', '.join(list_networks())} or a path to a .toml file", text)
     scale = as_float(scale, "load_network", "scale", low=0.0)
     src = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{src} is not valid TOML: {exc}") from None
+    data = read_toml(path)
     allowed = {"name", "description", "citation", "dt", "rate_bin", "parameters", "states",
                "default_state", "populations", "projections", "inputs", "record"}
     extra = sorted(set(data) - allowed)
