@@ -195,7 +195,7 @@ def test_a_hopfield_too_big_to_store_is_refused_up_front():
 def test_a_file_that_is_not_utf8_is_named_with_its_first_bad_byte(tmp_path, load):
     # these raised UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff, naming no file
     path = tmp_path / "latin1.toml"
-    path.write_bytes('name = "Ca²⁺"\n'.encode("utf-8") + b'citation = "Fran\xe7ois"\n')
+    path.write_bytes('name = "Ca²⁺"\n'.encode() + b'citation = "Fran\xe7ois"\n')
     with pytest.raises(neurosim.ParameterError, match=rf"^{path} is not UTF-8 text \(byte 0xe7 "
                        r"at position 33\): save it as UTF-8$"):
         load(path)

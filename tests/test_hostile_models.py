@@ -141,3 +141,34 @@ def test_a_cable_run_that_cannot_finish_is_refused_before_compiling(monkeypatch)
     with pytest.raises(neurosim.ResourceError, match=r"simulate_cable would run for about "
                        r"15.6 hours \(21,091,458 compartments x 40,000 steps\)"):
         neurosim.cable.simulate_cable(cell, 1000.0, record="axon(0.5)")
+
+
+@pytest.mark.parametrize("argv, said", [
+    # the library calls song2000's length "duration": it was reported as --duration, a flag
+    # the stdp command does not have
+    (["stdp", "song2000", "--seconds", "-5"], "--seconds must be a float in (0, inf]. Got -5.0"),
+    (["reflex", "--heat-duration", "-5"], "--heat-duration must be a float in (0, inf] ms. "
+     "Got -5.0"),
+    (["reflex", "--duration", "-5"], "--duration must be a float in (0, inf] ms. Got -5.0"),
+    # a negative duration was blamed on --start
+    (["simulate", "lif", "--duration", "-5"], "--duration must be a time > 0 ms. Got -5"),
+])
+def test_the_command_line_blames_the_flag_that_was_typed(tmp_path, capsys, argv, said):
+    assert main([*argv, "--out", str(tmp_path / "x.png")]) == 2
+    assert capsys.readouterr().err == f"neurosim: error: {said} instead.\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kwargs, said", [
+    # these were blamed on siegert_rate's mu (nan), or returned a rate of 0 Hz (tau < 0)
+    ({"g": float("nan")}, "'g' parameter of brunel_rate must be a float in [0, inf]. Got nan"),
+    ({"tau": -20.0}, "'tau' parameter of brunel_rate must be a float in (0, inf] ms"),
+    ({"t_ref": 0.0}, "'t_ref' parameter of brunel_rate must be a float in (0, inf] ms"),
+    ({"v_reset": 30.0}, "'v_reset' parameter of brunel_rate must be a float in (-inf, 20) mV"),
+    ({"C_E": 0}, "'C_E' parameter of brunel_rate must be an int >= 1. Got 0"),
+])
+def test_brunel_rate_names_its_own_parameters(kwargs, said):
+    args = {"g": 5.0, "eta": 2.0, **kwargs}
+    with pytest.raises(neurosim.InvalidInput) as info:
+        neurosim.analysis.brunel_rate(args.pop("g"), args.pop("eta"), **args)
+    assert said in str(info.value)

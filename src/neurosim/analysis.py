@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, param_error
+from ._validation import as_finite_array, as_float, as_int, param_error
 from .result import SimulationResult, SpikeTrains
 
 __all__ = [
@@ -573,6 +573,16 @@ def rate_spectrum(rate, bin: float, *, segment: float = 256.0) -> tuple:
     return signal.welch(rate - rate.mean(), fs=fs, nperseg=nper)
 
 
+def _noisy_lif(func: str, tau, theta, v_reset, t_ref, t_ref_low_open=False) -> tuple:
+    """The LIF constants of the diffusion formulas, checked: tau > 0, a reset below theta,
+    t_ref >= 0 (> 0 where ``t_ref_low_open``)."""
+    tau = as_float(tau, func, "tau", "ms", low=0.0)
+    theta = as_float(theta, func, "theta", "mV")
+    v_reset = as_float(v_reset, func, "v_reset", "mV", high=theta, high_open=True)
+    t_ref = as_float(t_ref, func, "t_ref", "ms", low=0.0, low_open=t_ref_low_open)
+    return tau, theta, v_reset, t_ref
+
+
 def siegert_rate(mu: float, sigma: float, *, tau: float = 20.0, theta: float = 20.0,
                  v_reset: float = 10.0, t_ref: float = 2.0) -> float:
     """The firing rate (Hz) of a LIF neuron driven by white noise of mean ``mu`` and s.d.
@@ -581,8 +591,10 @@ def siegert_rate(mu: float, sigma: float, *, tau: float = 20.0, theta: float = 2
     (1 + erf u) du) (Siegert 1951; Amit & Brunel 1997). Times in ms."""
     from scipy import integrate, special
 
-    mu = as_float(mu, "siegert_rate", "mu", "mV")
-    sigma = as_float(sigma, "siegert_rate", "sigma", "mV", low=0.0)
+    f = "siegert_rate"
+    mu = as_float(mu, f, "mu", "mV")
+    sigma = as_float(sigma, f, "sigma", "mV", low=0.0)
+    tau, theta, v_reset, t_ref = _noisy_lif(f, tau, theta, v_reset, t_ref)
     lo, hi = (v_reset - mu) / sigma, (theta - mu) / sigma
     # e^{u^2} (1 + erf u) = erfcx(-u), finite where the product form overflows
     value, _ = integrate.quad(lambda u: special.erfcx(-u), lo, hi, limit=200)
@@ -598,6 +610,15 @@ def brunel_rate(g: float, eta: float, *, J: float = 0.1, C_E: int = 1000,
     (its equations 4, 5 and 21). ``gamma`` = C_I / C_E."""
     from scipy import optimize
 
+    f = "brunel_rate"
+    g = as_float(g, f, "g", low=0.0, low_open=False)
+    eta = as_float(eta, f, "eta", low=0.0, low_open=False)
+    J = as_float(J, f, "J", "mV", low=0.0)
+    C_E = as_int(C_E, f, "C_E", low=1)
+    gamma = as_float(gamma, f, "gamma", low=0.0, low_open=False)
+    # (a bad value here was blamed on siegert_rate's mu; t_ref bounds the rate searched)
+    tau, theta, v_reset, t_ref = _noisy_lif(f, tau, theta, v_reset, t_ref,
+                                            t_ref_low_open=True)
     nu_ext = eta * theta / (C_E * J * tau)  # per ms
 
     def gap(nu_hz):

@@ -142,6 +142,8 @@ def _cmd_simulate(args) -> int:
     spec = registry.get(args.model)
     current = spec.cli_current if args.current is None else args.current
     duration = spec.cli_duration if args.duration is None else args.duration
+    if duration <= 0:  # (else blamed on --start below)
+        raise CLIError(f"--duration must be a time > 0 ms. Got {duration:g} instead.")
     if args.start >= duration:
         raise CLIError(f"--start ({args.start:g} ms) must be before the end of the run "
                        f"(--duration {duration:g} ms)")
@@ -322,12 +324,22 @@ _FLAGS = {"amplitude": "--current", "stimulus": "--current", "current": "--curre
           "epochs": "--epochs", "dpi": "--dpi", "seeds": "--seeds"}
 
 
-def _in_cli_words(exc, command: str) -> str:
-    """A bad-input error from the library, said with the flag the user typed."""
-    name = getattr(exc, "name", None)
-    flag = _FLAGS.get(name)
-    if command == "reflex" and name == "duration" and getattr(exc, "func", "") == "heat":
-        flag = "--heat-duration"
+# where a command's flag has another name than the library's parameter: (command, the
+# function that complained or None for any, the parameter) -> the flag
+_RENAMED = {("reflex", "heat", "duration"): "--heat-duration",
+            ("stdp", None, "duration"): "--seconds"}
+
+
+def _in_cli_words(exc, command: str, dests=None) -> str:
+    """A bad-input error from the library, said with the flag the user typed. ``dests`` are
+    the command's own options (argparse's names): a flag the command does not have is never
+    blamed (``stdp --seconds -5`` was reported as ``--duration``); the library's words are
+    said instead."""
+    name, func = getattr(exc, "name", None), getattr(exc, "func", "")
+    flag = _RENAMED.get((command, func, name), _RENAMED.get((command, None, name),
+                                                             _FLAGS.get(name)))
+    if flag and dests is not None and flag[2:].replace("-", "_") not in dests:
+        flag = None
     if flag and exc.expected is not None:
         # advice in the library's spelling (method='exp_euler') in the command line's
         return f"{flag} must be {_flag_words(exc.expected)}. Got {exc.given} instead."
@@ -483,7 +495,8 @@ def main(argv=None) -> int:
         print(f"neurosim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except InvalidInput as exc:
-        print(f"neurosim: error: {_in_cli_words(exc, args.command)}", file=sys.stderr)
+        print(f"neurosim: error: {_in_cli_words(exc, args.command, vars(args))}",
+              file=sys.stderr)
         return EXIT_INPUT
     except (SimulationError, ResourceError) as exc:
         print(f"neurosim: error: {exc}", file=sys.stderr)
