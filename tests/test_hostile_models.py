@@ -172,3 +172,20 @@ def test_brunel_rate_names_its_own_parameters(kwargs, said):
     with pytest.raises(neurosim.InvalidInput) as info:
         neurosim.analysis.brunel_rate(args.pop("g"), args.pop("eta"), **args)
     assert said in str(info.value)
+
+
+@pytest.mark.parametrize("address, said", [
+    ("not a url", "Got 'not a url' (missing port number in address 'not a url')"),
+    ("tcp://127.0.0.1:9", "Got 'tcp://127.0.0.1:9', where no scheduler answered within 1 s"),
+])
+def test_a_scheduler_address_that_leads_nowhere_is_one_line(tmp_path, capsys, monkeypatch,
+                                                           address, said):
+    # Dask's traceback came after 30 s
+    from neurosim import _sweep
+
+    monkeypatch.setattr(_sweep, "CONNECT_TIMEOUT", 1.0)
+    assert main(["sweep", "brunel-phase", "--scheduler", address, "--out",
+                 str(tmp_path / "phase"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("neurosim: error: --scheduler must be the address of a running Dask "
+                   f"scheduler (tcp://host:port). {said} instead.\n")

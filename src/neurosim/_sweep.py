@@ -21,7 +21,7 @@ import json
 import math
 import traceback
 
-from ._validation import MissingExtra, install_hint, param_error
+from ._validation import MissingExtra, got, install_hint, param_error
 
 __all__ = ["network_summary", "point_seed", "sweep"]
 
@@ -161,6 +161,24 @@ def sweep(fn_or_network, grid, *, client=None, seed: int = 0, progress: bool = T
     return _table(points, rows, seed)
 
 
+# how long a scheduler named by its address may take to answer (Dask's own default, 30 s,
+# left a mistyped address hanging before its traceback)
+CONNECT_TIMEOUT = 10.0
+
+
+def _connect(client_cls, address: str):
+    """A client of the scheduler at ``address``; an address that is malformed or where no
+    scheduler answers is refused in one line, naming it."""
+    expected = "the address of a running Dask scheduler (tcp://host:port)"
+    try:
+        return client_cls(address, timeout=f"{CONNECT_TIMEOUT:g}s")
+    except ValueError as exc:
+        raise param_error("sweep", "client", expected, got(f"{address!r} ({exc})")) from None
+    except (OSError, TimeoutError):
+        raise param_error("sweep", "client", expected, got(
+            f"{address!r}, where no scheduler answered within {CONNECT_TIMEOUT:g} s")) from None
+
+
 def _on_dask(client, points, submit_args, progress):
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -176,7 +194,7 @@ def _on_dask(client, points, submit_args, progress):
                                dashboard_address=None)
         client = Client(cluster)
     elif isinstance(client, str):
-        client = Client(client)
+        client = _connect(Client, client)
         own = True
         cluster = None
     elif not isinstance(client, Client):

@@ -321,7 +321,7 @@ _FLAGS = {"amplitude": "--current", "stimulus": "--current", "current": "--curre
           "temperature": "--temperature", "pattern": "--pattern", "temperature_c": "--temperature",
           "onset": "--onset", "lesions": "--cut", "v_sensory": "--v-sensory",
           "rule": "--rule", "lag": "--lag", "n_pairings": "--pairings", "seconds": "--seconds",
-          "epochs": "--epochs", "dpi": "--dpi", "seeds": "--seeds"}
+          "epochs": "--epochs", "dpi": "--dpi", "seeds": "--seeds", "client": "--scheduler"}
 
 
 # where a command's flag has another name than the library's parameter: (command, the
