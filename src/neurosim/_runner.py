@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _resources
 from ._validation import (
+    as_bool,
     as_choice,
     as_finite_array,
     as_float,
@@ -198,6 +199,7 @@ def prepare(spec, stimulus, duration, *, func, call, dt=None, params=None, patte
             raise param_error(func, "v0", f"a number or an array of shape ({n},)", v0)
         check_v0(v0, func)
     init = spec.initial_state(p, n, v0, temperature)
+    progress = as_bool(progress, func, "progress", none=True)
     if progress is None:
         progress = seconds > 20.0
     return Prepared(spec=spec, func=func, params=params, p=p, n=n, matrix=matrix, duration=dur,

@@ -8,7 +8,8 @@ import functools
 import numpy as np
 
 from . import _resources, _runner
-from ._validation import ParameterError, SimulationError, as_float
+from ._validation import ParameterError, SimulationError, as_float, param_error
+from .catalog import NeuronParams
 
 __all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "lowest_zero", "phi_factor",
            "run_conductance", "run_hh"]
@@ -97,6 +98,10 @@ def hh_resting_state(params):
     for the 1952 parameters that is -65.0 mV. With per-neuron (array) parameters each is an
     array, one value per neuron.
     """
+    if not isinstance(params, NeuronParams) or any(not hasattr(params, k)
+                                                   for k in _PARAM_ROWS):
+        raise param_error("hh_resting_state", "params", "parameters of a Hodgkin-Huxley-type "
+                          "model (load_model('hodgkin_huxley_1952'))", params, TypeError)
     n = params.n_values()
     p = params.per_neuron(n, "hh_resting_state")
     rows = np.stack([p[k] for k in _PARAM_ROWS[1:]], axis=1)

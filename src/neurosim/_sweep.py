@@ -21,7 +21,17 @@ import json
 import math
 import traceback
 
-from ._validation import MissingExtra, got, install_hint, param_error
+from ._network_engine import NetworkResult
+from ._validation import (
+    MissingExtra,
+    as_bool,
+    as_float,
+    as_int,
+    got,
+    install_hint,
+    param_error,
+)
+from .network import Network
 
 __all__ = ["network_summary", "point_seed", "sweep"]
 
@@ -29,6 +39,10 @@ __all__ = ["network_summary", "point_seed", "sweep"]
 def point_seed(point: dict, seed: int = 0) -> int:
     """The seed of one grid point: a hash of the point's (name, value) pairs and ``seed``,
     the same in every process and on every machine."""
+    if not isinstance(point, dict):
+        raise param_error("point_seed", "point", "a dict of parameter name -> value", point,
+                          TypeError)
+    seed = as_int(seed, "point_seed", "seed", low=0)
     text = json.dumps([seed, sorted((str(k), repr(v)) for k, v in point.items())])
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
 
@@ -40,7 +54,12 @@ def network_summary(result, *, start: float | None = None) -> dict:
     the run)."""
     from . import analysis
 
-    start = result.duration / 5.0 if start is None else float(start)
+    if not isinstance(result, NetworkResult):
+        raise param_error("network_summary", "result", "a NetworkResult (Network.run's)",
+                          result, TypeError)
+    start = result.duration / 5.0 if start is None else as_float(
+        start, "network_summary", "start", "ms", low=0.0, high=result.duration,
+        low_open=False, high_open=True)
     out = {}
     for name, trains in result.spike_times.items():
         span = result.duration - start
@@ -124,14 +143,26 @@ def sweep(fn_or_network, grid, *, client=None, seed: int = 0, progress: bool = T
     """
     func = "sweep"
     points = _points(grid, func)
+    seed = as_int(seed, func, "seed", low=0)
+    progress = as_bool(progress, func, "progress")
+    duration = as_float(duration, func, "duration", "ms", low=0.0)
+    scale = as_float(scale, func, "scale", low=0.0)
+    if summary is not None and not callable(summary):
+        raise param_error(func, "summary", "None or a function of a NetworkResult", summary,
+                          TypeError)
+    if state is not None and not isinstance(state, str):
+        raise param_error(func, "state", "None or the name of a state of the network file",
+                          state, TypeError)
     if callable(fn_or_network):
         fn = fn_or_network
+        for name, value in (("summary", summary), ("state", state)):
+            if value is not None:
+                raise param_error(func, name, "None when sweeping a function (it is for a "
+                                  "network)", value, TypeError)
 
         def submit_args(p):
             return _task, (fn, p, point_seed(p, seed), kwargs)
     else:
-        from .network import Network
-
         if not isinstance(fn_or_network, (str, Network)) and not hasattr(fn_or_network,
                                                                            "__fspath__"):
             raise param_error(func, "fn_or_network", "a function, a catalog network name, a "
@@ -143,7 +174,7 @@ def sweep(fn_or_network, grid, *, client=None, seed: int = 0, progress: bool = T
         summ = network_summary if summary is None else summary
 
         def submit_args(p):
-            return _network_task, (spec, p, point_seed(p, seed), float(duration), summ,
+            return _network_task, (spec, p, point_seed(p, seed), duration, summ,
                                    state, scale)
 
     rows = [None] * len(points)

@@ -215,6 +215,23 @@ def as_float(value, func: str, name: str, unit: str | None = None, *, low=None, 
     return x
 
 
+def as_bool(value, func: str, name: str, *, none: bool = False) -> bool | None:
+    """True or False (numpy's too; None as well where ``none``): a truthy object is no
+    switch."""
+    if (value is None and none) or isinstance(value, (bool, np.bool_)):
+        return None if value is None else bool(value)
+    raise param_error(func, name, "True or False" + (" or None" if none else ""), value,
+                      TypeError)
+
+
+def as_pair(value, func: str, name: str, expected: str) -> tuple:
+    """The two items of a (tuple, list or array) pair, unchecked; anything else is refused
+    as ``expected``."""
+    if isinstance(value, (tuple, list, np.ndarray)) and np.shape(value) == (2,):
+        return value[0], value[1]
+    raise param_error(func, name, expected, value, TypeError)
+
+
 def as_int(value, func: str, name: str, *, low: int | None = None, high: int | None = None) -> int:
     expected = "an int" + (f" >= {low}" if low is not None and high is None else "")
     if high is not None:

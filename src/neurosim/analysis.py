@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, as_int, param_error
+from ._validation import as_finite_array, as_float, as_int, as_pair, param_error
 from .result import SimulationResult, SpikeTrains
 
 __all__ = [
@@ -207,7 +207,9 @@ def action_potential_phases(result: SimulationResult, spike=0, *, neuron=None,
         else:
             rest_mask = t <= t[0] + 1.0
     else:
-        a, b = rest_window
+        a, b = as_pair(rest_window, func, "rest_window", "a (start, stop) pair of times (ms)")
+        a = as_float(a, func, "rest_window[0]", "ms")
+        b = as_float(b, func, "rest_window[1]", "ms", low=a)
         rest_mask = (t >= a) & (t <= b)
         if not rest_mask.any():
             raise param_error(func, "rest_window", "a window containing recorded samples",
@@ -392,6 +394,7 @@ def pulse_threshold(width=1.0, *, start=2.0, duration=15.0, params=None, hi=200.
     dur = as_float(duration, func, "duration", "ms", low=t0 + w)
     top = as_float(hi, func, "hi", "uA/cm^2", low=0.0)
     eps = as_float(tol, func, "tol", "uA/cm^2", low=0.0)
+    dt = as_float(dt, func, "dt", "ms", low=0.0, high=w)
     nsteps = round(dur / dt)
     shape = _pulse_drive(nsteps, dt, [t0], w)
     th = _bisect_thresholds(shape, np.zeros_like(shape), 1, 0.0, top, eps, dur, dt, params,
@@ -452,6 +455,7 @@ def refractory_periods(*, width=0.5, intervals=None, max_factor=20.0, tolerance=
                           f"the pulse ({w:g} ms)", ivs)
     factor = as_float(max_factor, func, "max_factor", low=1.0)
     tol = as_float(tolerance, func, "tolerance", low=0.0)
+    dt = as_float(dt, func, "dt", "ms", low=0.0, high=w)
     baseline = pulse_threshold(w, params=params, dt=dt)
     first = 2.0
     duration = round((first + float(ivs.max()) + 12.0) / dt) * dt
@@ -521,6 +525,7 @@ def binned_counts(spike_trains, duration: float, bin: float, *, start: float = 0
     trains = _trains(spike_trains, "binned_counts")
     duration = as_float(duration, "binned_counts", "duration", "ms", low=0.0)
     bin = as_float(bin, "binned_counts", "bin", "ms", low=0.0)
+    start = as_float(start, "binned_counts", "start", "ms", low=0.0, low_open=False)
     n_bins = int(np.floor((duration - start) / bin + 1e-9))
     if n_bins < 1:
         raise param_error("binned_counts", "bin", f"at most duration - start = "
@@ -536,6 +541,8 @@ def fano_factor(spike_trains, duration: float, *, window: float = 100.0,
                 start: float = 0.0) -> float:
     """The Fano factor of the spike counts in windows of ``window`` ms (variance / mean over
     the windows, per neuron), averaged over the neurons that fired: 1 for Poisson."""
+    window = as_float(window, "fano_factor", "window", "ms", low=0.0)
+    start = as_float(start, "fano_factor", "start", "ms", low=0.0, low_open=False)
     counts = binned_counts(spike_trains, duration, window, start=start)
     mean = counts.mean(axis=0)
     fired = mean > 0
@@ -568,6 +575,7 @@ def rate_spectrum(rate, bin: float, *, segment: float = 256.0) -> tuple:
 
     rate = as_finite_array(rate, "rate_spectrum", "rate")
     bin = as_float(bin, "rate_spectrum", "bin", "ms", low=0.0)
+    segment = as_float(segment, "rate_spectrum", "segment", "ms", low=0.0)
     fs = 1000.0 / bin
     nper = min(rate.size, max(8, round(segment / bin)))
     return signal.welch(rate - rate.mean(), fs=fs, nperseg=nper)

@@ -40,7 +40,7 @@ from .morphology import Location, Morphology
 from .result import SimulationResult, SpikeTrains, listed, provenance, shape_of
 
 __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction_velocity",
-           "input_resistance", "length_constant", "load_cable_result", "simulate_cable"]
+           "input_resistance", "length_constant", "simulate_cable"]
 
 CABLE_FORMAT = "neurosim-cable-1"
 METHODS = {"backward_euler": 1.0, "crank_nicolson": 2.0}
@@ -118,13 +118,14 @@ class CableResult(SimulationResult):
                   f"{'s' if n_loc != 1 else ''}), {self.t.size:,} times")]
         return type(self).__name__, rows
 
-    def column(self, location) -> int:
-        """The column of a recorded location (given as recorded, or as a Location)."""
-        key = str(Location.parse(location, "CableResult.column", "location"))
-        names = [str(Location.parse(x, "CableResult.column", "location"))
-                 for x in self.locations]
+    def column(self, location, func: str = "CableResult.column", name: str = "location"
+               ) -> int:
+        """The column of a recorded location (given as recorded, or as a Location); an error
+        names ``func``'s parameter ``name``."""
+        key = str(Location.parse(location, func, name))
+        names = [str(Location.parse(x, func, name)) for x in self.locations]
         if key not in names:
-            raise param_error("CableResult.column", "location", "a recorded location (one of "
+            raise param_error(func, name, "a recorded location (one of "
                               f"{', '.join(self.locations[:8])}"
                               f"{', ...' if len(self.locations) > 8 else ''})", location)
         return names.index(key)
@@ -328,7 +329,7 @@ def conduction_velocity(result: CableResult, from_, to) -> float:
     f = "conduction_velocity"
     if not isinstance(result, CableResult):
         raise param_error(f, "result", "a CableResult (from simulate_cable)", result, TypeError)
-    a, b = result.column(from_), result.column(to)
+    a, b = result.column(from_, f, "from_"), result.column(to, f, "to")
     tree = result.morphology.compile()
     na, nb = tree.node(result.locations[a], f, "from_"), tree.node(result.locations[b], f, "to")
     dist = tree.path_distance(na, nb)

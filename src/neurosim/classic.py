@@ -29,7 +29,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import _resources
-from ._validation import as_float, as_int, as_seed, got, param_error, read_toml
+from ._validation import (
+    as_finite_array,
+    as_float,
+    as_int,
+    as_seed,
+    got,
+    param_error,
+    read_toml,
+)
 from .catalog import catalog_dir
 
 __all__ = [
@@ -158,6 +166,7 @@ class MPNetwork:
 
 def truth_table_inputs(n: int) -> np.ndarray:
     """All 2^n binary input rows, in counting order (0...0 first)."""
+    n = as_int(n, "truth_table_inputs", "n", low=1, high=24)
     return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.int8).reshape(-1, n)
 
 
@@ -290,7 +299,10 @@ def perceptron_bound(X, t, w, b) -> float:
     not separate the data."""
     f = "perceptron_bound"
     X, t = _data(X, t, f)
-    wa = np.append(np.asarray(w, dtype=float), float(b))
+    w = as_finite_array(w, f, "w")
+    if w.shape != (X.shape[1],):
+        raise param_error(f, "w", f"one weight an input ({X.shape[1]})", w)
+    wa = np.append(w, as_float(b, f, "b"))
     Xa = np.hstack([X, np.ones((X.shape[0], 1))])
     margins = (2 * t - 1) * (Xa @ wa) / np.linalg.norm(wa)
     if np.min(margins) <= 0:
@@ -315,6 +327,7 @@ def best_linear_accuracy(X, t, *, grid: int = 81, span: float = 2.0) -> float:
     """The best accuracy any threshold unit H(w.x + b >= 0) reaches on (X, t), searched over
     a grid of weights and biases in [-span, span] (``grid`` values each): 3/4 for XOR."""
     X, t = _data(X, t, "best_linear_accuracy")
+    span = as_float(span, "best_linear_accuracy", "span", low=0.0)
     vals = np.linspace(-span, span, as_int(grid, "best_linear_accuracy", "grid", low=3))
     params = np.stack(np.meshgrid(*[vals] * (X.shape[1] + 1), indexing="ij"), -1)
     params = params.reshape(-1, X.shape[1] + 1)  # every (w..., b) of the grid
@@ -398,7 +411,7 @@ TIE = 1e-9
 
 def _bipolar(patterns, func: str, name: str = "patterns") -> np.ndarray:
     """Patterns as a (m, N) array of -1/+1; binary 0/1 patterns are converted (2x - 1)."""
-    if isinstance(patterns, (str, bytes)):
+    if isinstance(patterns, (str, bytes)) or not hasattr(patterns, "__iter__"):
         raise param_error(func, name, "an array of patterns of -1/+1 (or 0/1) values",
                           patterns, TypeError)
     rows = patterns if isinstance(patterns, np.ndarray) else list(patterns)
@@ -549,7 +562,7 @@ def capacity_curve(n_units: int, loads, *, trials: int = 5, seed: int = 0,
     critical load is 1.6 %)."""
     f = "capacity_curve"
     n = as_int(n_units, f, "n_units", low=2)
-    loads = np.atleast_1d(np.asarray(loads, dtype=float))
+    loads = np.atleast_1d(as_finite_array(loads, f, "loads"))
     if loads.ndim != 1 or not np.all(np.isfinite(loads) & (loads > 0)):
         # (a load of -0.1 stored no pattern and reported a perfect overlap)
         bad = loads[~(np.isfinite(loads) & (loads > 0))]
@@ -593,7 +606,16 @@ def critical_load(curve: dict, level: float = AGS_OVERLAP) -> float:
     """The load where the mean overlap of the fixed points with their patterns falls through
     ``level`` (default the overlap theory gives the retrieval state at the critical load),
     by linear interpolation between the measured loads."""
-    loads, ov = curve["loads"], curve["overlap"]
+    f = "critical_load"
+    if not isinstance(curve, dict) or not {"loads", "overlap"} <= set(curve):
+        raise param_error(f, "curve", "a capacity curve: a dict with 'loads' and 'overlap' "
+                          "(capacity_curve's)", curve, TypeError)
+    loads = as_finite_array(curve["loads"], f, "curve['loads']")
+    ov = as_finite_array(curve["overlap"], f, "curve['overlap']")
+    if loads.ndim != 1 or ov.shape != loads.shape:
+        raise param_error(f, "curve", "loads and overlaps of one length", got(
+            f"{loads.size} loads and {ov.size} overlaps"))
+    level = as_float(level, f, "level", low=-1.0, high=1.0)
     below = np.flatnonzero(ov < level)
     if below.size == 0 or below[0] == 0:
         raise param_error("critical_load", "curve", "loads on both sides of the drop",
@@ -608,6 +630,9 @@ def load_letters(names=None) -> dict[str, np.ndarray]:
     a (rows, columns) array of -1/+1 (``#`` is +1)."""
     path = catalog_dir() / "patterns" / "letters.toml"
     data = read_toml(path)["letters"]
+    if names is not None and (isinstance(names, str) or not hasattr(names, "__iter__")):
+        raise param_error("load_letters", "names", f"None or a list of letters of "
+                          f"{', '.join(data)}", names, TypeError)
     wanted = list(data) if names is None else list(names)
     out = {}
     for name in wanted:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import ParameterError, as_float, param_error
+from ._validation import ParameterError, SimulationError, as_bool, as_float, param_error
 from .catalog import IonDynamicsParams, load_model
 from .ions import FARADAY, nernst, thermal_voltage
 from .result import SimulationResult, SpikeTrains, provenance
@@ -222,10 +222,9 @@ def simulate_ion_dynamics(duration, *, params=None, block_at=None, electrogenic=
     """
     from scipy.integrate import solve_ivp
 
-    from ._validation import SimulationError
-
     func = "simulate_ion_dynamics"
     dur = as_float(duration, func, "duration", "ms", low=0.0)
+    electrogenic = as_bool(electrogenic, func, "electrogenic")
     block = None
     if block_at is not None:
         block = as_float(block_at, func, "block_at", "ms", low=0.0, low_open=False)

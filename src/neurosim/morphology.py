@@ -32,7 +32,9 @@ import numpy as np
 
 from . import _resources
 from ._validation import (
+    InvalidInput,
     ParameterError,
+    as_bool,
     as_float,
     as_int,
     key_error,
@@ -570,6 +572,11 @@ def ball_and_stick(*, soma_diameter: float = 20.0, dendrite_length: float = 500.
                         ("hillock_diameter", hillock_diameter), ("axon_length", axon_length),
                         ("axon_diameter", axon_diameter)):
         as_float(value, f, name, "um", low=0.0)
+    for name, value in (("channels", channels), ("dendrite_channels", dendrite_channels)):
+        try:
+            membrane_params(value, {}, f)
+        except InvalidInput as exc:
+            raise param_error(f, name, exc.expected, value, type(exc)) from None
     return Morphology((
         Section("soma", soma_diameter, soma_diameter, n_seg=1, channels=channels),
         Section("dendrite", dendrite_length, dendrite_diameter, parent="soma", parent_x=0.0,
@@ -593,8 +600,10 @@ def axon(length: float, diameter: float, *, myelinated: bool = False, n_seg: int
     f = "axon"
     as_float(length, f, "length", "um", low=0.0)
     as_float(diameter, f, "diameter", "um", low=0.0)
-    if not isinstance(myelinated, bool):
-        raise param_error(f, "myelinated", "True or False", myelinated, TypeError)
+    as_bool(myelinated, f, "myelinated")
+    if densities is not None and not isinstance(densities, dict):
+        raise param_error(f, "densities", "None or a dict of channel parameters", densities,
+                          TypeError)
     if myelinated and myelin is None:
         myelin = Myelin.for_fibre(diameter)
     if not myelinated and myelin is not None:
@@ -699,6 +708,11 @@ def load_swc(path, *, channels: dict | None = None, n_seg: int | None = None,
     Raises ParameterError naming the file and line for a malformed line, a missing parent, a
     radius <= 0 or a file without a soma.
     """
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise param_error("load_swc", "path", "the path of an .swc file", path, TypeError)
+    if channels is not None and not isinstance(channels, dict):
+        raise param_error("load_swc", "channels", "None or a dict of type name -> membrane",
+                          channels, TypeError)
     path = Path(path)
     membranes = {"soma": "hh", "axon": "hh", "dend": PASSIVE, "apic": PASSIVE,
                  **(channels or {})}

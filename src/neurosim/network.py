@@ -36,6 +36,10 @@ from ._validation import (
     UNITS,
     InvalidInput,
     ParameterError,
+    as_bool,
+    as_choice,
+    as_float,
+    as_seed,
     check_v0,
     got,
     key_error,
@@ -60,6 +64,8 @@ __all__ = [
 ]
 
 # the registered models a population may have (in the order the Numba engine lays them out)
+# the code-generation targets of Brian2 that engine="brian2" runs on
+BRIAN2_TARGETS = ("numpy", "cython", "cpp_standalone")
 NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley", "cortical_rs")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
@@ -836,11 +842,10 @@ class Network:
         connectivity (unless ``connectivity`` is given) and the Poisson inputs; the same seed
         gives the same result on one engine. Both engines simulate the same graph for the
         same ``connectivity``; their Poisson inputs come from different generators."""
-        from ._validation import as_choice, as_float, as_seed
-
         func = "Network.run"
         self.validate()  # (dt and the spec first: nothing below may divide by a bad dt)
         as_choice(engine, func, "engine", ("numba", "brian2"))
+        as_choice(target, func, "target", BRIAN2_TARGETS)  # (checked on either engine)
         if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(
                 n_threads, (int, np.integer)) or n_threads < 1):
             raise param_error(func, "n_threads", "None or a whole number >= 1", n_threads)
@@ -853,9 +858,9 @@ class Network:
         if connectivity is None:  # (a given graph is already in memory: its size is known)
             self.check_resources(steps, engine)
         t0 = time.perf_counter()
+        progress = as_bool(progress, func, "progress", none=True)
         if progress is None:  # a bar for runs of about ten seconds and more
             progress = sum(p.size for p in self.neurons) * steps >= 1e9
-        progress = bool(progress)
         if connectivity is None:
             connectivity = self.connectivity(seed)
         elif not isinstance(connectivity, Connectivity):
@@ -1001,8 +1006,6 @@ def load_network(name_or_path, state: str | None = None, scale: float = 1.0,
             multiply their sizes and in-degrees by it: a smaller network, same weights).
         overrides: values of the file's ``[parameters]`` table, by name (``g=5.0``).
     """
-    from ._validation import as_float
-
     text = os.fspath(name_or_path) if isinstance(name_or_path, (str, os.PathLike)) else None
     if text is None:
         raise param_error("load_network", "name_or_path", "a catalog name or a path",

@@ -6,11 +6,19 @@ build_stdp_synapses`, the Brian2 engine; the two give the same weights for the s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_finite_array, as_float, as_int, as_seed, param_error
+from ._validation import (
+    as_finite_array,
+    as_float,
+    as_int,
+    as_pair,
+    as_seed,
+    param_error,
+)
 from .catalog import PairSTDPParams, TripletSTDPParams, load_model
 
 
@@ -132,7 +140,8 @@ def stdp_window(rule="stdp_pair_song_2000", delta_t=range(-100, 101, 5), n_pairs
     """
     func = "stdp_window"
     r = load_rule(rule)
-    dts = as_finite_array(list(delta_t), func, "delta_t", "ms")
+    dts = as_finite_array(list(delta_t) if isinstance(delta_t, range) else delta_t, func,
+                          "delta_t", "ms")
     if dts.ndim != 1 or dts.size < 4:
         raise param_error(func, "delta_t", "at least 4 delays (ms)", delta_t)
     n = as_int(n_pairs, func, "n_pairs", low=1)
@@ -200,7 +209,7 @@ def reciprocal_pair(lag=5.0, n_pairings=60, rate_hz=1.0, rule="stdp_pair_song_20
     if lag_ >= period / 2:
         raise param_error(func, "lag", f"shorter than half the pairing period ({period / 2:g} "
                           "ms)", lag)
-    amp, width = pulse
+    amp, width = as_pair(pulse, func, "pulse", "an (amplitude nA, width ms) pair")
     dt = 0.05
     duration = round(n * period / dt) * dt
     nsteps = round(duration / dt)
@@ -278,7 +287,7 @@ def song_abbott_2000(duration=100.0, *, input_rate=None, n_inputs=None, n_correl
             r.pairing != "all_to_all":
         raise param_error(func, "rule", "an additive, all-to-all pair rule (the Numba path of "
                           "this experiment implements that form)", rule, TypeError)
-    nrn = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
+    nrn = neuron if isinstance(neuron, SongAbbottParams) else _song_neuron(func, neuron)
     if not isinstance(nrn, SongAbbottParams):
         raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
                           "'song_abbott_2000' or a SongAbbottParams)", neuron, TypeError)
@@ -325,13 +334,22 @@ def song_network(neuron="song_abbott_2000", *, input_rate=None, n_inputs=None,
     return _song_network("song_network", neuron, input_rate, n_inputs, rule, dt)
 
 
+def _song_neuron(func: str, neuron):
+    """The catalog's Song & Abbott neuron named ``neuron``; anything but a name is refused as
+    ``func``'s ``neuron``."""
+    if not isinstance(neuron, (str, os.PathLike)):
+        raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
+                          "'song_abbott_2000' or a SongAbbottParams)", neuron, TypeError)
+    return load_model(neuron)
+
+
 def _song_network(func, neuron, input_rate, n_inputs, rule, dt):
     import dataclasses
 
     from .catalog import SongAbbottParams
     from .network import Dist, load_network
 
-    p = neuron if isinstance(neuron, SongAbbottParams) else load_model(neuron)
+    p = neuron if isinstance(neuron, SongAbbottParams) else _song_neuron(func, neuron)
     if not isinstance(p, SongAbbottParams):
         raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "
                           "'song_abbott_2000' or a SongAbbottParams)", neuron, TypeError)

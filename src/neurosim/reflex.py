@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_choice, as_float, as_seed, param_error
+from ._validation import as_bool, as_choice, as_float, as_seed, param_error
 from .catalog import ReflexArcParams, load_model
 from .network import Network, Population, Projection, SpikeSource
 from .result import SimulationResult, SpikeTrains, Summarised, listed
@@ -156,11 +156,12 @@ def _check(func, params, lesions, block_inhibition, dt, seed, settle):
                           "'reflex_arc_withdrawal'))", params, TypeError)
     if isinstance(lesions, str):
         lesions = (lesions,)
+    if not hasattr(lesions, "__iter__"):
+        raise param_error(func, "lesions", f"stages to cut, of {', '.join(STAGES)}", lesions,
+                          TypeError)
     for name in lesions:
         as_choice(name, func, "lesions", STAGES)
-    if not isinstance(block_inhibition, bool):
-        raise param_error(func, "block_inhibition", "True or False", block_inhibition,
-                          TypeError)
+    as_bool(block_inhibition, func, "block_inhibition")
     step = as_float(dt, func, "dt", "ms", low=0.0, high=1.0)
     seed = as_seed(seed, func)
     rest = as_float(settle, func, "settle", "ms", low=0.0, low_open=False)

@@ -11,9 +11,9 @@ import numpy as np
 
 from .. import _resources, _runner, registry
 from .._validation import UNITS, as_choice, as_int, brian2_unit, got, param_error
+from ..network import BRIAN2_TARGETS as TARGETS
 from ..result import SimulationResult, SpikeTrains, provenance
 
-TARGETS = ("numpy", "cython", "cpp_standalone")
 # bytes Brian2 holds per neuron and variable, with its per-object overheads (for the estimate)
 _BYTES_PER_VALUE = 24
 
