@@ -39,12 +39,16 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("case", "make", "fragment"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_a_file_that_is_no_result_is_named(tmp_path, case, make, fragment):
-    path = make(tmp_path)
+    _refused(make(tmp_path), "", fragment)
+
+
+def _refused(path, after_path: str, fragment: str) -> None:
+    """load_result(path) names the file, what follows its path, and ``fragment``."""
     with pytest.raises(neurosim.ParameterError) as info:
         neurosim.load_result(path)
     text = str(info.value)
     assert text.startswith("The 'path' parameter of load_result must be a file written by a "
-                           f"result's save(). Got {path}")
+                           f"result's save(). Got {path}{after_path}")
     assert fragment in text
 
 
@@ -120,12 +124,7 @@ def test_a_tampered_result_is_refused_as_its_constructor_would(result, tmp_path,
                                                                meta, fragment):
     # each of these loaded: a result whose spikes, sizes or times did not hold together
     path = _tampered(tmp_path / "bad.npz", result.save(tmp_path / "good.npz"), arrays, meta)
-    with pytest.raises(neurosim.ParameterError) as info:
-        neurosim.load_result(path)
-    text = str(info.value)
-    assert text.startswith("The 'path' parameter of load_result must be a file written by a "
-                           f"result's save(). Got {path}, whose contents do not hold together")
-    assert fragment in text
+    _refused(path, ", whose contents do not hold together", fragment)
 
 
 def test_a_tampered_network_result_is_refused(tmp_path):
