@@ -1,6 +1,7 @@
 """Hostile input to models and the command line (issue 29): parameters that made a model
 silently wrong are refused by name, and the command line checks its flags before it runs."""
 
+import numpy as np
 import pytest
 
 import neurosim
@@ -189,3 +190,12 @@ def test_a_scheduler_address_that_leads_nowhere_is_one_line(tmp_path, capsys, mo
     err = capsys.readouterr().err
     assert err == ("neurosim: error: --scheduler must be the address of a running Dask "
                    f"scheduler (tcp://host:port). {said} instead.\n")
+
+
+def test_an_infinite_drive_fires_at_the_refractory_limit_and_never_returns_nan():
+    # r_m = 1e308 (V_inf overflows to inf) returned NaN from the first step
+    p = neurosim.load_model("lif_lecture").replace(r_m=1e308)
+    res = neurosim.simulate_lif(1.0, 50.0, params=p)
+    assert np.isfinite(res.v).all()
+    # the exact answer to an infinite drive: a spike the moment each refractory period ends
+    np.testing.assert_allclose(res.spikes(), np.arange(0.0, 50.0 + 1e-9, p.t_ref), atol=1e-9)
