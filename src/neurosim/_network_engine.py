@@ -321,6 +321,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     top = lif_p["i_ext"] + cur_tab.max(axis=0, initial=0.0)[cur_col[:n_lif]]
     max_ev = 1 + lif.max_events(lif_p, top[None, :], dt) if n_lif else 1
     cap = max(SPIKE_BUFFER, 2 * (n * max_ev + n_psrc))
+    # the buffer (16 bytes a slot) and, within the margin, the per-step outputs and copies
     _resources.check(
         "Network.run", memory=(16.0 + 24.0) * cap,
         what=f"spike buffers for up to {max_ev:,} spikes a LIF neuron in one step of {dt:g} ms",

@@ -139,10 +139,9 @@ def shape_of(a) -> object:
 
 def check_run(res, f: str) -> None:
     """The fields every result shares hold together: dt >= 0 (0: an adaptive solver's) and
-    duration > 0 (ms), ``t`` a
-    1-D array of times, ``spike_times`` SpikeTrains (or a dict of them) within the run, and
-    ``units`` and ``provenance`` tables. A result loaded from a tampered file is refused by
-    these checks, as a freshly built one would be."""
+    duration > 0 (ms), ``t`` a 1-D array of times, ``spike_times`` SpikeTrains (or a dict of
+    them) within the run, and ``units`` and ``provenance`` tables. A result loaded from a
+    tampered file is refused by these checks, as a freshly built one would be."""
     as_float(res.dt, f, "dt", "ms", low=0.0, low_open=False)
     as_float(res.duration, f, "duration", "ms", low=0.0)
     t = res.t
@@ -192,14 +191,14 @@ class SimulationResult(Summarised):
         model, method, dt, duration, params, spike_threshold: how it was run (dt is 0 for an
             adaptive solver's run; spike_threshold is NaN where the neurons' thresholds differ
             or spikes are defined by a reset).
-
-    The constructor refuses fields that do not hold together (arrays whose shapes disagree,
-    spike offsets that do not rise to the number of spikes, spikes outside the run, a dt or
-    duration that is no time), so a tampered file cannot load as a result.
         provenance: neurosim version, date, and the call or command that made it.
 
     ``spike_counts`` (int per neuron), ``firing_rates`` (Hz per neuron) and ``n_neurons`` are
     computed from ``spike_times``.
+
+    The constructor refuses fields that do not hold together (arrays whose shapes disagree,
+    spike offsets that do not rise to the number of spikes, spikes outside the run, a dt or
+    duration that is no time), so a tampered file cannot load as a result.
     """
 
     t: np.ndarray
@@ -217,8 +216,8 @@ class SimulationResult(Summarised):
     provenance: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        check_run(self, type(self).__name__)
         f = type(self).__name__
+        check_run(self, f)
         for name in ("model", "method"):
             if not isinstance(getattr(self, name), str):
                 raise param_error(f, name, "a str", getattr(self, name), TypeError)
