@@ -1,5 +1,6 @@
 """A common test over the public API, in the manner of scikit-learn's estimator checks
-(issue 29): every public function of neurosim and its submodules has a valid call below, and
+(issue 29): every public function of neurosim and its submodules (those in neurosim.__all__;
+the bridge, plot and figures are not) has a valid call below, and
 each of its parameters in turn is given an object no parameter takes. The call must raise
 neurosim's InvalidInput naming that parameter: never a raw TypeError or AttributeError from
 deep inside, a silent run, or an error that blames another parameter. A function made public
@@ -20,11 +21,13 @@ from neurosim import (
     morphology,
     plasticity,
     reflex,
+    registry,
 )
 from neurosim import stimulus as st
 
-MODULES = [neurosim, analysis, cable, classic, ion_dynamics, ions, morphology, plasticity,
-           reflex, st]
+# neurosim and every submodule it exports: a new one joins the test by itself
+MODULES = [neurosim, *(getattr(neurosim, name) for name in neurosim.__all__
+                       if inspect.ismodule(getattr(neurosim, name)))]
 
 
 def _public_functions():
@@ -121,6 +124,10 @@ def calls():
         plasticity.song_abbott_2000: ((0.5,), {}),
         plasticity.song_network: ((), {}),
         plasticity.stdp_window: ((), {"delta_t": [-20, -10, 10, 20], "n_pairs": 2}),
+        registry.get: (("lif",), {}),
+        registry.names: ((), {}),
+        registry.register: ((registry.get("lif"),), {}),
+        registry.specs: ((), {}),
         reflex.reflex_arc_network: ((), {"duration": 50.0}),
         reflex.run_reflex_arc: ((), {"duration": 50.0}),
         st.constant: ((1.0,), {}),

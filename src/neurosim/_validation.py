@@ -145,10 +145,11 @@ def file_error(source, text: str) -> ParameterError:
     return err
 
 
-def read_text(path) -> str:
-    """A text file's contents (model, network, morphology and SWC files are UTF-8); a file
-    that is not UTF-8 is named, with its first bad byte."""
-    raw = Path(path).read_bytes()
+def read_text(path, raw: bytes | None = None) -> str:
+    """A text file's contents (model, network, morphology and SWC files are UTF-8), from
+    ``raw`` where its bytes were read already; a file that is not UTF-8 is named, with its
+    first bad byte."""
+    raw = Path(path).read_bytes() if raw is None else raw
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -156,10 +157,11 @@ def read_text(path) -> str:
                          f"{exc.start}): save it as UTF-8") from None
 
 
-def read_toml(path) -> dict:
-    """A TOML file parsed; a file that is not UTF-8 or not TOML is named, with why."""
+def read_toml(path, raw: bytes | None = None) -> dict:
+    """A TOML file parsed (from ``raw`` where its bytes were read already); a file that is
+    not UTF-8 or not TOML is named, with why."""
     try:
-        return tomllib.loads(read_text(path))
+        return tomllib.loads(read_text(path, raw))
     except tomllib.TOMLDecodeError as exc:
         raise file_error(path, f"is not valid TOML: {exc}") from None
 

@@ -208,8 +208,9 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
     nsteps = round(duration / dt)
     if nsteps < 1:
         raise param_error(f, "duration", f"at least one step of dt = {dt:g} ms", duration)
-    check(f, seconds=morphology.n_nodes * nsteps / _SPEED,
-          what=f"{morphology.n_nodes:,} compartments x {nsteps:,} steps",
+    n_nodes = morphology.n_nodes
+    check(f, seconds=n_nodes * nsteps / _SPEED,
+          what=f"{n_nodes:,} compartments x {nsteps:,} steps",
           fix="give the sections fewer compartments (n_seg, d_lambda), or run a shorter "
               "duration")
     tree = morphology.compile(temperature)

@@ -386,7 +386,7 @@ def _read_toml(path: Path) -> dict:
     UTF-8 TOML is named, with why."""
     raw = path.read_bytes()
     if raw not in _PARSED:
-        data = read_toml(path)
+        data = read_toml(path, raw)
         if len(_PARSED) > 256:
             _PARSED.clear()
         _PARSED[raw] = data

@@ -295,7 +295,7 @@ class Morphology:
         total = 0
         for s in self.sections:
             total += 1  # at most one junction at the parent's end
-            for _, length, c, _, n_seg, _, _, repeat in _piece_kinds(s):
+            for _, length, c, _, n_seg, repeat in _piece_kinds(s):
                 n = n_seg if n_seg is not None else _d_lambda_n(length, s.diameter, s.r_a, c,
                                                                 self.d_lambda)
                 total += repeat * n
@@ -418,42 +418,33 @@ class Tree:
         return float(self.distance[a] + self.distance[b] - 2.0 * self.distance[k])
 
 
-def _internodes(s: Section) -> tuple[int, float]:
-    """A myelinated section's number of internodes and the length of each (um)."""
+def _piece_kinds(s: Section):
+    """A section's kinds of piece and how often each repeats, without laying them out:
+    (label, length, c_m, membrane kind, n_seg or None, count). A myelinated section is nodes
+    of Ranvier (one more than its internodes) alternating with internodes."""
+    if s.myelin is None:
+        return [("", s.length, s.c_m, "own", s.n_seg, 1)]
     my = s.myelin
     n_int = int((s.length - my.node_length) / (my.internode_length + my.node_length) + 1e-9)
-    return n_int, (s.length - (n_int + 1) * my.node_length) / n_int
-
-
-def _piece_kinds(s: Section):
-    """A section's kinds of piece, each with how often it repeats: the pieces of
-    :func:`_layout` without laying them out (name, length, c_m, kind, n_seg, start, stop and
-    the count)."""
-    if s.myelin is None:
-        return [(s.name, s.length, s.c_m, "own", s.n_seg, 0.0, 1.0, 1)]
-    n_int, inter = _internodes(s)
-    my = s.myelin
-    return [(f"{s.name}.node", my.node_length, s.c_m, "own", 1, 0.0, 1.0, n_int + 1),
-            (f"{s.name}.internode", inter, my.c_m, "myelin", my.n_seg, 0.0, 1.0, n_int)]
+    inter = (s.length - (n_int + 1) * my.node_length) / n_int
+    return [("node", my.node_length, s.c_m, "own", 1, n_int + 1),
+            ("internode", inter, my.c_m, "myelin", my.n_seg, n_int)]
 
 
 def _layout(s: Section):
     """A section's pieces: (name, length, c_m, membrane kind, n_seg or None, start, stop)."""
+    kinds = _piece_kinds(s)
     if s.myelin is None:
-        return [(s.name, s.length, s.c_m, "own", s.n_seg, 0.0, 1.0)]
-    my = s.myelin
-    n_int, inter = _internodes(s)
+        _, length, c, kind, n_seg, _ = kinds[0]
+        return [(s.name, length, c, kind, n_seg, 0.0, 1.0)]
     pieces, pos = [], 0.0
-    for k in range(n_int + 1):
-        pieces.append((f"{s.name}.node[{k}]", my.node_length, s.c_m, "own", 1, pos,
-                       pos + my.node_length))
-        pos += my.node_length
-        if k < n_int:
-            pieces.append((f"{s.name}.internode[{k}]", inter, my.c_m, "myelin", my.n_seg, pos,
-                           pos + inter))
-            pos += inter
-    return [(n, ln, c, kind, ns, a / s.length, b / s.length)
-            for n, ln, c, kind, ns, a, b in pieces]
+    for k in range(kinds[0][-1]):
+        for label, length, c, kind, n_seg, count in kinds:
+            if k < count:
+                pieces.append((f"{s.name}.{label}[{k}]", length, c, kind, n_seg,
+                               pos / s.length, (pos + length) / s.length))
+                pos += length
+    return pieces
 
 
 def _compile(morph: Morphology, temperature) -> Tree:

@@ -63,9 +63,9 @@ __all__ = [
     "load_network",
 ]
 
-# the registered models a population may have (in the order the Numba engine lays them out)
 # the code-generation targets of Brian2 that engine="brian2" runs on
 BRIAN2_TARGETS = ("numpy", "cython", "cpp_standalone")
+# the registered models a population may have (in the order the Numba engine lays them out)
 NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley", "cortical_rs")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
@@ -751,8 +751,8 @@ class Network:
         """Refuse (:class:`~neurosim.ResourceError`, with the estimate and the fix) a run of
         ``steps`` steps that would not fit in memory or finish within
         ``neurosim.limits.max_seconds``, before anything is drawn or allocated. Returns the
-        estimate (bytes, seconds). Spike traffic is not in it (the rates are not known
-        before the run)."""
+        estimate (bytes, seconds). Spikes are not in it (the rates are not known before the
+        run): the engine counts them as it collects them, against the same limit."""
         from . import registry
 
         n = sum(pop.size for pop in self.neurons)

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _simulate_cortical, _simulate_hh, _simulate_point
 from ._kernels._limits import ADEX_W_BOUND, CONDUCTANCE_V_BOUND, POINT_V_BOUND
-from ._validation import key_error, param_error
+from ._validation import got, key_error, param_error
 from .catalog import NeuronParams, _meta, _p
 
 
@@ -211,10 +211,12 @@ _LOOKUP: dict[str, str] = {}
 
 def register(spec: ModelSpec) -> ModelSpec:
     """Add a model to the registry (its names must be new)."""
+    if not isinstance(spec, ModelSpec):
+        raise param_error("register", "spec", "a ModelSpec", spec, TypeError)
     for key in spec.names():
         if key in _LOOKUP:
-            raise ValueError(f"The model name {key!r} is registered already (for "
-                             f"{_LOOKUP[key]!r}).")
+            raise param_error("register", "spec", "a model whose names are new", got(
+                f"the name {key!r}, registered already (for {_LOOKUP[key]!r})"))
     _REGISTRY[spec.name] = spec
     for key in spec.names():
         _LOOKUP[key] = spec.name
@@ -232,7 +234,12 @@ def specs() -> list[ModelSpec]:
 
 
 def get(model, func: str = "get", name: str = "model") -> ModelSpec:
-    """The entry for a model's short name, catalog name or alias (or the entry itself)."""
+    """The entry for a model's short name, catalog name or alias (or the entry itself).
+    ``func`` and ``name`` are the caller's, for the error."""
+    for key, value in (("func", func), ("name", name)):
+        if not isinstance(value, str):
+            raise param_error("get", key, "a str (the caller's name, for the error)", value,
+                              TypeError)
     if isinstance(model, ModelSpec):
         return model
     if isinstance(model, str) and model in _LOOKUP:

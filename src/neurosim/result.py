@@ -84,12 +84,12 @@ class SpikeTrains(Sequence):
         if offsets.ndim != 1 or offsets.dtype.kind not in "iu" or offsets.size < 1:
             raise param_error(f, "offsets", "a 1-D array of ints, one more than the neurons",
                               shape_of(offsets))
-        if offsets[0] != 0 or offsets[-1] != times.size or np.any(np.diff(offsets) < 0):
+        falls = bool(np.any(np.diff(offsets) < 0))
+        if offsets[0] != 0 or offsets[-1] != times.size or falls:
             raise param_error(f, "offsets", f"rising from 0 to the number of spikes "
                               f"({times.size:,})", got(
                                   f"offsets from {offsets[0]} to {offsets[-1]}" +
-                                  (", falling somewhere" if np.any(np.diff(offsets) < 0)
-                                   else "")))
+                                  (", falling somewhere" if falls else "")))
         self.flat = times.astype(np.float64, copy=False)
         self.offsets = offsets.astype(np.int64, copy=False)
 
@@ -428,11 +428,7 @@ def load_result(path):
             what=f"the arrays {path} declares",
             fix="load it on a machine with more memory, or raise "
                 "neurosim.limits.memory_fraction if the file is trusted")
-        try:
-            arrays = {k: z[k] for k in z.files}
-        except ValueError:  # an array of Python objects: a pickle, never loaded
-            raise param_error(func, "path", expected, got(
-                f"{path}, which holds a pickled array (pickles are not loaded)")) from None
+        arrays = {k: z[k] for k in z.files}  # (no pickle: the headers were checked)
         try:
             meta = json.loads(arrays["meta"].tobytes().decode())
         except (ValueError, UnicodeDecodeError) as exc:
