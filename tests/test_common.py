@@ -141,3 +141,21 @@ def test_results_save_and_load_every_field(spec, tmp_path):
     # the loaded result drives the analysis like the original
     assert neurosim.analysis.firing_rate(back.spike_times, 50.0).tolist() == \
         res.firing_rates.tolist()
+
+
+@pytest.mark.parametrize("engine", ["numba", pytest.param("brian2", marks=pytest.mark.brian2)])
+def test_both_network_engines_run_it_as_simulate_does(spec, engine):
+    # a population of two at the command line's current and 1.5 times it, alone in a network:
+    # the spike counts of simulate at the network's dt (each engine's own scheme: at most one
+    # spike apart over the run, where a spike falls on the last step or a scheme differs)
+    assert spec.network is not None  # every registered model runs in the network engines
+    cur = np.array([spec.cli_current, 1.5 * spec.cli_current])
+    dt = spec.brian2.dt
+    net = neurosim.Network(populations=(neurosim.Population(
+        "P", spec.name, 2, overrides={"i_ext": cur}),), dt=dt)
+    res = net.run(spec.cli_duration, engine=engine)
+    ours = neurosim.simulate(spec.name, cur, spec.cli_duration, dt=dt,
+                             method="exp_euler" if "exp_euler" in spec.methods else None)
+    for k in range(2):
+        assert res.spike_times["P"][k].size >= 2
+        assert abs(res.spike_times["P"][k].size - ours.spike_times[k].size) <= 1

@@ -9,7 +9,7 @@ import pytest
 
 import neurosim
 from neurosim import Network, Population, Projection, SpikeSource, registry
-from neurosim.network import NETWORK_MODELS
+from neurosim.registry import network_models
 
 
 def _one(model, i_ext=0.0, dt=0.1, **extra):
@@ -17,7 +17,7 @@ def _one(model, i_ext=0.0, dt=0.1, **extra):
                    dt=dt, record_v={"P": [0]}, **extra)
 
 
-@pytest.mark.parametrize("model", NETWORK_MODELS)
+@pytest.mark.parametrize("model", network_models())
 def test_a_step_beyond_the_models_limit_is_refused_as_simulate_refuses_it(model):
     spec = registry.get(model)
     too_big = min(1.0, 2 * spec.dt_max)

@@ -126,6 +126,7 @@ def calls():
         plasticity.stdp_window: ((), {"delta_t": [-20, -10, 10, 20], "n_pairs": 2}),
         registry.get: (("lif",), {}),
         registry.names: ((), {}),
+        registry.network_models: ((), {}),
         registry.register: ((registry.get("lif"),), {}),
         registry.specs: ((), {}),
         reflex.reflex_arc_network: ((), {"duration": 50.0}),

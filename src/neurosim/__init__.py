@@ -11,15 +11,15 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 ``neurosim.bridge``.
 """
 
-__version__ = "0.1.0"
-
 from . import (
+    _network_engine,  # noqa: F401 - the Numba engine: it registers itself with Network.run
     analysis,
     cable,
     classic,
     ion_dynamics,
     ions,
     morphology,
+    network,
     plasticity,
     reflex,
     registry,
@@ -36,6 +36,7 @@ from ._validation import (
     ResourceError,
     SimulationError,
 )
+from ._version import __version__ as __version__
 from .catalog import list_models, list_patterns, load_model
 from .network import (
     CurrentInput,
@@ -57,6 +58,16 @@ from .registry import (
     LIFParams,
 )
 from .result import SimulationResult, SpikeTrains, load_result
+
+
+def _run_brian2(*args):
+    """The Brian2 engine of ``Network.run``, imported on first use (brian2 is heavy)."""
+    from .networks._spec import run_brian2
+
+    return run_brian2(*args)
+
+
+network.register_engine("brian2", _run_brian2)
 
 __all__ = [
     "AdExParams",

@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _resources, _simulate_cortical, _simulate_hh, registry
+from . import _resources, registry
+from ._runner import progress_bar
 from ._validation import SimulationError, got, param_error
 from .catalog import TripletSTDPParams
-from .network import NETWORK_MODELS, PoissonSource, spike_reset
+from .network import Connectivity, PoissonSource, register_engine, spike_reset
 from .result import (
     SpikeTrains,
     Summarised,
     check_run,
     listed,
     provenance,
+    register_loader,
     save_path,
     shape_of,
     spikes_and_rate,
@@ -30,13 +32,6 @@ from .result import (
 NETWORK_FORMAT = "neurosim-network-result-1"
 SPIKE_BUFFER = 2_000_000  # spikes held between two emptyings of the kernel's buffer
 MAX_DELAY_STEPS = 65_535  # delays are stored as uint16 steps
-HH_THRESHOLD = 0.0  # mV: a Hodgkin-Huxley or cortical neuron spikes where V rises above it
-# the gated models: their parameters in the kernel's rows of mp (the point kernels' order);
-# their gates (the registry's state after V) go in hg's rows
-# the kernel keeps u in these units of the registry's second variable (AdEx's w: pA, not nA)
-U_SCALE = {"adex": 1000.0}
-GATED = {"hodgkin_huxley": _simulate_hh._PARAM_ROWS,
-         "cortical_rs": _simulate_cortical.PARAM_ROWS}
 
 
 @dataclass(eq=False, repr=False)
@@ -201,9 +196,11 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 
     t_build = time.perf_counter()
     dt = net.dt
-    # neurons laid out by model, in the order of NETWORK_MODELS
+    # neurons laid out by model, in the registry's network order: LIF, then one group per
+    # other model (empty where the network has none, so one kernel serves every network)
+    order = registry.network_models()
     kinds = {pop.name: registry.get(pop.model).name for pop in net.neurons}
-    pops = sorted(net.neurons, key=lambda pop: NETWORK_MODELS.index(kinds[pop.name]))
+    pops = sorted(net.neurons, key=lambda pop: order.index(kinds[pop.name]))
     offsets, n = {}, 0
     for pop in pops:
         offsets[pop.name] = n
@@ -217,9 +214,12 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
 
     p, u, du, mp, hg = _model_arrays(net, conn, pops, kinds, n)
     n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
-    n_izh = sum(pop.size for pop in pops if kinds[pop.name] == "izhikevich")
-    n_adex = sum(pop.size for pop in pops if kinds[pop.name] == "adex")
-    n_hh = sum(pop.size for pop in pops if kinds[pop.name] == "hodgkin_huxley")
+    specs = [registry.get(kind) for kind in order]
+    sizes = [sum(pop.size for pop in pops if kinds[pop.name] == spec.name) for spec in specs]
+    ends = np.cumsum(sizes, dtype=np.int64)
+    glo, ghi = (ends - sizes)[1:], ends[1:]  # the other models' groups
+    n_reset = int(sum(size for spec, size in zip(specs, sizes, strict=True)
+                      if spec.network.spike != "crossing"))
     if net.currents:
         cur_tab, columns = net.current_table(steps)
         cur_col = np.concatenate([columns[pop.name] for pop in pops])
@@ -337,19 +337,19 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     port_cond = np.array([pt[0] == "exp_conductance" for pt in ports.values()], dtype=np.bool_)
     e_port = np.array([pt[2] for pt in ports.values()], dtype=np.float64)
     src_pos = np.zeros(1, dtype=np.int64)
-    # the registry's blow-up bounds, one per model in the kernel's order (AdEx's w in pA)
-    specs = [registry.get(kind) for kind in NETWORK_MODELS]
+    # the registry's blow-up bounds, one per model in the kernel's order (u in the kernel's
+    # units: AdEx's w in pA)
     bound_v = np.array([spec.v_bound for spec in specs])
-    bound_u = np.array([spec.u_bound * U_SCALE.get(spec.name, 1.0) for spec in specs])
+    bound_u = np.array([spec.u_bound * spec.network.u_scale for spec in specs])
     err = np.full(2, -1, dtype=np.int64)
-    kernel = _network.run_network if n_threads == 1 else _network.run_network_threads
+    kernel = _network.network_kernel([spec.network.step() for spec in specs[1:]],
+                                     threads=n_threads > 1)
     t_run = time.perf_counter()
     ids, times = [], []
     # 16 bytes a spike as copied out of the buffer, 16 more when joined, 8 in the result
     budget = _resources.SpikeBudget("Network.run", 40.0, n + n_psrc, dt,
                                     allocated=rec_v.nbytes + spk_id.nbytes + spk_t.nbytes)
     s = 0
-    from ._runner import progress_bar
 
     bar = progress_bar(progress, steps, "Network.run")
     seg = max(1, steps // 100) if bar is not None else steps  # ticks of the progress bar
@@ -359,7 +359,7 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
             s = kernel(
                 s, min(steps, s + seg), dt, v, ref, isyn, p["v_rest"], p["r_m"], p["v_th"],
                 p["v_reset"], p["tau_m"], p["t_ref"], p["i_ext"], cur_tab, cur_col, cur_idx, u,
-                du, mp, hg, n_lif, n_izh, n_adex, n_hh, bound_v, bound_u,
+                du, mp, hg, glo, ghi, n_reset, bound_v, bound_u,
                 tau_port, port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, ev_step, ev_id, src_pos, pin_lo, pin_hi,
                 pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_unique, rec_v,
@@ -409,7 +409,7 @@ def _raise_blow_up(net, pops, offsets, kinds, step, neuron, v, u):
             spec = registry.get(kinds[pop.name])
             state = f"V = {v[neuron]:.4g} mV"
             for q in list(spec.bounds)[1:]:
-                value = u[neuron] / U_SCALE.get(spec.name, 1.0)
+                value = u[neuron] / spec.network.u_scale
                 state += f", {q} = {value:.4g} {spec.state[q]}"
             where = f"neuron {neuron - lo} of population {pop.name!r} ({spec.label}; {state})"
             bound = f" (blown up: {spec.describe_bounds()})"
@@ -422,50 +422,50 @@ def _raise_blow_up(net, pops, offsets, kinds, step, neuron, v, u):
 
 def _model_arrays(net, conn, pops, kinds, n):
     """Per-neuron arrays for the kernel: the LIF ones (``p``; for the other models v_th and
-    v_reset hold v_peak and the reset (HH: inf and V, it is not reset), t_ref is 0 and the rest
-    are placeholders), the second state variable u (Izhikevich's u, AdEx's w in pA) at the
-    start, its jump at a spike, the other models' parameters by row, and HH's gates (see the
-    kernel). HH neurons run at their catalog's reference temperature and spike where V rises
-    above 0 mV (as the point simulator and Brian2's HH)."""
+    v_reset hold the cut-off and the reset (a crossing model: inf and 0, it is not reset), t_ref
+    is 0 and the rest are placeholders), the second state variable u (Izhikevich's u, AdEx's
+    w in pA; a crossing model's whether V is above threshold) at the start, its jump at a
+    spike, the other models' parameters by row (their ``NetworkRule.rows``; the last row a
+    crossing model's threshold), and the crossing models' gates by row (see the kernel).
+    Conductance models run at their catalog's reference temperature and spike where V rises
+    above their threshold (0 mV, as the point simulator and Brian2's)."""
     keys = ("v_rest", "r_m", "v_th", "v_reset", "tau_m", "t_ref", "i_ext")
-    rows = {"izhikevich": ("a", "b", "c", "d", "v_peak"),
-            "adex": ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a", "b", "v_reset",
-                     "v_peak")}
+    specs = {kind: registry.get(kind) for kind in set(kinds.values())}
+    rows = {pop.name: specs[kinds[pop.name]].network.rows(conn.params[pop.name])
+            for pop in pops if specs[kinds[pop.name]].network.rows is not None}
+    n_rows = 1 + max((len(r) for r in rows.values()), default=0)
+    n_gates = max((len(spec.state) - 1 for spec in specs.values()
+                   if spec.network.spike == "crossing"), default=0)
     p = {key: [] for key in keys}
-    u, du, mp, hg = [], [], np.zeros((11, n)), np.zeros((4, n))
+    u, du, mp, hg = [], [], np.zeros((n_rows, n)), np.zeros((max(n_gates, 1), n))
     lo = 0
     for pop in pops:
-        kind, q, size = kinds[pop.name], conn.params[pop.name], pop.size
+        spec, q, size = specs[kinds[pop.name]], conn.params[pop.name], pop.size
+        rule = spec.network
         fill = {"v_rest": 0.0, "r_m": 1.0, "tau_m": 1.0, "t_ref": 0.0, "i_ext": q["i_ext"]}
-        if kind == "lif":
+        for r, values in enumerate(rows.get(pop.name, ())):
+            mp[r, lo:lo + size] = values
+        if rule.spike == "exact":
             fill = q
             u.append(np.zeros(size))
             du.append(np.zeros(size))
-        elif kind in GATED:
-            gates = [name for name in registry.get(kind).state if name != "v"]
-            for r, key in enumerate(GATED[kind]):
-                mp[r, lo:lo + size] = q[key]
-            if kind == "hodgkin_huxley":
-                mp[8, lo:lo + size] = _simulate_hh.phi_factor(q, None)
-            mp[10, lo:lo + size] = HH_THRESHOLD
-            state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
-            for r, key in enumerate(gates):
+        else:
+            state = spec.initial_state(q, size, conn.v0[pop.name], None)
+            others = [name for name in spec.state if name != "v"]
+        if rule.spike == "crossing":
+            mp[n_rows - 1, lo:lo + size] = rule.threshold
+            for r, key in enumerate(others):
                 hg[r, lo:lo + size] = state[key]
             fill["v_th"], fill["v_reset"] = np.inf, 0.0
-            u.append((conn.v0[pop.name] > HH_THRESHOLD).astype(np.float64))
+            u.append((conn.v0[pop.name] > rule.threshold).astype(np.float64))
             du.append(np.zeros(size))
-        else:
-            for r, key in enumerate(rows[kind]):
-                mp[r, lo:lo + size] = q[key]
-            cut, reset = spike_reset(kind)
+        elif rule.spike == "reset":
+            cut, reset = spike_reset(spec.name)
             fill["v_th"], fill["v_reset"] = q[cut], q[reset]
-            state = registry.get(kind).initial_state(q, size, conn.v0[pop.name], None)
-            if kind == "izhikevich":
-                u.append(state["u"])
-                du.append(q["d"])
-            else:
-                u.append(U_SCALE["adex"] * state["w"])  # nA -> pA
-                du.append(U_SCALE["adex"] * q["b"])
+            # the second state variable, if the model has one, and its jump at a spike
+            u.append(rule.u_scale * state[others[0]] if others else np.zeros(size))
+            du.append(rule.u_scale * np.broadcast_to(q[rule.jump], (size,)) if rule.jump
+                      else np.zeros(size))
         for key in keys:
             p[key].append(np.broadcast_to(np.asarray(fill[key], dtype=np.float64), (size,)))
         lo += size
@@ -566,8 +566,6 @@ def network_result(net, conn, steps, trains, v_out, timings, call,
 
 def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
     """The other half of :meth:`NetworkResult.save` (called by :func:`neurosim.load_result`)."""
-    from .network import Connectivity
-
     conn = None
     mc = meta["connectivity"]
     if mc is not None:
@@ -596,3 +594,11 @@ def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
         timings=meta["timings"], provenance=meta["provenance"], name=meta["name"],
         weights={label: arrays[f"weights:{k}"]
                  for k, label in enumerate(meta.get("weights", []))})
+
+
+def _run(net, conn, steps, seed, target, n_threads, progress):
+    return run_numba(net, conn, steps, seed, int(n_threads or 1), progress)
+
+
+register_loader(NETWORK_FORMAT, load_network_result)
+register_engine("numba", _run)

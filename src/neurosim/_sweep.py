@@ -19,8 +19,10 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import traceback
 
+from . import analysis
 from ._network_engine import NetworkResult
 from ._validation import (
     MissingExtra,
@@ -31,7 +33,7 @@ from ._validation import (
     install_hint,
     param_error,
 )
-from .network import Network
+from .network import Network, load_network
 
 __all__ = ["network_summary", "point_seed", "sweep"]
 
@@ -52,8 +54,6 @@ def network_summary(result, *, start: float | None = None) -> dict:
     of ISI of neurons with at least 3 spikes; NaN if none) and ``sync_X`` (Golomb's chi of the
     spike counts of up to 1,000 neurons in 1-ms bins), after ``start`` ms (default a fifth of
     the run)."""
-    from . import analysis
-
     if not isinstance(result, NetworkResult):
         raise param_error("network_summary", "result", "a NetworkResult (Network.run's)",
                           result, TypeError)
@@ -74,8 +74,6 @@ def network_summary(result, *, start: float | None = None) -> dict:
 
 
 def _run_network(spec, point, seed, duration, summary, state, scale):
-    from .network import Network, load_network
-
     if isinstance(spec, Network):
         net = spec.replace(**point) if point else spec
     else:
@@ -218,8 +216,6 @@ def _on_dask(client, points, submit_args, progress):
                            f"{install_hint('distributed')}; or pass client=\"serial\"") from None
     own = client is None
     if own:
-        import os
-
         workers = max(1, min(len(points), os.cpu_count() or 1))
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import registry
+from ._simulate import simulate
 from ._validation import as_finite_array, as_float, as_int, as_pair, param_error
 from .result import SimulationResult, SpikeTrains
 
@@ -128,8 +130,6 @@ def action_potential_phases(result: SimulationResult, spike=0, *, neuron=None,
     Returns:
         :class:`ActionPotentialPhases`.
     """
-    from . import registry
-
     func = "action_potential_phases"
     if not isinstance(result, SimulationResult):
         raise param_error(func, "result", "a SimulationResult", result, TypeError)
@@ -293,9 +293,6 @@ def fi_curve(model, currents, *, duration=1000.0, transient=200.0, params=None, 
     Returns:
         :class:`FICurve`.
     """
-    from . import registry
-    from ._simulate import simulate
-
     func = "fi_curve"
     spec = registry.get(model, func)
     cur = as_finite_array(currents, func, "currents", spec.input_unit)
@@ -320,8 +317,6 @@ def lif_rate(current, params=None) -> np.ndarray | float:
     1 / (t_ref + tau_m ln((R I + V_rest - V_reset) / (R I + V_rest - V_th))) above the
     rheobase (V_th - V_rest) / R, and 0 below it.
     """
-    from . import registry
-
     params = registry.get("lif").resolve_params(params, None, "lif_rate")
     cur = as_finite_array(current, "lif_rate", "current", "nA")
     vinf = params.v_rest + params.r_m * cur
@@ -346,8 +341,6 @@ def _bisect_thresholds(shapes, base, spikes_needed, lo, hi, tol, duration, dt, p
     [lo, hi] for which ``base[:, k] + a * shapes[:, k]`` fires ``spikes_needed`` spikes in
     ``model`` (a conductance model); inf where even ``hi`` does not. All columns and ``per_round``
     amplitudes each run as one population per round."""
-    from ._simulate import simulate
-
     def simulate_hh(drive, duration, **kw):
         return simulate(model, drive, duration, **kw)
 

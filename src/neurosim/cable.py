@@ -27,6 +27,7 @@ import numpy as np
 
 from . import stimulus as _stimulus
 from ._resources import check
+from ._simulate_hh import _steady_gates
 from ._validation import (
     SimulationError,
     as_choice,
@@ -37,7 +38,14 @@ from ._validation import (
     strip_unit,
 )
 from .morphology import Location, Morphology
-from .result import SimulationResult, SpikeTrains, listed, provenance, shape_of
+from .result import (
+    SimulationResult,
+    SpikeTrains,
+    listed,
+    provenance,
+    register_loader,
+    shape_of,
+)
 
 __all__ = ["CABLE_FORMAT", "CableResult", "CurrentClamp", "Synapse", "conduction_velocity",
            "input_resistance", "length_constant", "simulate_cable"]
@@ -283,7 +291,6 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
     ev_step = np.asarray(ev_step, dtype=np.int64)[order]
 
     # the state: v0 everywhere, HH gates at their steady state there
-    from ._simulate_hh import _steady_gates
 
     v = np.full(tree.n, v0)
     m, h, n = _steady_gates(v, tree.params[6])
@@ -363,3 +370,5 @@ def input_resistance(length, diameter, r_m, r_a) -> float:
     r_inf = 4.0 * r_a * lam / (math.pi * d * d)
     return r_inf / math.tanh(L / lam) * 1e-6
 
+
+register_loader(CABLE_FORMAT, load_cable_result)

@@ -433,8 +433,6 @@ def load_model(name_or_path, pattern=None):
         ParameterError / ParameterTypeError (ValueError / TypeError): naming the file and the
             key, for unknown, missing, wrongly unit-ed, non-finite or non-physical entries.
     """
-    from . import registry  # noqa: F401 - defines the neuron models' parameter classes
-
     path = _resolve(name_or_path)
     data = _read_toml(path)
     src = str(path)
@@ -488,3 +486,15 @@ def list_patterns(name_or_path) -> list[str]:
     """The named parameter sets of a catalog file (e.g. Izhikevich firing patterns)."""
     path = _resolve(name_or_path, "list_patterns")
     return list(_read_toml(path).get("patterns", {}))
+
+
+def load_rule(rule) -> PairSTDPParams | TripletSTDPParams:
+    """A rule from a catalog name (``"stdp_pair_song_2000"``), a path, or a params object."""
+    if isinstance(rule, (PairSTDPParams, TripletSTDPParams)):
+        return rule
+    if isinstance(rule, str):
+        params = load_model(rule)
+        if isinstance(params, (PairSTDPParams, TripletSTDPParams)):
+            return params
+    raise param_error("load_rule", "rule", "an STDP rule: PairSTDPParams, TripletSTDPParams or "
+                      "a catalog name such as 'stdp_pair_song_2000'", rule, TypeError)

@@ -30,6 +30,7 @@ import numpy as np
 
 from . import _resources
 from ._validation import (
+    as_choice,
     as_finite_array,
     as_float,
     as_int,
@@ -175,8 +176,6 @@ def gate(kind: str, n_inputs: int | None = None) -> MPNetwork:
     ``"NOT"`` (theta = 0, its input inhibitory), ``"NAND"`` (AND, then NOT) and ``"NOR"`` (OR,
     then NOT). ``n_inputs``: 2 by default (1 for NOT). XOR is no single unit: see
     :func:`xor_constraints`."""
-    from ._validation import as_choice
-
     f = "gate"
     kind = as_choice(kind, f, "kind", GATES)
     n = (1 if kind == "NOT" else 2) if n_inputs is None else as_int(n_inputs, f, "n_inputs",
@@ -199,8 +198,6 @@ def gate(kind: str, n_inputs: int | None = None) -> MPNetwork:
 
 
 def _data(X, t, func: str) -> tuple[np.ndarray, np.ndarray]:
-    from ._validation import as_finite_array
-
     X = as_finite_array(X, func, "X")
     if X.ndim != 2:
         raise param_error(func, "X", "a 2-D array (samples, features)", X)
@@ -244,8 +241,6 @@ class Perceptron:
         if w0 is None:
             self.w = np.zeros(self.n_inputs)
         else:
-            from ._validation import as_finite_array
-
             self.w = as_finite_array(w0, f, "w0").copy()
             if self.w.shape != (self.n_inputs,):
                 raise param_error(f, "w0", f"an array of {self.n_inputs} weights", w0)
@@ -253,8 +248,6 @@ class Perceptron:
 
     def predict(self, X) -> np.ndarray:
         """0/1 outputs for the rows of X."""
-        from ._validation import as_finite_array
-
         X = as_finite_array(X, "Perceptron.predict", "X")
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
             raise param_error("Perceptron.predict", "X", f"a 2-D array with {self.n_inputs} "
@@ -491,8 +484,6 @@ class Hopfield:
         ``record``: ``"sweep"`` (the state after each sweep) or ``"update"`` (after each
         single-unit update, async only).
         """
-        from ._validation import as_choice
-
         f = "Hopfield.recall"
         s = self._state(probe, f).astype(np.float64)
         mode = as_choice(mode, f, "mode", ("async", "sync"))

@@ -15,6 +15,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import catalog, registry, stimulus
+from ._resources import limits
+from ._simulate import simulate
+from ._validation import InvalidInput, MissingExtra, ResourceError, SimulationError
+from .catalog import list_models, load_model
+from .network import list_networks, load_network
+from .phase import compute_brunel_phase, save_brunel_phase
+from .plasticity import reciprocal_pair, song_abbott_2000, stdp_window
+from .reflex import run_reflex_arc
+from .result import publish
+
 _FORMATS = ("png", "pdf", "svg")
 EXIT_INPUT, EXIT_RUN = 2, 1
 
@@ -26,8 +37,6 @@ class CLIError(Exception):
 def _dpi(text: str) -> float:
     """--dpi: checked before anything is simulated (5000 dpi ran the simulation, then failed
     in matplotlib)."""
-    from neurosim._resources import limits
-
     value = _finite(text)
     if not 10.0 <= value <= limits.max_dpi:
         raise argparse.ArgumentTypeError(f"must be a resolution in [10, {limits.max_dpi:g}] "
@@ -108,7 +117,6 @@ def _check_writable_dir(folder: Path, what: str) -> None:
 def _save(fig, path: Path, args) -> None:
     """Write a figure whole or not at all (a temporary file renamed into place)."""
     from neurosim.figures import save_figure
-    from neurosim.result import publish
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
@@ -136,8 +144,7 @@ def _add_figure_options(p, *, out_file=True) -> None:
 def _cmd_simulate(args) -> int:
     import matplotlib.pyplot as plt
 
-    import neurosim
-    from neurosim import plot, registry
+    from neurosim import plot
 
     spec = registry.get(args.model)
     current = spec.cli_current if args.current is None else args.current
@@ -152,8 +159,8 @@ def _cmd_simulate(args) -> int:
     for key in ("dt", "method", "temperature", "pattern"):
         if getattr(args, key, None) is not None:
             kwargs[key] = getattr(args, key)
-    stim = neurosim.stimulus.step(current, args.start)
-    res = neurosim.simulate(spec.name, stim, duration, **kwargs)
+    stim = stimulus.step(current, args.start)
+    res = simulate(spec.name, stim, duration, **kwargs)
     spikes = res.spikes()
     what = spec.label + (f" ({args.pattern})" if getattr(args, "pattern", None) else "")
     print(f"{what}, {current:g} {spec.input_unit} from {args.start:g} ms for {duration:g} ms "
@@ -171,15 +178,13 @@ def _cmd_simulate(args) -> int:
 def _cmd_reflex(args) -> int:
     import matplotlib.pyplot as plt
 
-    import neurosim
     from neurosim import plot
-    from neurosim.reflex import run_reflex_arc
 
     _check_writable_file(args.out)
     params = None
     if args.v_sensory is not None:
-        params = neurosim.load_model("reflex_arc_withdrawal").replace(v_sensory=args.v_sensory)
-    stim = neurosim.stimulus.heat(args.temperature, args.onset, args.heat_duration)
+        params = load_model("reflex_arc_withdrawal").replace(v_sensory=args.v_sensory)
+    stim = stimulus.heat(args.temperature, args.onset, args.heat_duration)
     res = run_reflex_arc(stim, args.duration, params=params, lesions=tuple(args.cut),
                          block_inhibition=args.block_inhibition, engine=args.engine)
     print(res.summary())
@@ -198,8 +203,6 @@ def _cmd_stdp(args) -> int:
     _check_writable_file(args.out)
     with plot.lecture_style(theme=args.theme):
         if args.experiment == "song2000":
-            from neurosim.plasticity import song_abbott_2000
-
             res = song_abbott_2000(args.seconds)
             print(f"Song, Miller & Abbott (2000), {args.seconds:g} s: weights near a bound "
                   f"{100 * res.bimodal_fraction[0]:.0f} % -> "
@@ -207,15 +210,11 @@ def _cmd_stdp(args) -> int:
                   "Hz")
             fig = figures.fig_song_histogram(args.seconds)
         elif args.experiment == "window":
-            from neurosim.plasticity import stdp_window
-
             win = stdp_window(args.rule)
             fit = ", ".join(f"{k} = {v:.4g}" for k, v in win.fit.items())
             print(f"STDP window ({args.rule}, 60 pairs per delay at 1 Hz): fit {fit}")
             fig = figures.fig_stdp_window(args.rule)
         else:
-            from neurosim.plasticity import reciprocal_pair
-
             res = reciprocal_pair(args.lag, args.pairings, rule=args.rule)
             print(f"A fires {args.lag:g} ms before B, {args.pairings} times: w(A->B) "
                   f"{res.w_ab[0]:.3f} -> {res.w_ab[-1]:.3f}, w(B->A) {res.w_ba[0]:.3f} -> "
@@ -267,7 +266,6 @@ def _cmd_sweep(args) -> int:
     import matplotlib.pyplot as plt
 
     from neurosim import figures, plot
-    from neurosim.phase import compute_brunel_phase, save_brunel_phase
 
     if args.out.exists() and not args.out.is_dir():
         raise CLIError(f"--out {args.out} is a file; give a folder")
@@ -299,20 +297,18 @@ def _cmd_figures(args) -> int:
 
 
 def _cmd_models(args) -> int:
-    import neurosim
-    from neurosim import registry
 
     print("Neuron models (neurosim simulate NAME, any of the names):")
     for spec in registry.specs():
         names = ", ".join(spec.names())
         print(f"  {names:50s} input in {spec.input_unit}")
     print("\nCatalog files (neurosim.load_model(NAME)):")
-    for name in neurosim.list_models():
-        params = neurosim.load_model(name)
+    for name in list_models():
+        params = load_model(name)
         print(f"  {name:28s} {params.description}")
     print("\nNetworks (neurosim.load_network(NAME); models/networks/):")
-    for name in neurosim.list_networks():
-        print(f"  {name:28s} {neurosim.load_network(name).description}")
+    for name in list_networks():
+        print(f"  {name:28s} {load_network(name).description}")
     return 0
 
 
@@ -357,8 +353,6 @@ def _flag_words(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from neurosim import catalog, registry
-
     parser = argparse.ArgumentParser(
         prog="neurosim",
         description="Spiking and biophysical neuron simulation with slide-ready figures.")
@@ -484,9 +478,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from neurosim import InvalidInput, ResourceError, SimulationError
-    from neurosim._validation import MissingExtra
-
     parser = build_parser()
     args = parser.parse_args(_negative_values(list(sys.argv[1:] if argv is None else argv)))
     try:

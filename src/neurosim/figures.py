@@ -6,15 +6,33 @@ matplotlib Figure; change a number and call it again. :func:`render_figure_set` 
 
 from __future__ import annotations
 
+import argparse
 import functools
+import io
+import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
+from tqdm.auto import tqdm
 
-from . import analysis, stimulus
-from ._simulate import simulate_hh
+from . import analysis, cable, classic, morphology, plot, stimulus
+from ._resources import limits
+from ._simulate import simulate, simulate_hh, simulate_izhikevich, simulate_lif
+from ._simulate_hh import hh_rate_functions
 from ._validation import as_choice, as_float, param_error
+from .catalog import load_model
+from .ion_dynamics import simulate_ion_dynamics
+from .ions import hodgkin_katz, load_ion_set, resting_potentials
+from .network import load_network
+from .phase import load_brunel_phase
+from .plasticity import reciprocal_pair, song_abbott_2000, stdp_window
+from .reflex import run_reflex_arc
+from .snn_report import load_comparison, load_recurrent_comparison, run_discrete_lif
 
 __all__ = [
     "FIGURE_SET",
@@ -66,8 +84,6 @@ def _single_ap(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
 
 def fig_action_potential(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
     """One action potential after a brief pulse, its phases labelled (the first slide)."""
-    from . import plot
-
     res = _single_ap(amplitude, start, width, duration)
     with plot.lecture_style():
         ax = plot.membrane(res, annotate=True)
@@ -77,8 +93,6 @@ def fig_action_potential(amplitude=15.0, start=5.0, width=1.0, duration=25.0):
 
 def _ap_panel_figure(draw: str, title: str, amplitude, start, width, duration):
     """The single action potential drawn by ``plot.<draw>`` under V, titled on top."""
-    from . import plot
-
     res = _single_ap(amplitude, start, width, duration)
     with plot.lecture_style():
         ax = getattr(plot, draw)(res)
@@ -111,8 +125,6 @@ def _pulse_drive(duration, dt, onsets, width, amplitudes) -> np.ndarray:
 
 def fig_all_or_nothing(width=1.0, start=2.0, duration=15.0, factors=(0.7, 0.9, 0.98, 1.02, 1.2)):
     """Pulses just below and just above threshold: nothing, or a whole spike."""
-    from . import plot
-
     i_th = analysis.pulse_threshold(width, start=start, duration=duration)
     amps = i_th * np.asarray(factors)
     drive = _pulse_drive(duration, 0.01, [[start]] * amps.size, width, amps)
@@ -127,8 +139,6 @@ def fig_refractoriness(amplitude=80.0, width=0.5, first=2.0, intervals=(16.0, 8.
     """The same pair of pulses at shrinking intervals: the second spike shrinks, then fails;
     the absolute and relative refractory periods, measured on the model
     (:func:`neurosim.analysis.refractory_periods`), shaded and named."""
-    from . import plot
-
     ivs = np.asarray(intervals, dtype=float)
     drive = _pulse_drive(duration, 0.01, [[first, first + iv] for iv in ivs], width,
                          [amplitude] * ivs.size)
@@ -141,8 +151,6 @@ def fig_refractoriness(amplitude=80.0, width=0.5, first=2.0, intervals=(16.0, 8.
 
 def fig_fi_hh(currents=None, duration=1000.0, transient=200.0):
     """Hodgkin-Huxley f-I curve: silent, then a jump to about 50 Hz (a type II neuron)."""
-    from . import plot
-
     if currents is None:
         currents = np.concatenate([np.arange(0.0, 6.0, 0.5), np.arange(6.0, 7.0, 0.05),
                                    np.arange(7.0, 30.01, 1.0)])
@@ -155,9 +163,6 @@ def fig_fi_hh(currents=None, duration=1000.0, transient=200.0):
 
 def fig_lif_trace(amplitude=2.0, start=30.0, stop=110.0, duration=130.0):
     """A LIF neuron under a step: charge, threshold, reset and the refractory period."""
-    from . import plot
-    from ._simulate import simulate_lif
-
     res = simulate_lif(stimulus.step(amplitude, start, stop), duration, dt=0.05)
     with plot.lecture_style():
         ax = plot.membrane(res)
@@ -167,8 +172,6 @@ def fig_lif_trace(amplitude=2.0, start=30.0, stop=110.0, duration=130.0):
 
 def fig_fi_hh_vs_lif(hh_currents=None, lif_currents=None, duration=1000.0, transient=200.0):
     """Type II (Hodgkin-Huxley: a jump to ~50 Hz) beside type I (LIF: from 0 Hz up)."""
-    from . import plot
-
     if hh_currents is None:
         hh_currents = np.concatenate([np.arange(0.0, 6.0, 0.5), np.arange(6.0, 7.0, 0.05),
                                       np.arange(7.0, 20.01, 1.0)])
@@ -211,8 +214,6 @@ GALLERY_TITLES = {"thalamo_cortical": "Thalamo-cortical", "resonator": "Resonato
 def resonator_pairs_run(duration=200.0):
     """The resonator under :data:`RESONATOR_PAIRS` (dt 0.05 ms): silent after the pair 20 ms
     apart, a spike after the pair 40 ms apart."""
-    from ._simulate import simulate_izhikevich
-
     pairs = RESONATOR_PAIRS
     drive = _pulse_drive(duration, 0.05, [pairs["onsets"]], pairs["width"],
                          [pairs["amplitude"]])
@@ -223,9 +224,6 @@ def fig_izhikevich_gallery(duration=200.0):
     """The Izhikevich (2003) firing patterns, each under a step of current, and the resonator
     under pairs of pulses: silent when they come 20 ms apart, firing when 40 ms apart (about
     the period of its subthreshold ringing)."""
-    from . import plot
-    from ._simulate import simulate_izhikevich
-
     results = {}
     for name, (amp, onset) in IZHIKEVICH_INPUTS.items():
         # each neuron starts at rest (the registry's initial state), the step comes at onset
@@ -251,9 +249,6 @@ def fig_izhikevich_gallery(duration=200.0):
 def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=500.0):
     """The withdrawal reflex: every stage's latency and the muscle force, with the measured
     human reaction time to first heat pain beside what the model reaches."""
-    from . import plot
-    from .reflex import run_reflex_arc
-
     res = run_reflex_arc(stimulus.heat(temperature, onset, heat_duration), duration)
     with plot.lecture_style():
         axes = plot.reflex_arc(res)
@@ -262,9 +257,6 @@ def fig_reflex_arc(temperature=50.0, onset=20.0, heat_duration=200.0, duration=5
 
 def fig_stdp_window(rule="stdp_pair_song_2000"):
     """The STDP window from the pairing protocol, its fit, and Bi & Poo's shape."""
-    from . import plot
-    from .plasticity import stdp_window
-
     win = stdp_window(rule)
     a_plus, a_minus = win.fit.get("a_plus", 0.0), win.fit.get("a_minus", 0.0)
     both = a_plus > 0.01 * abs(a_minus) and a_minus < -0.01 * abs(a_plus)
@@ -278,9 +270,6 @@ def fig_stdp_window(rule="stdp_pair_song_2000"):
 
 def fig_stdp_pair(lag=5.0, n_pairings=60, rule="stdp_pair_song_2000"):
     """A fires just before B, once a second: A->B strengthens, B->A weakens."""
-    from . import plot
-    from .plasticity import reciprocal_pair
-
     res = reciprocal_pair(lag, n_pairings, rule=rule)
     with plot.lecture_style():
         ax = plot.weight_traces(res)
@@ -290,9 +279,6 @@ def fig_stdp_pair(lag=5.0, n_pairings=60, rule="stdp_pair_song_2000"):
 
 def fig_song_histogram(duration=100.0, seed=0):
     """Song, Miller & Abbott (2000): competition pushes the weights to 0 and to w_max."""
-    from . import plot
-    from .plasticity import song_abbott_2000
-
     res = song_abbott_2000(duration, seed=seed)
     with plot.lecture_style():
         ax = plot.weight_histogram(res)
@@ -302,10 +288,6 @@ def fig_song_histogram(duration=100.0, seed=0):
 
 def fig_song_rates(input_rates=(15.0, 20.0, 25.0, 30.0), duration=100.0, seed=0):
     """After learning, the output rate barely follows the input rate: STDP regulates it."""
-    from . import plot
-    from .catalog import load_model
-    from .plasticity import song_abbott_2000
-
     out = [song_abbott_2000(duration, input_rate=r, seed=seed, n_snapshots=2).output_rate
            for r in input_rates]
     frozen_rule = load_model("stdp_pair_song_2000").replace(a_plus=1e-12, a_minus=-1e-12)
@@ -321,9 +303,6 @@ def fig_snn_vs_ann(folder=None):
     """SNN against its ANN twin on the digits, from a saved comparison (default the shipped
     ``artefacts/snn_digits``; no torch, no training): validation accuracy per epoch, against
     time steps, and energy per sample with its assumption."""
-    from . import plot
-    from .snn_report import load_comparison
-
     saved = load_comparison(folder)
     rep = saved.report
     with plot.lecture_style():
@@ -338,9 +317,6 @@ def fig_snn_vs_ann(folder=None):
 def fig_snn_hidden_raster(sample=0, folder=None):
     """The trained SNN's hidden layer answering one test digit (drawn beside it), run in
     neurosim's own numpy LIF from the saved weights."""
-    from . import plot
-    from .snn_report import load_comparison, run_discrete_lif
-
     saved = load_comparison(folder)
     x = saved.test_x[sample:sample + 1]
     spikes = run_discrete_lif(saved.weights, saved.biases, saved.beta, saved.threshold,
@@ -355,9 +331,6 @@ def fig_snn_hidden_raster(sample=0, folder=None):
 
 def fig_snn_training_loss(folder=None):
     """Training loss of both twins per epoch (first seed), from a saved comparison."""
-    from . import plot
-    from .snn_report import load_comparison
-
     with plot.lecture_style():
         ax = plot.training_curves(load_comparison(folder).report)
     return ax.figure
@@ -365,9 +338,6 @@ def fig_snn_training_loss(folder=None):
 
 def fig_snn_spikes_per_layer(folder=None):
     """Spikes per sample in each layer of the saved SNN."""
-    from . import plot
-    from .snn_report import load_comparison
-
     with plot.lecture_style():
         ax = plot.spikes_per_layer(load_comparison(folder).report)
     return ax.figure
@@ -376,8 +346,6 @@ def fig_snn_spikes_per_layer(folder=None):
 def brunel_state_runs(duration=500.0, seed=1, scale=1.0):
     """Brunel's network run in each of its four states: state -> NetworkResult, and
     state -> (g, nu_ext / nu_thr) as the catalog file gives them."""
-    from .network import load_network
-
     results, params = {}, {}
     for state in ("SR", "AI", "SI_fast", "SI_slow"):
         net = load_network("brunel_2000", state=state, scale=scale)
@@ -394,8 +362,6 @@ def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1, sr_window=1
     synchronous regular state is shown over its last ``sr_window`` ms with 0.1-ms bins: half
     the population fires in each volley, a volley every 1.5 ms (the delay), so each neuron
     fires every 3 ms."""
-    from . import plot
-
     results, params = brunel_state_runs(duration, seed)
     windows = {state: window for state in results}
     windows["SR"] = (window[1] - sr_window, window[1])
@@ -408,9 +374,6 @@ def fig_brunel_states(duration=500.0, window=(300.0, 500.0), seed=1, sr_window=1
 def fig_coba_raster(duration=1000.0, window=(500.0, 1000.0), seed=1):
     """The COBA benchmark network (Vogels & Abbott 2005): self-sustained asynchronous activity
     of 3,200 excitatory and 800 inhibitory neurons with conductance synapses."""
-    from . import plot
-    from .network import load_network
-
     res = load_network("vogels_abbott_coba").run(duration, seed=seed)
     with plot.lecture_style():
         ax_r, _ = plot.raster(res, window=window, neurons=200, rate_bin=2.0)
@@ -422,9 +385,6 @@ def fig_coba_raster(duration=1000.0, window=(500.0, 1000.0), seed=1):
 def fig_brunel_phase(folder=None):
     """Brunel's phase diagram (rate and synchrony over g and the external drive), computed by
     ``neurosim.sweep`` and read from the saved artefact (``artefacts/brunel_phase``)."""
-    from . import plot
-    from .phase import load_brunel_phase
-
     phase = load_brunel_phase(folder)
     fig = plot.brunel_phase(phase)
     fig.suptitle(f"Brunel (2000) phase diagram: 12,500 neurons, {len(phase.g) * len(phase.eta)}"
@@ -435,9 +395,6 @@ def fig_brunel_phase(folder=None):
 def fig_ion_ladder():
     """Where the resting potential lies: each ion's Nernst potential and the GHK rest, a
     mammalian neuron at 37 C beside the squid giant axon at 6.3 C."""
-    from . import plot
-    from .ions import load_ion_set, resting_potentials
-
     names = ("ions_mammalian_neuron", "ions_squid_axon")
     titles = [f"{label}, {load_ion_set(n).temperature:g} °C" for n, label in
               zip(names, ("Mammalian neuron", "Squid giant axon"), strict=True)]
@@ -450,11 +407,6 @@ def fig_ion_ladder():
 def fig_hodgkin_katz(temperature=20.0):
     """The resting potential against external K+ (Hodgkin & Katz 1949), squid axon at room
     temperature: Nernst's straight line and the GHK rest bending away from it."""
-    import numpy as np
-
-    from . import plot
-    from .ions import hodgkin_katz, load_ion_set
-
     p = load_ion_set("ions_squid_axon")
     hk = hodgkin_katz(np.geomspace(1.0, 400.0, 200), p, temperature=temperature)
     ax = plot.hodgkin_katz(hk, normal_k=p.k_out)
@@ -467,8 +419,6 @@ def fig_pump_block(block_at=60e3, duration=25 * 60e3, pulse=(15.0, 20e3, 1.0, 10
     """"If the pump stopped": the cortical neuron with moving ions, its Na+/K+ pump blocked
     after a minute; test pulses every 20 s (too weak at rest) fire once the gradients start
     to run down, then fail as the membrane depolarises (:mod:`neurosim.ion_dynamics`)."""
-    from . import plot
-
     res = _pump_block_run(float(block_at), float(duration), tuple(pulse))
     d = res.params.diameter
     with plot.lecture_style():
@@ -483,8 +433,6 @@ def fig_pump_block(block_at=60e3, duration=25 * 60e3, pulse=(15.0, 20e3, 1.0, 10
 def _pump_block_run(block_at, duration, pulse):
     """The run behind :func:`fig_pump_block` (kept: the figure set renders it twice in the
     reproducibility test)."""
-    from .ion_dynamics import simulate_ion_dynamics
-
     return simulate_ion_dynamics(duration, block_at=block_at, pulses=pulse)
 
 
@@ -494,10 +442,6 @@ def fig_mammalian_action_potential(width=1.0, start=5.0, duration=16.0, weaker=0
     -55 mV threshold (the highest V from which the membrane still falls back: where a pulse
     just too weak to fire takes it), a pulse ``weaker`` times that falling back, and a pulse
     1.5 times it firing a whole spike with its overshoot and undershoot."""
-    from . import plot
-    from ._simulate import simulate
-    from .catalog import load_model
-
     p = load_model("pospischil_rs_2008", pattern="lecture")
     # the threshold pulse, judged over 60 ms (a pulse just above it fires late) and the
     # highest V a pulse just below it reaches: the threshold voltage
@@ -525,8 +469,6 @@ def fig_mammalian_action_potential(width=1.0, start=5.0, duration=16.0, weaker=0
 
 def _axon_spike(morph, duration, dt, amplitude, temperature, record="all"):
     """An axon stimulated at its start for 0.2 ms, Crank-Nicolson."""
-    from . import cable
-
     return cable.simulate_cable(morph, duration, dt=dt, method="crank_nicolson",
                                 temperature=temperature, record=record,
                                 stimuli=[cable.CurrentClamp("axon(0)", stimulus.step(
@@ -536,8 +478,6 @@ def _axon_spike(morph, duration, dt, amplitude, temperature, record="all"):
 def fig_axon_propagation(diameter=2.0, length=10000.0, duration=14.0, temperature=18.5):
     """A spike travelling down an unmyelinated HH axon (squid kinetics at ``temperature``):
     V over distance and time, stacked traces, the measured conduction velocity."""
-    from . import cable, morphology, plot
-
     res = _axon_spike(morphology.axon(length, diameter, n_seg=400), duration, 0.01,
                       3.0 * diameter**1.5, temperature)
     a, b = res.locations[100], res.locations[300]
@@ -551,8 +491,6 @@ def fig_axon_propagation(diameter=2.0, length=10000.0, duration=14.0, temperatur
 
 def _bare_velocity(diameter, temperature):
     """Conduction velocity (m/s) of an unmyelinated HH axon of ``diameter`` (um)."""
-    from . import cable, morphology
-
     d = diameter
     r = _axon_spike(morphology.axon(2000.0 * d, d, n_seg=200), 20.0, 0.01, 3.0 * d**1.5,
                     temperature, record=["axon(0.4)", "axon(0.6)"])
@@ -562,8 +500,6 @@ def _bare_velocity(diameter, temperature):
 def conduction_velocities(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5):
     """Conduction velocity (m/s) of HH axons of each diameter (um), unmyelinated and
     myelinated (:meth:`neurosim.morphology.Myelin.for_fibre`): (bare, myelinated) arrays."""
-    from . import cable, morphology
-
     bare, myel = [], []
     for d in diameters:
         bare.append(_bare_velocity(d, temperature))
@@ -576,8 +512,6 @@ def conduction_velocities(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5
 def fig_velocity_vs_diameter(diameters=(1.0, 2.0, 4.0, 8.0, 16.0), temperature=18.5):
     """Conduction velocity against axon diameter, log-log: unmyelinated axons as the square
     root of diameter, myelinated ones in proportion to it and an order of magnitude faster."""
-    from . import plot
-
     bare, myel = conduction_velocities(tuple(diameters), temperature)
     with plot.lecture_style():
         ax = plot.velocity_vs_diameter(diameters, bare, diameters, myel)
@@ -589,8 +523,6 @@ def fig_saltatory(diameter=2.0, n_internodes=30, temperature=18.5):
     """Saltatory conduction along a myelinated axon: the spike's arrival at each node of
     Ranvier, a step per internode, against what an unmyelinated axon of the same diameter
     would take; V at successive nodes."""
-    from . import morphology, plot
-
     my = morphology.Myelin.for_fibre(diameter)
     length = n_internodes * (my.internode_length + my.node_length) + my.node_length
     fibre = morphology.axon(length, diameter, myelinated=True)
@@ -610,10 +542,6 @@ def summation_cell():
     """The lecture's neuron with shape: a passive dendrite, an HH soma, a 40-um axon hillock
     with ten times the soma's Na+ density (the trigger zone; an assumption of this figure) and
     an HH axon (:func:`neurosim.morphology.ball_and_stick`)."""
-    from . import morphology
-    from ._simulate_hh import hh_rate_functions
-    from .catalog import load_model
-
     # the hillock's leak reversal is set so that it, too, rests at -65 mV: the extra Na+
     # current at rest is balanced there, and the whole cell starts in equilibrium
     p, g_na, v = load_model("hodgkin_huxley_1952"), 1200.0, -65.0
@@ -631,8 +559,6 @@ def fig_dendritic_summation(weight=0.8, near=0.1, far=0.9, sites=(0.1, 0.3, 0.5,
     soma; one near synapse staying below the hillock's threshold, synapses at ``sites`` at
     once (spatial summation) or the near one four times ``interval`` ms apart (temporal)
     reaching it; the spike starting at the hillock and running both ways."""
-    from . import cable, plot
-
     cell = summation_cell()
     far_site = f"dendrite({far:g})"
     rec = ["dendrite(0.5)", "soma", "hillock", "axon(0.2)"]
@@ -655,8 +581,6 @@ def fig_dendritic_summation(weight=0.8, near=0.1, far=0.9, sites=(0.1, 0.3, 0.5,
 def fig_mp_gates(gates=("AND", "OR", "NOT", "NAND")):
     """McCulloch-Pitts gates as Rojas draws them (threshold on the left, right half filled,
     inhibitory inputs ending in a small circle), each above its truth table."""
-    from . import classic, plot
-
     with plot.lecture_style():
         fig = plot.mp_gates([classic.gate(g) for g in gates])
         fig.suptitle("McCulloch–Pitts units: sum the inputs, fire at the threshold θ; an "
@@ -666,8 +590,6 @@ def fig_mp_gates(gates=("AND", "OR", "NOT", "NAND")):
 
 def fig_perceptron(seed=0, epochs=20):
     """The perceptron learning AND (a boundary per epoch, converging) and failing on XOR."""
-    from . import classic, plot
-
     X = classic.TWO_INPUTS
     runs = []
     for name in ("AND", "XOR"):
@@ -683,8 +605,6 @@ def fig_perceptron(seed=0, epochs=20):
 def fig_xor_mlp(seed=0):
     """XOR by two layers: the hidden units' half-planes and the output's intersection, for
     hand-set Heaviside units and a trained sigmoid MLP."""
-    from . import classic, plot
-
     with plot.lecture_style():
         fig = plot.xor_mlp(classic.xor_heaviside_mlp(), classic.train_xor_mlp(seed=seed))
         fig.suptitle("XOR = (A OR B) AND (A NAND B): two half-planes, intersected",
@@ -695,8 +615,6 @@ def fig_xor_mlp(seed=0):
 def fig_hopfield_recall(letter="A", stored=("A", "C", "T", "X"), noise=0.25, seed=3):
     """A Hopfield network that stores four letters recalling one from a noisy copy, one unit
     at a time, its energy falling at every update."""
-    from . import classic, plot
-
     letters = classic.load_letters(stored)
     pats = np.array([v.ravel() for v in letters.values()])
     net = classic.Hopfield(pats)
@@ -714,8 +632,6 @@ def fig_hopfield_recall(letter="A", stored=("A", "C", "T", "X"), noise=0.25, see
 def hopfield_capacity_curves(sizes=(100, 200, 400), trials=3, seed=0):
     """The capacity experiment behind :func:`fig_hopfield_capacity`: N -> capacity_curve
     (``trials`` networks of 400 units, proportionally more of smaller ones)."""
-    from . import classic
-
     loads = np.round(np.arange(0.04, 0.245, 0.01), 3)
     # as many stored patterns per point for every size: trials * 400 / N networks
     return {n: classic.capacity_curve(n, loads, trials=max(trials, round(trials * 400 / n)),
@@ -725,8 +641,6 @@ def hopfield_capacity_curves(sizes=(100, 200, 400), trials=3, seed=0):
 def fig_hopfield_capacity(sizes=(100, 200, 400), trials=3, seed=0):
     """Hopfield capacity: recall against load for several network sizes, breaking down near
     0.138 N."""
-    from . import plot
-
     with plot.lecture_style():
         ax = plot.hopfield_capacity(hopfield_capacity_curves(tuple(sizes), trials, seed))
         ax.set_title("A Hopfield network holds about 0.138 N patterns", fontsize=16)
@@ -737,9 +651,6 @@ def fig_recurrent_snn_vs_lstm(folder=None):
     """The recurrent SNN against its LSTM (and RNN, GRU) twins on digits read row by row, from
     the saved report (default the shipped ``artefacts/snn_recurrent``; no torch): accuracy,
     energy and operations per sample."""
-    from . import plot
-    from .snn_report import load_recurrent_comparison
-
     rep = load_recurrent_comparison(folder)
     with plot.lecture_style():
         axes = plot.recurrent_comparison(rep)
@@ -793,10 +704,6 @@ def tutorial_session(doc: str, number: str, argv=None):
     """The command line every tutorial shares: ``--quick`` and ``--out`` (default
     ``tutorial-output/NN``). Returns (args, save) where ``save(fig, name)`` writes
     ``name.png`` into the folder, says so and closes the figure."""
-    import argparse
-
-    import matplotlib.pyplot as plt
-
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
     parser.add_argument("--out", type=Path, default=Path(f"tutorial-output/{number}"),
@@ -818,14 +725,11 @@ def save_figure(fig, path: Path, *, transparent=False, dpi=200) -> Path:
     fmt = path.suffix.lstrip(".")
     metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None},
                 "svg": {"Date": None}}.get(fmt)
-    import matplotlib as mpl
 
     with mpl.rc_context({"svg.hashsalt": "neurosim"}):  # stable SVG ids
         if fmt != "svg":
             fig.savefig(path, transparent=transparent, metadata=metadata, dpi=dpi)
             return path
-        import io
-        import re
 
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", transparent=transparent, metadata=metadata, dpi=dpi)
@@ -866,13 +770,6 @@ def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=Fal
     Returns:
         The paths written.
     """
-    import shutil
-    import tempfile
-
-    import matplotlib.pyplot as plt
-
-    from . import plot
-
     func = "render_figure_set"
     if isinstance(formats, str):
         formats = formats.split(",")
@@ -884,7 +781,6 @@ def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=Fal
         if f not in FORMATS:
             raise param_error(func, "formats", f"a list from {', '.join(FORMATS)}", f)
     as_choice(theme, func, "theme", ("light", "dark"))
-    from ._resources import limits
 
     res = as_float(dpi, func, "dpi", low=10.0, high=limits.max_dpi, low_open=False)
     names = list(FIGURE_SET) if only is None else list(only)
@@ -899,8 +795,6 @@ def render_figure_set(out, formats: Iterable[str] = ("png",), *, transparent=Fal
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     iterator = names
     if progress:
-        from tqdm.auto import tqdm
-
         iterator = tqdm(names, desc="figures", unit="fig")
     try:
         staged = []

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import registry
+from ._simulate_cortical import initial_state, steady_gates
 from ._validation import ParameterError, SimulationError, as_bool, as_float, param_error
 from .catalog import IonDynamicsParams, load_model
 from .ions import FARADAY, nernst, thermal_voltage
@@ -98,8 +100,6 @@ def pump_current(i_max, na_in, k_out, km_na, km_k):
 def cell(params=None) -> IonDynamicsCell:
     """The cell of ``params`` (default the catalog's ``ion_dynamics_cortical``) with its leaks
     and pump balanced at rest (see :func:`balance`)."""
-    from . import registry
-
     p = _params(params, "cell")
     neuron = _catalog(p.neuron)
     if not isinstance(neuron, registry.CorticalParams):
@@ -109,7 +109,6 @@ def cell(params=None) -> IonDynamicsCell:
     rt_f = thermal_voltage(ions.temperature)
     e_na = float(nernst(ions.na_out, ions.na_in, 1, ions.temperature))
     e_k = float(nernst(ions.k_out, ions.k_in, 1, ions.temperature))
-    from ._simulate_cortical import initial_state
 
     rest = initial_state(neuron.per_neuron(1, "cell"), 1, None, None)
     v, m, h, n, q = (float(rest[k][0]) for k in ("v", "m", "h", "n", "q"))
@@ -315,7 +314,6 @@ def electrogenic_share(params=None) -> dict:
     hyperpolarises)."""
     from scipy.optimize import brentq
 
-    from ._simulate_cortical import steady_gates
 
     c = cell(params)
     y = list(c.rest)

@@ -21,6 +21,7 @@ import numbers
 import numpy as np
 
 from ._validation import _is_quantity, as_finite_array, param_error, strip_unit
+from .catalog import IonSetParams, load_model
 
 __all__ = [
     "FARADAY",
@@ -166,8 +167,6 @@ def ghk_current(v, permeability, c_out, c_in, z=1, temperature=37.0):
 def load_ion_set(ion_set):
     """An :class:`~neurosim.catalog.IonSetParams` from a catalog name (``"ions_mammalian_
     neuron"``, ``"ions_squid_axon"``), a path, or the params themselves."""
-    from .catalog import IonSetParams, load_model
-
     if isinstance(ion_set, IonSetParams):
         return ion_set
     params = load_model(ion_set) if isinstance(ion_set, str) else None

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources
+from . import _resources, registry
+from ._simulate_hh import phi_factor
 from ._validation import (
     InvalidInput,
     ParameterError,
@@ -42,6 +43,7 @@ from ._validation import (
     read_text,
     read_toml,
 )
+from .catalog import catalog_dir, load_model
 
 __all__ = ["Location", "Morphology", "Myelin", "Section", "axon", "ball_and_stick",
            "list_morphologies", "load_morphology", "load_swc", "swc_path"]
@@ -166,8 +168,6 @@ class Section:
 def membrane_params(channels, densities: dict, func: str) -> dict:
     """The membrane's parameters of a section: the registered model's catalog values (or the
     passive leak's), with ``densities`` applied; unknown names are errors."""
-    from .catalog import load_model
-
     if channels == NONE:
         base = {}
     elif channels == PASSIVE:
@@ -193,8 +193,6 @@ def membrane_params(channels, densities: dict, func: str) -> dict:
 def cable_model(channels, func: str):
     """The registry entry whose channels a section carries: a conductance model with the
     Hodgkin-Huxley parameter rows (the cable engine's channel kinetics)."""
-    from . import registry
-
     names = {n: s.name for s in registry.specs()
              if s.params_cls is registry.HodgkinHuxleyParams for n in s.names()}
     if not isinstance(channels, str) or channels not in (PASSIVE, NONE, *names):
@@ -448,8 +446,6 @@ def _layout(s: Section):
 
 
 def _compile(morph: Morphology, temperature) -> Tree:
-    from ._simulate_hh import phi_factor
-
     cols = {k: [] for k in ("parent", "g", "area", "cm", "kind", "row", "phi", "sec", "x",
                             "dist")}
     pieces, seg_range, junction = {}, {}, {}
@@ -607,8 +603,6 @@ def axon(length: float, diameter: float, *, myelinated: bool = False, n_seg: int
 
 def swc_path(name: str = "pyramidal_small") -> Path:
     """A morphology file shipped with the package (``models/morphologies/NAME.swc``)."""
-    from .catalog import catalog_dir
-
     path = catalog_dir() / "morphologies" / f"{name}.swc"
     if not path.is_file():
         known = sorted(p.stem for p in (catalog_dir() / "morphologies").glob("*.swc"))
@@ -618,8 +612,6 @@ def swc_path(name: str = "pyramidal_small") -> Path:
 
 def list_morphologies() -> list[str]:
     """Names of the morphologies in the catalog (``models/morphologies/*.toml``)."""
-    from .catalog import catalog_dir
-
     return sorted(p.stem for p in (catalog_dir() / "morphologies").glob("*.toml"))
 
 
@@ -636,7 +628,6 @@ def load_morphology(name_or_path) -> Morphology:
     value the section refuses.
     """
 
-    from .catalog import catalog_dir
 
     f = "load_morphology"
     if not isinstance(name_or_path, (str, os.PathLike)):

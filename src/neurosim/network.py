@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources
+from . import _resources, registry
 from ._validation import (
     UNITS,
     InvalidInput,
@@ -46,6 +46,8 @@ from ._validation import (
     param_error,
     read_toml,
 )
+from .catalog import catalog_dir, list_models, load_model, load_rule
+from .stimulus import Stimulus
 
 __all__ = [
     "CONNECTIONS",
@@ -63,10 +65,20 @@ __all__ = [
     "load_network",
 ]
 
+# the engines that run a spec: name -> run(net, connectivity, steps, seed, target, n_threads,
+# progress) -> NetworkResult. Each registers itself: the Numba engine when
+# neurosim._network_engine is imported, Brian2's through the package (on first use: brian2 is
+# heavy); both are wired in by ``import neurosim``.
+ENGINES: dict = {}
+
+
+def register_engine(name: str, run) -> None:
+    """Let ``Network.run(engine=name)`` run a spec with ``run`` (see ``ENGINES``)."""
+    ENGINES[name] = run
+
+
 # the code-generation targets of Brian2 that engine="brian2" runs on
 BRIAN2_TARGETS = ("numpy", "cython", "cpp_standalone")
-# the registered models a population may have (in the order the Numba engine lays them out)
-NETWORK_MODELS = ("lif", "izhikevich", "adex", "hodgkin_huxley", "cortical_rs")
 # how a projection draws its connections
 CONNECTIONS = ("fixed_probability", "fixed_indegree", "one_to_one", "all_to_all", "explicit")
 # synapse kinds: the unit of a weight, and the post models that take them
@@ -356,8 +368,6 @@ class Network:
         """The STDP rule of a plastic projection (None for a static one)."""
         if not proj.plasticity:
             return None
-        from .plasticity import load_rule
-
         return load_rule(proj.plasticity)
 
     def w_max(self, proj) -> float:
@@ -374,8 +384,6 @@ class Network:
     def validate(self) -> Network:
         """Check the whole spec before anything is built; every error names the source and
         the key (``populations.E.size``, ``projections.EI.delay`` ...)."""
-        from . import registry
-
         src = self.source
         if not self.populations:
             raise key_error(src, "populations", "at least one population", self.populations)
@@ -410,9 +418,10 @@ class Network:
             except (KeyError, ValueError, ParameterError):
                 raise key_error(src, f"{where}.model", f"one of {', '.join(registry.names())}",
                                 pop.model) from None
-            if spec.name not in NETWORK_MODELS:
-                raise key_error(src, f"{where}.model", f"one of {', '.join(NETWORK_MODELS)} "
-                                "(the network engines take these models so far)", pop.model)
+            if spec.network is None:
+                raise key_error(src, f"{where}.model", "one of "
+                                f"{', '.join(registry.network_models())} (the network engines "
+                                "take these models so far)", pop.model)
             fields = {f.name for f in spec.params_cls.parameter_fields()} | {"i_ext"}
             for key, value in pop.overrides.items():
                 if key not in fields:
@@ -480,9 +489,6 @@ class Network:
         return self
 
     def _check_current(self, cur, where, names):
-        from . import registry
-        from .stimulus import Stimulus
-
         src = self.source
         if not isinstance(cur, CurrentInput):
             raise key_error(src, where, "a CurrentInput", cur)
@@ -539,8 +545,6 @@ class Network:
     def _check_dt(self):
         """dt in (0, 1] ms, and no larger than the largest step of any population's model
         (the registry's ``dt_max``, the limit ``simulate`` holds the model to)."""
-        from . import registry
-
         if isinstance(self.dt, bool) or not isinstance(self.dt, (int, float)) or \
                 not (np.isfinite(self.dt) and 0 < self.dt <= 1.0):
             raise key_error(self.source, "dt", "a time step in (0, 1] ms", self.dt)
@@ -593,14 +597,13 @@ class Network:
             raise key_error(src, f"{where}.e_rev", "a reversal potential in mV", e_rev)
 
     def _check_takes(self, kind, post, where):
-        """Izhikevich's model has no membrane conductance scale: no conductance synapses."""
-        from . import registry
-
-        model = registry.get(self.population(post).model).name
-        if kind == "exp_conductance" and model == "izhikevich":
+        """A model whose V has no conductance scale (Izhikevich's) takes no conductance
+        synapses (its registry entry's ``NetworkRule.conductance``)."""
+        spec = registry.get(self.population(post).model)
+        if kind == "exp_conductance" and not spec.network.conductance:
             raise key_error(self.source, f"{where}.synapse", "'delta' or 'exp_current' onto "
-                            f"{post} (an Izhikevich population takes no conductance synapses: "
-                            "its V has no conductance scale)", kind)
+                            f"{post} (an {spec.label} population takes no conductance "
+                            "synapses: its V has no conductance scale)", kind)
 
     def _check_projection(self, proj, names):
         src = self.source
@@ -651,8 +654,6 @@ class Network:
             self._check_plasticity(proj, where)
 
     def _check_plasticity(self, proj, where):
-        from .plasticity import load_rule
-
         src = self.source
         try:
             load_rule(proj.plasticity)
@@ -671,8 +672,6 @@ class Network:
     def connectivity(self, seed: int = 0) -> Connectivity:
         """Draw everything random in the spec from ``seed``: connections, weights, delays
         (rounded to whole steps), per-neuron parameters and initial potentials."""
-        from . import registry
-
         self.validate()
         rng = np.random.default_rng(seed)
         params, v0 = {}, {}
@@ -753,8 +752,6 @@ class Network:
         ``neurosim.limits.max_seconds``, before anything is drawn or allocated. Returns the
         estimate (bytes, seconds). Spikes are not in it (the rates are not known before the
         run): the engine counts them as it collects them, against the same limit."""
-        from . import registry
-
         n = sum(pop.size for pop in self.neurons)
         n_src = sum(src.size for src in self.sources)
         syn = self.expected_synapses()
@@ -844,7 +841,7 @@ class Network:
         same ``connectivity``; their Poisson inputs come from different generators."""
         func = "Network.run"
         self.validate()  # (dt and the spec first: nothing below may divide by a bad dt)
-        as_choice(engine, func, "engine", ("numba", "brian2"))
+        as_choice(engine, func, "engine", tuple(ENGINES))
         as_choice(target, func, "target", BRIAN2_TARGETS)  # (checked on either engine)
         if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(
                 n_threads, (int, np.integer)) or n_threads < 1):
@@ -868,14 +865,7 @@ class Network:
                               connectivity, TypeError)
         else:
             self._check_connectivity(connectivity)
-        if engine == "brian2":
-            from .networks._spec import run_brian2
-
-            res = run_brian2(self, connectivity, steps, seed, target, n_threads, progress)
-        else:
-            from ._network_engine import run_numba
-
-            res = run_numba(self, connectivity, steps, seed, int(n_threads or 1), progress)
+        res = ENGINES[engine](self, connectivity, steps, seed, target, n_threads, progress)
         res.timings["draw"] = time.perf_counter() - t0 - sum(res.timings.values())
         return res
 
@@ -884,8 +874,6 @@ def spike_reset(model: str):
     """The parameter names of a model's spike cut-off and of the V it resets to, as its
     registry entry gives them (the cut-off is ``spike_peak`` where that names a parameter,
     else the ``threshold`` mark); None for a model that is not reset (Hodgkin-Huxley)."""
-    from . import registry
-
     spec = registry.get(model)
     if "reset" not in spec.marks:
         return None
@@ -897,8 +885,6 @@ def weight_unit(synapse: str, model: str) -> str:
     """The unit of a ``synapse``-kind weight onto a population of ``model``: mV for delta
     synapses, the model's input unit for current synapses, nS for conductance synapses (mS/cm^2
     onto a membrane per area: Hodgkin-Huxley and the cortical neuron)."""
-    from . import registry
-
     spec = registry.get(model)
     if synapse == "delta":
         return "mV"
@@ -924,8 +910,6 @@ def _check_delays(delays, dt, src, key):
 
 
 def _default_params(spec):
-    from .catalog import load_model
-
     return load_model(spec.catalog)
 
 
@@ -984,8 +968,6 @@ def _distinct_rows(rng, n: int, k: int, pool: int) -> np.ndarray:
 # -- the catalog of networks -----------------------------------------------------------
 
 def networks_dir() -> Path:
-    from .catalog import catalog_dir
-
     return catalog_dir() / "networks"
 
 
@@ -1199,7 +1181,6 @@ def _population(t: dict, values, src) -> Population:
             raise key_error(src, where, "a Poisson source: keys name, size and rate",
                             f"unknown keys {extra}")
         return PoissonSource(name, int(size), _expr(t["rate"], values, src, f"{where}.rate"))
-    from . import registry
 
     try:
         spec = registry.get(str(t.get("model", "")))
@@ -1208,8 +1189,6 @@ def _population(t: dict, values, src) -> Population:
     units = spec.params_cls.units() if spec is not None else {}
     params = None
     if "params" in t:
-        from .catalog import list_models, load_model
-
         ref = t["params"]
         if not isinstance(ref, str):
             raise key_error(src, f"{where}.params", "a catalog name or a .toml path", ref)

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import ParameterError, param_error
-from .result import write_atomically
+from ._sweep import network_summary, sweep
+from ._validation import ParameterError, as_finite_array, as_float, param_error
+from .catalog import artefacts_dir
+from .result import provenance, write_atomically
 
 __all__ = ["BrunelPhase", "compute_brunel_phase", "load_brunel_phase", "save_brunel_phase"]
 
@@ -41,8 +43,6 @@ class BrunelPhase:
 
 
 def _point_summary(result) -> dict:
-    from ._sweep import network_summary
-
     out = network_summary(result)
     rate = result.rates["E"][int(result.rates["E"].size / 5):]
     out["fluct_E"] = float(rate.std() / rate.mean()) if rate.mean() > 0 else float("nan")
@@ -53,10 +53,6 @@ def compute_brunel_phase(g_values=G_VALUES, eta_values=ETA_VALUES, *, duration=5
                          scale=1.0, client=None, progress=True, seed=0) -> BrunelPhase:
     """Run Brunel's network at every (g, nu_ext / nu_thr) with :func:`neurosim.sweep` and
     collect the excitatory population's statistics."""
-    from ._sweep import sweep
-    from ._validation import as_finite_array, as_float
-    from .result import provenance
-
     # checked here, once: a bad value failed in every one of the grid's points, after they ran
     func = "compute_brunel_phase"
     duration = as_float(duration, func, "duration", "ms", low=0.0)
@@ -84,8 +80,6 @@ def compute_brunel_phase(g_values=G_VALUES, eta_values=ETA_VALUES, *, duration=5
 
 
 def default_folder() -> Path:
-    from .catalog import artefacts_dir
-
     return artefacts_dir() / "brunel_phase"
 
 

@@ -6,11 +6,14 @@ build_stdp_synapses`, the Brian2 engine; the two give the same weights for the s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _resources
+from ._simulate import simulate_lif
 from ._validation import (
     as_finite_array,
     as_float,
@@ -19,7 +22,8 @@ from ._validation import (
     as_seed,
     param_error,
 )
-from .catalog import PairSTDPParams, TripletSTDPParams, load_model
+from .catalog import PairSTDPParams, SongAbbottParams, load_model, load_rule
+from .network import Dist, load_network
 
 
 def _stdp():
@@ -41,18 +45,6 @@ __all__ = [
     "song_network",
     "stdp_window",
 ]
-
-
-def load_rule(rule) -> PairSTDPParams | TripletSTDPParams:
-    """A rule from a catalog name (``"stdp_pair_song_2000"``), a path, or a params object."""
-    if isinstance(rule, (PairSTDPParams, TripletSTDPParams)):
-        return rule
-    if isinstance(rule, str):
-        params = load_model(rule)
-        if isinstance(params, (PairSTDPParams, TripletSTDPParams)):
-            return params
-    raise param_error("load_rule", "rule", "an STDP rule: PairSTDPParams, TripletSTDPParams or "
-                      "a catalog name such as 'stdp_pair_song_2000'", rule, TypeError)
 
 
 @dataclass(frozen=True)
@@ -199,8 +191,6 @@ def reciprocal_pair(lag=5.0, n_pairings=60, rate_hz=1.0, rule="stdp_pair_song_20
     Returns:
         :class:`PairExperiment`.
     """
-    from ._simulate import simulate_lif
-
     func = "reciprocal_pair"
     r = load_rule(rule)
     lag_ = as_float(lag, func, "lag", "ms", low=0.0)
@@ -278,9 +268,6 @@ def song_abbott_2000(duration=100.0, *, input_rate=None, n_inputs=None, n_correl
     Returns:
         :class:`SongResult`.
     """
-    from . import _resources
-    from .catalog import SongAbbottParams
-
     func = "song_abbott_2000"
     r = load_rule(rule)
     if not isinstance(r, PairSTDPParams) or r.weight_dependence != "additive" or \
@@ -344,11 +331,6 @@ def _song_neuron(func: str, neuron):
 
 
 def _song_network(func, neuron, input_rate, n_inputs, rule, dt):
-    import dataclasses
-
-    from .catalog import SongAbbottParams
-    from .network import Dist, load_network
-
     p = neuron if isinstance(neuron, SongAbbottParams) else _song_neuron(func, neuron)
     if not isinstance(p, SongAbbottParams):
         raise param_error(func, "neuron", "the Song & Abbott neuron (catalog "

@@ -107,8 +107,6 @@ class ReflexResult(Summarised):
 
     def condition(self) -> str:
         """What was changed from the intact arc, in words ('' for the intact arc)."""
-        from .catalog import load_model
-
         parts = [f"{stage} cut" for stage in self.lesions]
         if self.block_inhibition:
             parts.append("inhibition blocked")

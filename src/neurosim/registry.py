@@ -20,24 +20,28 @@ tests (``tests/test_common.py``) then run it through every room.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _simulate_cortical, _simulate_hh, _simulate_point
+from . import _simulate_cortical, _simulate_hh, _simulate_point, stimulus
 from ._kernels._limits import ADEX_W_BOUND, CONDUCTANCE_V_BOUND, POINT_V_BOUND
-from ._validation import got, key_error, param_error
-from .catalog import NeuronParams, _meta, _p
+from ._validation import as_choice, as_float, got, key_error, param_error
+from .catalog import NeuronParams, _meta, _p, list_patterns, load_model
+
+
+def _kernel(name: str):
+    """A kernel module of ``neurosim._kernels``, imported on first use so that ``import
+    neurosim`` does not load Numba."""
+    return importlib.import_module(f"._kernels.{name}", __package__)
 
 
 def _point():
-    """The point-neuron kernels, imported on first use so that ``import neurosim`` does not
-    load Numba."""
-    from ._kernels import _point as kernels
-
-    return kernels
+    """The point-neuron kernels (imported on first use)."""
+    return _kernel("_point")
 
 
 __all__ = [
@@ -48,8 +52,11 @@ __all__ = [
     "IzhikevichParams",
     "LIFParams",
     "ModelSpec",
+    "NetworkRule",
+    "QIFParams",
     "get",
     "names",
+    "network_models",
     "register",
     "specs",
 ]
@@ -76,6 +83,32 @@ class Brian2Spec:
     update: str | None = None
     constants: Callable | None = None
     skip: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkRule:
+    """How the Numba network engine runs a model.
+
+    ``spike`` says how it fires: ``"exact"`` is the engine's own exact LIF integration (LIF
+    only); ``"reset"``: at its cut-off V resets and the second state variable ``u`` (in the
+    kernel's units: its unit in ``state`` times ``u_scale``) jumps by the parameter ``jump``
+    (the cut-off and reset are the model's ``spike_peak``/``marks``); ``"crossing"``: a spike
+    where V rises above ``threshold`` (mV), no reset, the state variables after V are gates.
+    ``step()`` returns the Numba step (imported on first use),
+    ``step(lo, hi, dt, v, u, hg, mp, cur, gs, gev)``: neurons lo..hi-1 over one step with the
+    input ``cur`` (the model's unit) and the synaptic conductance ``gs`` (and ``gs E_rev`` in
+    ``gev``) frozen at the step's start, parameters by row of ``mp`` as ``rows(q)`` gives them
+    from the per-neuron parameter dict ``q``, gates by row of ``hg``. ``conductance``: whether
+    it takes conductance synapses.
+    """
+
+    spike: str
+    step: Callable | None = None
+    rows: Callable | None = None
+    threshold: float = 0.0
+    jump: str | None = None
+    u_scale: float = 1.0
+    conductance: bool = True
 
 
 @dataclass(frozen=True)
@@ -110,6 +143,7 @@ class ModelSpec:
             its unit in ``state``), is NaN or reaches this magnitude; ``simulate``'s kernels
             and the network engines hold the model to the same bounds.
         cli_current, cli_duration: the command line's defaults for ``neurosim simulate``.
+        network: its :class:`NetworkRule` (None: the network engines do not take it).
     """
 
     name: str
@@ -138,6 +172,7 @@ class ModelSpec:
     temperature: bool = False
     v_bound: float = POINT_V_BOUND
     u_bound: float = math.inf
+    network: NetworkRule | None = None
 
     @property
     def bounds(self) -> dict:
@@ -165,8 +200,6 @@ class ModelSpec:
     def resolve_params(self, params, pattern, func: str):
         """The parameters to run: ``params`` if given (of this model's class), else the
         catalog's (``pattern`` picks a named set)."""
-        from .catalog import list_patterns, load_model
-
         if params is None:
             patterns = list_patterns(self.catalog)
             if pattern is None:
@@ -174,7 +207,6 @@ class ModelSpec:
             if not patterns:
                 raise param_error(func, "pattern", f"None ({self.catalog} has no named "
                                   "parameter sets)", pattern)
-            from ._validation import as_choice
 
             return load_model(self.catalog, pattern=as_choice(pattern, func, "pattern",
                                                               tuple(patterns)))
@@ -194,7 +226,6 @@ class ModelSpec:
         if not self.temperature:
             raise param_error(func, "temperature", f"None ({self.label} has no temperature "
                               "dependence)", temperature)
-        from ._validation import as_float
 
         return as_float(temperature, func, "temperature", low=-20.0, high=60.0, low_open=False)
 
@@ -220,6 +251,7 @@ def register(spec: ModelSpec) -> ModelSpec:
     _REGISTRY[spec.name] = spec
     for key in spec.names():
         _LOOKUP[key] = spec.name
+    stimulus.add_input_unit(spec.input_unit)
     return spec
 
 
@@ -231,6 +263,14 @@ def names() -> list[str]:
 def specs() -> list[ModelSpec]:
     """Every registered model's entry."""
     return list(_REGISTRY.values())
+
+
+def network_models() -> list[str]:
+    """The models the network engines take, in the Numba engine's order: LIF, then the reset
+    models, then the crossing models (each in the order they were registered)."""
+    order = ("exact", "reset", "crossing")
+    taken = [s for s in _REGISTRY.values() if s.network is not None]
+    return [s.name for s in sorted(taken, key=lambda s: order.index(s.network.spike))]
 
 
 def get(model, func: str = "get", name: str = "model") -> ModelSpec:
@@ -324,7 +364,11 @@ dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
                                                   "1")},
         skip=("temperature_ref", "q10")),
     plot="action_potential", temperature=True, cli_current=10.0, cli_duration=50.0,
-    v_bound=CONDUCTANCE_V_BOUND))
+    v_bound=CONDUCTANCE_V_BOUND,
+    network=NetworkRule(
+        spike="crossing", step=lambda: _kernel("_hh").network_step,
+        rows=lambda q: [q[k] for k in _simulate_hh._PARAM_ROWS]
+        + [_simulate_hh.phi_factor(q, None)])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,7 +427,10 @@ tau_q = tau_max/(3.3*exp((v + 35*mV)/(20*mV)) + exp(-(v + 35*mV)/(20*mV))) : sec
 """.format(**{f"inv_{k}": _INV_EXPREL.format(x=f"z_{k}") for k in ("am", "bm", "an")}),
         threshold="v > 0*mV", refractory="v > 0*mV", method="exponential_euler", dt=0.01),
     plot="action_potential", cli_current=3.0, cli_duration=200.0,
-    v_bound=CONDUCTANCE_V_BOUND))
+    v_bound=CONDUCTANCE_V_BOUND,
+    network=NetworkRule(
+        spike="crossing", step=lambda: _kernel("_cortical").network_step,
+        rows=lambda q: [q[k] for k in _simulate_cortical.PARAM_ROWS])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,7 +508,7 @@ register(ModelSpec(
         dt=0.1),
     plot="integrate_and_fire", spike_peak=20.0,
     marks={"rest": "v_rest", "threshold": "v_th", "reset": "v_reset", "refractory": "t_ref"},
-    cli_current=2.0, cli_duration=100.0))
+    cli_current=2.0, cli_duration=100.0, network=NetworkRule(spike="exact")))
 
 
 # --------------------------------------------------------------------------------------------
@@ -541,7 +588,10 @@ register(ModelSpec(
                 "u = u + dt*a*(b*v - u)"),
         threshold="v >= v_peak", reset="v = c; u += d", dt=0.1),
     plot="integrate_and_fire", spike_peak="v_peak", marks={"reset": "c"},
-    cli_current=10.0, cli_duration=200.0, u_bound=POINT_V_BOUND))
+    cli_current=10.0, cli_duration=200.0, u_bound=POINT_V_BOUND,
+    network=NetworkRule(
+        spike="reset", step=lambda: _point().izhikevich_network_step,
+        rows=lambda q: [q["a"], q["b"]], jump="d", conductance=False)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -641,4 +691,79 @@ dw/dt = (a*(v - e_l) - w)/tau_w : amp
         threshold="v >= v_peak", reset="v = v_reset; w += b", method="euler", dt=0.01),
     plot="integrate_and_fire", spike_peak="v_peak",
     marks={"rest": "e_l", "threshold": "v_t", "reset": "v_reset"},
-    cli_current=0.8, cli_duration=300.0, u_bound=ADEX_W_BOUND / 1000.0))  # pA -> nA
+    cli_current=0.8, cli_duration=300.0, u_bound=ADEX_W_BOUND / 1000.0,  # pA -> nA
+    network=NetworkRule(
+        spike="reset", step=lambda: _point().adex_network_step,
+        rows=lambda q: [q[k] for k in ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a")],
+        jump="b", u_scale=1000.0)))
+
+
+# --------------------------------------------------------------------------------------------
+# Quadratic integrate-and-fire
+
+
+@dataclass(frozen=True, eq=False)
+class QIFParams(NeuronParams, kind="qif"):
+    """Quadratic integrate-and-fire (Latham et al. 2000): tau_m dV/dt = (V - v_rest)(V - v_c)
+    / delta_v + r_m I; at V >= v_peak: V <- v_reset. Rheobase: r_m I = (v_c - v_rest)^2 /
+    (4 delta_v); above it the rate is exact (``neurosim._kernels._qif``)."""
+
+    v_rest: float = _p("mV", "any", "resting potential")
+    v_c: float = _p("mV", "any", "critical potential")
+    delta_v: float = _p("mV", "positive", "voltage scale of the quadratic term")
+    tau_m: float = _p("ms", "positive", "membrane time constant")
+    r_m: float = _p("MOhm", "positive", "membrane resistance")
+    v_peak: float = _p("mV", "any", "spike cut-off")
+    v_reset: float = _p("mV", "any", "reset potential")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+    def __post_init__(self):
+        super().__post_init__()
+        for key, low in (("v_c", "v_rest"), ("v_peak", "v_c"), ("v_peak", "v_reset")):
+            if np.any(np.asarray(getattr(self, key)) <= np.asarray(getattr(self, low))):
+                raise key_error(self.name or "QIFParams", key,
+                                f"above {low} = {getattr(self, low)!r}", getattr(self, key))
+
+
+_QIF_ROWS = ("v_rest", "v_c", "delta_v", "tau_m", "r_m", "v_peak")
+
+
+class _QIFKernel:
+    """Exact QIF: spikes timed inside the step (``neurosim._kernels._qif``)."""
+
+    chunk = property(lambda self: _kernel("_qif").CHUNK)
+
+    @staticmethod
+    def state(init):
+        return [init["v"].copy()]
+
+    @staticmethod
+    def run(pool, state, matrix, step_end, chunk_step, dt, p, rec_every, recs, bufs,
+            max_events):
+        spk_idx, spk_t, spk_n, err = bufs
+        pool.run(_kernel("_qif").run_qif, state[0], matrix, step_end, chunk_step, dt,
+                 *(p[k] for k in _QIF_ROWS), p["v_reset"], max_events, rec_every, recs["v"],
+                 spk_idx, spk_t, spk_n, err)
+
+    @staticmethod
+    def max_events(p, matrix, dt) -> int:
+        return _kernel("_qif").max_events(*(p[k] for k in _QIF_ROWS), p["v_reset"],
+                                          float(matrix.max()), dt)
+
+
+register(ModelSpec(
+    name="qif", catalog="qif_latham_2000", aliases=("quadratic_integrate_and_fire", "theta"),
+    label="Quadratic integrate-and-fire", params_cls=QIFParams, state={"v": "mV"},
+    input_unit="nA", input_drive=lambda p, i: p["r_m"] * i / p["tau_m"],
+    methods=("exact",), dt=0.1, dt_max=1.0, speed={"exact": 5e7},
+    run=_simulate_point.run_point, kernel=_QIFKernel(), initial_state=_lif_initial,
+    brian2=Brian2Spec(
+        equations="dv/dt = ((v - v_rest)*(v - v_c)/delta_v + r_m*I)/tau_m : volt",
+        threshold="v >= v_peak", reset="v = v_reset", method="euler", dt=0.01),
+    plot="integrate_and_fire", spike_peak="v_peak",
+    marks={"rest": "v_rest", "threshold": "v_c", "reset": "v_reset"},
+    cli_current=1.0, cli_duration=200.0,
+    network=NetworkRule(spike="reset", step=lambda: _kernel("_qif").network_step,
+                        rows=lambda q: [q[k] for k in _QIF_ROWS])))

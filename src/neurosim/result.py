@@ -9,9 +9,12 @@ Results save to and load from ``.npz`` files with their parameters and provenanc
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import html
 import json
 import math
 import os
+import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -20,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources
+from . import _resources, catalog
 from ._validation import InvalidInput, as_float, as_int, got, param_error
+from ._version import __version__
 
 __all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
 
@@ -41,8 +45,6 @@ class Summarised:
         return f"{title}({'; '.join(f'{label}: {value}' for label, value in rows)})"
 
     def _repr_html_(self) -> str:
-        import html
-
         title, rows = self._summary()
         body = "".join(f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
                        f"<td style='text-align:left'>{html.escape(value)}</td></tr>"
@@ -165,11 +167,6 @@ def check_run(res, f: str) -> None:
 
 def provenance(call: str | None = None) -> dict:
     """Where a result came from: neurosim's version, the date (UTC), the call and command."""
-    import datetime
-    import sys
-
-    from . import __version__
-
     return {"neurosim": __version__,
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "call": call or "", "command": " ".join(sys.argv)}
@@ -310,8 +307,6 @@ class SimulationResult(Summarised):
 
     def _payload(self) -> tuple[dict, dict]:
         """The arrays and the metadata a saved file holds."""
-        from . import catalog
-
         arrays = {"t": self.t, "spike_flat": self.spike_times.flat,
                   "spike_offsets": self.spike_times.offsets}
         if self.v is not None:
@@ -402,8 +397,6 @@ def load_result(path):
     """Read a result written by :meth:`SimulationResult.save` (every field, its parameters as
     the same parameter class, its provenance) or by :meth:`NetworkResult.save` (with the drawn
     graph, which ``Network.run(connectivity=...)`` takes again)."""
-    from . import registry  # noqa: F401 - defines the neuron models' parameter classes
-
     func, expected = "load_result", "a file written by a result's save()"
     if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
         raise param_error(func, "path", f"{expected} (a str or a Path)", path, TypeError)
@@ -476,20 +469,23 @@ def _declared_arrays(path: Path, func: str, expected: str) -> dict:
     return out
 
 
+# file format -> the function that builds its result from (arrays, meta): each result type of a
+# higher layer registers its own (the network result, the cable result)
+LOADERS: dict = {}
+
+
+def register_loader(fmt: str, load) -> None:
+    """Let :func:`load_result` read files of format ``fmt`` with ``load(arrays, meta)``."""
+    LOADERS[fmt] = load
+
+
 def _from_payload(arrays: dict, meta: dict):
     """The result a file's arrays and metadata hold (see :func:`load_result`)."""
-    from . import catalog
-    from ._network_engine import NETWORK_FORMAT, load_network_result
-
-    if meta.get("format") == NETWORK_FORMAT:
-        return load_network_result(arrays, meta)
-    from .cable import CABLE_FORMAT, load_cable_result
-
-    if meta.get("format") == CABLE_FORMAT:
-        return load_cable_result(arrays, meta)
+    if meta.get("format") in LOADERS:
+        return LOADERS[meta["format"]](arrays, meta)
     if meta.get("format") != FORMAT:
-        raise param_error("load_result", "path", f"a {FORMAT}, {NETWORK_FORMAT} or "
-                          f"{CABLE_FORMAT} file", meta.get("format"))
+        raise param_error("load_result", "path", "a file of one of the formats "
+                          f"{', '.join([FORMAT, *LOADERS])}", meta.get("format"))
     params = meta["params"]
     if params is not None:
         values = dict(params["values"])

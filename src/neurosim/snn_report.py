@@ -8,8 +8,11 @@ regenerate it with ``neurosim snn compare --out artefacts/snn_digits`` (needs th
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import param_error
-from .result import Summarised
+from ._version import __version__
+from .catalog import artefacts_dir
+from .result import Summarised, write_atomically
 
 __all__ = ["ComparisonReport", "RecurrentReport", "SavedComparison", "lif_step",
            "load_comparison", "load_recurrent_comparison", "run_discrete_lif", "save_comparison",
@@ -143,8 +148,6 @@ class ComparisonReport(Summarised):
 def _report_fields(cls, d: dict) -> dict:
     """The fields of report class ``cls`` in ``d``; every field without a default must be
     there."""
-    import dataclasses
-
     required = {f.name for f in fields(cls) if f.default is dataclasses.MISSING
                 and f.default_factory is dataclasses.MISSING}
     missing = sorted(required - set(d))
@@ -187,8 +190,6 @@ class SavedComparison(Summarised):
 
 
 def default_folder() -> Path:
-    from .catalog import artefacts_dir
-
     return artefacts_dir() / "snn_digits"
 
 
@@ -213,11 +214,6 @@ def save_comparison(folder, report: ComparisonReport, *, weights, biases, beta, 
 
     ``provenance`` (library versions, device, command) is completed with neurosim's version,
     the date and the git revision, and stored in both files."""
-    import datetime
-    import platform
-
-    from . import __version__
-
     folder = Path(folder)
     prov = {"neurosim": __version__, "numpy": np.__version__,
             "python": platform.python_version(),
@@ -390,20 +386,12 @@ class RecurrentReport(Summarised):
 
 
 def default_recurrent_folder() -> Path:
-    from .catalog import artefacts_dir
-
     return artefacts_dir() / "snn_recurrent"
 
 
 def save_recurrent_comparison(folder, report: RecurrentReport, *, provenance: dict) -> Path:
     """Write ``report.json`` into ``folder`` (whole or not at all), its provenance completed
     with neurosim's version, the date and the git revision."""
-    import datetime
-    import platform
-
-    from . import __version__
-    from .result import write_atomically
-
     prov = {"neurosim": __version__, "numpy": np.__version__,
             "python": platform.python_version(),
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

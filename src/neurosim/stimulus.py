@@ -44,10 +44,18 @@ __all__ = [
 ]
 
 
-def _input_units() -> list[str]:
-    from . import registry
+# the input units of the registered models (each entry adds its own: ``registry.register``)
+INPUT_UNITS: list[str] = []
 
-    return list(dict.fromkeys(spec.input_unit for spec in registry.specs()))
+
+def add_input_unit(unit: str) -> None:
+    """A model's input unit, which a brian2 quantity given as a stimulus may have."""
+    if unit not in INPUT_UNITS:
+        INPUT_UNITS.append(unit)
+
+
+def _input_units() -> list[str]:
+    return list(INPUT_UNITS)
 
 
 def _quantity_unit(value, func: str, name: str) -> str:

@@ -25,7 +25,7 @@ from numba import njit
 
 from ._fastexp import fexp
 from ._hh import _crossing_time, _inv_exprel
-from ._jit import jit_inline
+from ._jit import jit, jit_inline
 from ._limits import CONDUCTANCE_V_BOUND
 
 CHUNK = 128
@@ -231,3 +231,15 @@ def ion_rhs(y, c, pump_on, i_ext, electrogenic):
     out[6] = -c[14] * (i_k - 2.0 * i_p)
     out[7] = c[15] * (i_k - 2.0 * i_p) - (k_out - c[12]) / c[16]
     return out
+
+
+@jit
+def network_step(lo, hi, dt, v, u, hg, mp, cur, gs, gev):
+    """Cortical neurons lo..hi-1 over one step of the Numba network engine: the exponential
+    Euler step of ``simulate`` with the synaptic conductance (mS/cm^2) frozen at the step's
+    start; rows of mp as ``p``'s, gates m, h, n, q in hg's rows."""
+    for j in range(lo, hi):
+        v[j], hg[0, j], hg[1, j], hg[2, j], hg[3, j], _ = exp_euler(
+            v[j], hg[0, j], hg[1, j], hg[2, j], hg[3, j], cur[j], gs[j], gev[j], dt, mp[0, j],
+            mp[1, j], mp[2, j], mp[3, j], mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j],
+            mp[9, j])

@@ -26,6 +26,8 @@ are evaluated through exprel(z) = (exp(z) - 1) / z with its Taylor series for |z
 trace that crosses them, or starts on them, stays finite.
 """
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -354,3 +356,25 @@ def run_rk4(c0, c1, v_all, m_all, h_all, n_all, i_ext, step0, nsteps, dt, p, rec
             m_all[lo + j] = m[j]
             h_all[lo + j] = h[j]
             n_all[lo + j] = n[j]
+
+
+@jit
+def network_step(lo, hi, dt, v, u, hg, mp, cur, gs, gev):
+    """Hodgkin-Huxley neurons lo..hi-1 over one step of the Numba network engine: exponential
+    Euler (Brian2's scheme), every variable relaxing towards its steady state at the step's
+    start; the synaptic conductance gs (mS/cm^2, gev = gs E_rev) joins the membrane's. Rows of
+    mp: c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_offset, phi; gates m, h, n in hg's rows."""
+    for j in range(lo, hi):
+        c_m, g_na, g_k, g_l = mp[0, j], mp[1, j], mp[2, j], mp[3, j]
+        e_na, e_k, e_l, v_off, phi = mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j]
+        vj, m, h, n = v[j], hg[0, j], hg[1, j], hg[2, j]
+        am, bm, ah, bh, an, bn = rates(vj, v_off, phi)
+        gna = g_na * m * m * m * h
+        gk = g_k * n * n * n * n
+        gt = gna + gk + g_l + gs[j]
+        vinf = (gna * e_na + gk * e_k + g_l * e_l + gev[j] + cur[j]) / gt
+        mi, hi_, ni = am / (am + bm), ah / (ah + bh), an / (an + bn)
+        hg[0, j] = mi + (m - mi) * math.exp(-dt * (am + bm))
+        hg[1, j] = hi_ + (h - hi_) * math.exp(-dt * (ah + bh))
+        hg[2, j] = ni + (n - ni) * math.exp(-dt * (an + bn))
+        v[j] = vinf + (vj - vinf) * math.exp(-dt * gt / c_m)

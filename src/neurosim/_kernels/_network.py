@@ -31,15 +31,16 @@ Poisson numbers come from a counter-based generator keyed by (seed, input, step,
 neuron), so a run does not depend on the order neurons are visited.
 """
 
+import hashlib
+import inspect
 import math
 import types
+from pathlib import Path
 
 import numpy as np
 from numba import njit, prange
 
-from ._cortical import exp_euler as cortical_exp_euler
 from ._fastexp import fexp
-from ._hh import rates as hh_rates
 from ._jit import jit, jit_inline
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -274,99 +275,70 @@ def _emit(j, t, spk_n, spk_id, spk_t, out_n, out_src, out_step, grid_step):
     out_n[0] = m + 1
 
 
-@jit
-def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, n_lif, n_izh, n_adex,
-                   n_hh):
-    """Step 1 for the Izhikevich, AdEx, Hodgkin-Huxley and cortical neurons (n_lif..N-1):
-    their schemes over one step with the port values at t_s. Their threshold is seen after
-    the voltage jumps of the step (``_spike_models``)."""
+def _no_models(g, glo, ghi, dt, v, u, hg, mp, cur, gs, gev):
+    """The end of the chain of model steps (see ``network_kernel``)."""
+
+
+def _model_link(g, glo, ghi, dt, v, u, hg, mp, cur, gs, gev):
+    """One link of the chain of model steps: group g's step (``_STEP``, a model's
+    ``NetworkRule.step``), then the rest of the chain (``_NEXT``). ``network_kernel`` binds the
+    two names for each registered model."""
+    _STEP(glo[g], ghi[g], dt, v, u, hg, mp, cur, gs, gev)  # noqa: F821
+    _NEXT(g + 1, glo, ghi, dt, v, u, hg, mp, cur, gs, gev)  # noqa: F821
+
+
+def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, cur, glo, ghi):
+    """Step 1 for the neurons of the other models (glo[0]..N-1): the input current of each
+    (its constant and time-varying current plus the current ports at t_s) into ``cur``, then
+    each model's step (``_MODEL_STEPS``, the chain ``network_kernel`` builds) over its group
+    glo[g]..ghi[g]-1. Their threshold is seen after the voltage jumps of the step
+    (``_spike_models``)."""
     N = v.shape[0]
     P = isyn.shape[0]
-    for j in range(n_lif, N):
-        cur = i_ext[j]
+    for j in range(glo[0], N):
+        c = i_ext[j]
         for p in range(P):
             if not port_cond[p]:
-                cur += isyn[p, j]
-        vj = v[j]
-        uj = u[j]
-        if j < n_lif + n_izh:
-            # Izhikevich (2003): v in two half steps, then u with the new v (I in mV/ms)
-            a, b = mp[0, j], mp[1, j]
-            for _ in range(2):
-                vj += 0.5 * dt * (0.04 * vj * vj + 5.0 * vj + 140.0 - uj + cur)
-            uj += dt * a * (b * vj - uj)
-        elif j >= n_lif + n_izh + n_adex + n_hh:
-            # Pospischil's cortical neuron, exponential Euler as the point kernel's (gates in
-            # hg rows 0..3: m, h, n, q)
-            vj, hg[0, j], hg[1, j], hg[2, j], hg[3, j], _ = cortical_exp_euler(
-                vj, hg[0, j], hg[1, j], hg[2, j], hg[3, j], cur, gs[j], gev[j], dt, mp[0, j],
-                mp[1, j], mp[2, j], mp[3, j], mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j],
-                mp[9, j])
-        elif j >= n_lif + n_izh + n_adex:
-            # Hodgkin-Huxley, exponential Euler (Brian2's scheme): every variable relaxes
-            # towards its steady state at the step's start; the synaptic conductances (mS/cm^2)
-            # join the membrane's, currents in uA/cm^2
-            c_m, g_na, g_k, g_l = mp[0, j], mp[1, j], mp[2, j], mp[3, j]
-            e_na, e_k, e_l, v_off, phi = mp[4, j], mp[5, j], mp[6, j], mp[7, j], mp[8, j]
-            m, h, n = hg[0, j], hg[1, j], hg[2, j]
-            am, bm, ah, bh, an, bn = hh_rates(vj, v_off, phi)
-            gna = g_na * m * m * m * h
-            gk = g_k * n * n * n * n
-            gt = gna + gk + g_l + gs[j]
-            vinf = (gna * e_na + gk * e_k + g_l * e_l + gev[j] + cur) / gt
-            mi, hi, ni = am / (am + bm), ah / (ah + bh), an / (an + bn)
-            hg[0, j] = mi + (m - mi) * math.exp(-dt * (am + bm))
-            hg[1, j] = hi + (h - hi) * math.exp(-dt * (ah + bh))
-            hg[2, j] = ni + (n - ni) * math.exp(-dt * (an + bn))
-            vj = vinf + (vj - vinf) * math.exp(-dt * gt / c_m)
-        else:
-            # AdEx, forward Euler (Brian2's AdEx scheme); currents in pA: nA x 1000, and the
-            # conductances' nS x mV
-            c_m, g_l, e_l, v_t, d_t = mp[0, j], mp[1, j], mp[2, j], mp[3, j], mp[4, j]
-            tau_w, a = mp[5, j], mp[6, j]
-            i_syn = 1000.0 * cur + gev[j] - gs[j] * vj
-            e = math.exp(min((vj - v_t) / d_t, 50.0))
-            dv = (-g_l * (vj - e_l) + g_l * d_t * e - uj + i_syn) / c_m
-            dw = (a * (vj - e_l) - uj) / tau_w
-            vj += dt * dv
-            uj += dt * dw
-        v[j] = vj
-        u[j] = uj
+                c += isyn[p, j]
+        cur[j] = c
+    _MODEL_STEPS(0, glo, ghi, dt, v, u, hg, mp, cur, gs, gev)  # noqa: F821
 
 
 @jit
-def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_izh, n_reset, n_hh,
-                  bound_v, bound_u, spk_n, spk_id, spk_t, out_n, out_src, out_step):
-    """The Izhikevich and AdEx neurons (n_lif..n_reset-1) at v_peak after the step and its
-    jumps spike at t_s + dt and reset (a jump that took one there has done so already). A
-    Hodgkin-Huxley or cortical neuron (n_reset..N-1) spikes where V first rises above its
-    threshold (row 10 of mp); u holds whether it is above (no reset: its own currents
-    repolarise it).
+def _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, glo, ghi, n_reset, bound_v, bound_u,
+                  spk_n, spk_id, spk_t, out_n, out_src, out_step):
+    """The neurons of reset models (glo[0]..n_reset-1) at their cut-off (v_th) after the step
+    and its jumps spike at t_s + dt, V goes to v_reset and u jumps by du (a jump that took one
+    there has done so already). A neuron of a crossing model (n_reset..N-1: Hodgkin-Huxley,
+    cortical) spikes where V first rises above its threshold (the last row of mp); u holds
+    whether it is above (no reset: its own currents repolarise it).
 
     Then the state the neuron carries into the next step is checked as the point kernels check
-    it: NaN, or |V| (and Izhikevich's u, AdEx's w) at or beyond the model's bound
-    (``bound_v``, ``bound_u``: one value per model, in the order LIF, Izhikevich, AdEx, HH,
-    cortical), is a blow-up. Returns the first blown-up neuron, or -1."""
-    for j in range(n_lif, n_reset):
+    it: NaN, or |V| (or |u|) at or beyond its model's bound (group g's: ``bound_v[1 + g]``,
+    ``bound_u[1 + g]``; index 0 is LIF's), is a blow-up. Returns the first blown-up neuron, or
+    -1."""
+    top = mp.shape[0] - 1
+    for j in range(glo[0], n_reset):
         if v[j] >= v_th[j]:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
             v[j] = v_reset[j]
             u[j] += du[j]
     for j in range(n_reset, v.shape[0]):
-        above = v[j] > mp[10, j]
+        above = v[j] > mp[top, j]
         if above and u[j] == 0.0:
             _emit(j, t0 + dt, spk_n, spk_id, spk_t, out_n, out_src, out_step, s + 1)
         u[j] = 1.0 if above else 0.0
-    for j in range(n_lif, v.shape[0]):
-        k = 1 if j < n_lif + n_izh else (2 if j < n_reset else (3 if j < n_reset + n_hh else 4))
-        if not (abs(v[j]) < bound_v[k] and abs(u[j]) < bound_u[k]):
-            return j
+    for g in range(glo.size):
+        bv, bu = bound_v[1 + g], bound_u[1 + g]
+        for j in range(glo[g], ghi[g]):
+            if not (abs(v[j]) < bv and abs(u[j]) < bu):
+                return j
     return -1
 
 
 def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_ref, i_ext,
-                cur_tab, cur_col, cur_idx, u, du, mp, hg, n_lif, n_izh, n_adex, n_hh,
-                bound_v, bound_u, tau_port,
+                cur_tab, cur_col, cur_idx, u, du, mp, hg, glo, ghi, n_reset, bound_v,
+                bound_u, tau_port,
                 port_cond, e_port,
                 ring, indptr, off, has_delta, w, dly, src_step, src_id, src_pos, pin_lo,
                 pin_hi, pin_lam, pin_w, pin_chan, psrc_lo, psrc_hi, psrc_p, pl, seed, rec_idx,
@@ -389,7 +361,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     delivered in parallel without two threads writing one place).
 
     The neuron passes (update, Poisson drive, ports, jumps) run over chunks of CHUNK neurons:
-    in parallel in ``run_network_threads``, one after the other in ``run_network`` (the same
+    in parallel in ``network_kernel(..., threads=True)``, one after the other without (the same
     source; Numba reads ``prange`` as ``range`` there). Every neuron and every synaptic sum
     sees its terms in the same order either way, so the result does not depend on the number
     of threads. The delivery runs on one thread, part after part.
@@ -397,19 +369,17 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     Time-varying currents: neuron cur_idx[k] adds cur_tab[s, cur_col[cur_idx[k]]] to its
     i_ext in step s.
 
-    Neurons 0..n_lif-1 are LIF, the next n_izh Izhikevich, the next n_adex AdEx, the next
-    n_hh Hodgkin-Huxley, the rest Pospischil's cortical neuron; ``u`` is the second state
-    variable (Izhikevich's u, AdEx's w in pA; for HH and cortical whether V is above
-    threshold), ``du`` its jump at a spike, ``hg`` the gates (HH's m, h, n, the cortical m, h,
-    n, q by row), ``mp`` the Izhikevich (a, b, c, d, v_peak), AdEx (c_m, g_l, e_l, v_t,
-    delta_t, tau_w, a, b, v_reset, v_peak), HH (c_m, g_na, g_k, g_l, e_na, e_k, e_l,
-    v_offset, phi) or cortical (c_m, g_na, g_kd, g_m, g_l, e_na, e_k, e_l, v_t, tau_max)
-    parameters by row, and row 10 the HH and cortical spike threshold; for Izhikevich and
-    AdEx v_th, v_reset hold v_peak and the reset, for HH and cortical v_th is inf (their spikes
-    are found by _spike_models), and t_ref is 0. They step by Brian2's schemes (Izhikevich's
-    two half steps in v, then u; AdEx by forward Euler; HH and cortical by exponential Euler),
-    with the synaptic variables frozen over the step, and spike at the end
-    of the step if V is at threshold after the step's voltage jumps (Brian2's order).
+    Neurons 0..n_lif-1 are LIF (n_lif = glo[0], or N when there are no groups); the other
+    models' neurons follow in groups, glo[g]..ghi[g]-1 for the registry's g-th network model
+    (``network_kernel``), the reset models first (up to n_reset), then the crossing models.
+    ``u`` is their second state variable (Izhikevich's u, AdEx's w in pA; for a crossing model
+    whether V is above threshold), ``du`` its jump at a spike, ``hg`` their gates by row, ``mp``
+    their parameters by row (the registry's ``NetworkRule.rows``), its last row a crossing
+    model's spike threshold; for a reset model v_th and v_reset hold the cut-off and the reset,
+    for a crossing model v_th is inf (their spikes are found by _spike_models), and t_ref is
+    0. Each steps by its registry entry's step (Brian2's schemes), with the synaptic variables
+    frozen over the step, and spikes at the end of the step if V is at threshold after the
+    step's voltage jumps (Brian2's order).
 
     Step 1 runs as vectorised passes over the LIF neurons for the common case (a free neuron that
     stays below threshold, or one held refractory the whole step); the neurons with an event
@@ -418,6 +388,8 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     N = v.shape[0]
     P = isyn.shape[0]
     K = pin_lo.size
+    n_lif = glo[0] if glo.size else N
+    mcur = np.empty(N)  # the other models' input currents of a step
     eps = 1e-9 * dt  # refractory time left below this is none (t_ref on the grid)
     n_slots = ring.shape[0]
     cap = spk_id.shape[0]
@@ -662,8 +634,7 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 ref[j] = t_ref[j]
             v[j] = vv
         if n_lif < N:
-            _update_models(dt, v, u, hg, isyn, i_now, port_cond, gs, gev, mp, n_lif, n_izh,
-                           n_adex, n_hh)
+            _update_models(dt, v, u, hg, isyn, i_now, port_cond, gs, gev, mp, mcur, glo, ghi)
         for c in range(rec_idx.size):  # a neuron at threshold shows its reset
             x = v[rec_idx[c]]
             rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x
@@ -769,9 +740,9 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                     ref[j] = t_ref[j]
                     u[j] += du[j]
         if n_lif < N:
-            bad = _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, n_lif, n_izh,
-                                n_lif + n_izh + n_adex, n_hh, bound_v, bound_u, spk_n, spk_id,
-                                spk_t, out_n, out_src, out_step)
+            bad = _spike_models(s, t0, dt, v, u, v_th, v_reset, du, mp, glo, ghi, n_reset,
+                                bound_v, bound_u, spk_n, spk_id, spk_t, out_n, out_src,
+                                out_step)
             if bad >= 0:
                 err[0] = s + 1
                 err[1] = bad
@@ -804,8 +775,37 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
     return s
 
 
-# the kernel twice from one source: one thread (prange is range) and threaded
-run_network = jit(_run_network)
-_threaded = types.FunctionType(_run_network.__code__, globals(), "_run_network_threads")
-_threaded.__qualname__ = "_run_network_threads"  # its own cache file
-run_network_threads = njit(cache=True, error_model="numpy", parallel=True)(_threaded)
+_KERNELS = {}
+
+
+def network_kernel(steps, threads: bool):
+    """The kernel for a registry's network models: ``steps`` are their ``NetworkRule.step``
+    functions in group order. ``_run_network``, ``_update_models`` and the chain of
+    ``_model_link`` are copied with the names they call bound to these steps; one thread
+    (``prange`` read as ``range``) or Numba's threads. The copy is cached on disk under a name
+    that holds a digest of the kernels' sources, so a second process loads it, and a changed
+    or added model compiles its own."""
+    key = (tuple(steps), threads)
+    if key not in _KERNELS:
+        # the copies bound to these steps are compiled into the kernel, never cached on their
+        # own: Numba's cache does not see a function's globals, and a copy of the same name
+        # bound to another step would be loaded in its place
+        bound = njit(error_model="numpy")
+        chain = bound(_no_models)
+        for k in range(len(steps) - 1, -1, -1):
+            chain = bound(types.FunctionType(_model_link.__code__, {
+                **globals(), "_STEP": steps[k], "_NEXT": chain}, f"_model_link_{k}"))
+        update = bound(types.FunctionType(_update_models.__code__, {
+            **globals(), "_MODEL_STEPS": chain}, "_update_models"))
+        digest = hashlib.sha256(repr([(f.__module__, f.__qualname__) for f in steps])
+                                .encode())
+        for path in sorted({inspect.getsourcefile(f.py_func) for f in steps}
+                           | {str(q) for q in Path(__file__).parent.glob("*.py")}):
+            digest.update(Path(path).read_bytes())
+        name = f"_run_network_{'threads_' if threads else ''}{digest.hexdigest()[:16]}"
+        run = types.FunctionType(_run_network.__code__, {**globals(), "_update_models": update},
+                                 name)
+        run.__qualname__ = name  # its own cache file, named by the steps and their sources
+        _KERNELS[key] = (njit(cache=True, error_model="numpy", parallel=True)(run) if threads
+                         else jit(run))
+    return _KERNELS[key]

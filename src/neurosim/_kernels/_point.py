@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from ._fastexp import fexp
-from ._jit import jit_inline, jit_nogil
+from ._jit import jit, jit_inline, jit_nogil
 from ._limits import ADEX_W_BOUND, POINT_V_BOUND
 
 LIF_CHUNK = 256
@@ -451,3 +451,34 @@ def run_adex(c0, c1, v_all, w_all, i_ext, step_end, chunk_step, dt, c_m, g_l, e_
         for j in range(L):
             v_all[lo + j] = v[j]
             w_all[lo + j] = w[j]
+
+
+# --------------------------------------------------------------------------------------------
+# Steps of the Numba network engine: neurons lo..hi-1 over one step, with the input current
+# cur (the model's unit) and the synaptic conductance gs (nS) and gs E_rev (nS mV) frozen at
+# the step's start; parameters by row of mp (the registry entry's ``NetworkRule.rows``).
+
+
+@jit
+def izhikevich_network_step(lo, hi, dt, v, u, hg, mp, cur, gs, gev):
+    """Izhikevich neurons (rows a, b): the paper's step, as ``simulate`` takes it (current
+    synapses only: the model has no conductance)."""
+    half = 0.5 * dt
+    for j in range(lo, hi):
+        v[j], u[j] = _izh_step(v[j], u[j], cur[j], half, dt * mp[0, j], mp[1, j])
+
+
+@jit
+def adex_network_step(lo, hi, dt, v, u, hg, mp, cur, gs, gev):
+    """AdEx neurons (rows c_m, g_l, e_l, v_t, delta_t, tau_w, a), forward Euler (Brian2's AdEx
+    scheme); u is w in pA, the input nA x 1000 plus the conductances' nS x mV."""
+    for j in range(lo, hi):
+        c_m, g_l, e_l, v_t, d_t = mp[0, j], mp[1, j], mp[2, j], mp[3, j], mp[4, j]
+        tau_w, a = mp[5, j], mp[6, j]
+        vj, uj = v[j], u[j]
+        i_syn = 1000.0 * cur[j] + gev[j] - gs[j] * vj
+        e = math.exp(min((vj - v_t) / d_t, 50.0))
+        dv = (-g_l * (vj - e_l) + g_l * d_t * e - uj + i_syn) / c_m
+        dw = (a * (vj - e_l) - uj) / tau_w
+        v[j] = vj + dt * dv
+        u[j] = uj + dt * dw

@@ -24,8 +24,8 @@ _TORCH_NAMES = {
     "encode": "_data", "load_digits": "_data",
     "NeurosimRecurrentSNN": "_export", "NeurosimSNN": "_export", "to_brian2": "_export",
     "to_neurosim": "_export",
-    "beta_from_tau": "_models", "build_ann": "_models", "build_snn": "_models",
-    "tau_from_beta": "_models",
+    "beta_from_tau": "_common", "build_ann": "_models", "build_snn": "_models",
+    "tau_from_beta": "_common",
     "RecurrentANN": "_recurrent", "RecurrentSpikingNet": "_recurrent", "build_rnn": "_recurrent",
     "train": "_train",
 }

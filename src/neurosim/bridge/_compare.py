@@ -5,50 +5,22 @@ from __future__ import annotations
 
 import itertools
 import numbers
-import time
+import platform
+import sys
 
 import numpy as np
 import torch
 
 from .._validation import as_float, as_int, param_error
 from ..snn_report import E_AC_PJ, E_MAC_PJ, ComparisonReport, save_comparison
-from ._data import as_dataset, check_shapes, split, tensors_of
-from ._models import _check_sizes, build_ann, build_snn
-from ._train import evaluate, train
+from ._common import _check_sizes
+from ._compare_recurrent import compare_recurrent
+from ._data import load_digits, split, tensors_of
+from ._export import to_neurosim
+from ._models import build_ann, build_snn
+from ._train import _check_seeds, _time_per_sample, evaluate, train, train_and_test
 
 LR_GRID = (1e-3, 2e-3, 5e-3)
-
-
-def _time_per_sample(fn, x, repeats=3):
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        with torch.no_grad():
-            fn(x)
-        best = min(best, time.perf_counter() - t0)
-    return 1000.0 * best / x.shape[0]
-
-
-def _check_seeds(seeds, func: str) -> list[int]:
-    if isinstance(seeds, numbers.Integral) or isinstance(seeds, (str, bytes)):
-        raise param_error(func, "seeds", "a non-empty sequence of ints >= 0 (e.g. (0, 1, 2))",
-                          seeds, TypeError)
-    seeds = list(seeds)
-    if not seeds:
-        raise param_error(func, "seeds", "a non-empty sequence of ints >= 0 (e.g. (0, 1, 2))",
-                          seeds)
-    return [as_int(s, func, "seeds", low=0) for s in seeds]
-
-
-def train_and_test(data, sizes, func: str):
-    """The (train, test) datasets of ``data``, checked against the network's sizes."""
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise param_error(func, "data", "a (train, test) pair of datasets (load_digits())",
-                          data, TypeError)
-    train_set, test_set = (as_dataset(d, func, "data") for d in data)
-    check_shapes(sizes, train_set, func)
-    check_shapes(sizes, test_set, func)
-    return train_set, test_set
 
 
 def _lrs(lr, func: str):
@@ -91,8 +63,6 @@ def compare(layer_sizes, data, *, seeds=(0, 1, 2), epochs=None, lr=None, batch_s
     """
     func = "compare"
     if recurrent:
-        from ._compare_recurrent import compare_recurrent
-
         return compare_recurrent(layer_sizes, data, seeds=seeds, epochs=epochs, lr=lr,
                                  batch_size=batch_size,
                                  validation_fraction=validation_fraction, progress=progress)
@@ -188,13 +158,8 @@ def write_comparison(folder, *, layer_sizes=(64, 128, 10), seeds=(0, 1, 2), epoc
     SNN (whose accuracy the report gives) and the whole test split into ``folder``, through the
     one writer (:func:`neurosim.snn_report.save_comparison`). ``neurosim snn compare --out
     artefacts/snn_digits`` is this call. Returns the paths written."""
-    import platform
-    import sys
-
     import snntorch
 
-    from ._data import load_digits
-    from ._export import to_neurosim
 
     data = load_digits()
     report = compare(list(layer_sizes), data, seeds=seeds, epochs=epochs, progress=progress,

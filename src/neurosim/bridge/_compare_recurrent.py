@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import numbers
+import platform
+import sys
 
 import numpy as np
 import torch
 
 from .._validation import as_choice, as_float, as_int, param_error
 from ..snn_report import E_AC_PJ, E_MAC_PJ, RecurrentReport, save_recurrent_comparison
-from ._compare import _check_seeds, _time_per_sample, train_and_test
-from ._data import split, tensors_of
+from ._data import load_digits, split, tensors_of
 from ._recurrent import RNN_KINDS, _sequence_sizes, build_recurrent_snn, build_rnn
-from ._train import evaluate, train
+from ._train import _check_seeds, _time_per_sample, evaluate, train, train_and_test
 
 LR_GRID = (2e-3, 5e-3, 1e-2)
 DEFAULT_EPOCHS = {"snn": 30, "rnn": 10, "lstm": 10, "gru": 10}
@@ -134,12 +135,8 @@ def write_recurrent_comparison(folder, *, layer_sizes=(64, 128, 10), seeds=(0, 1
     """Run :func:`compare_recurrent` on scikit-learn's digits and save the report into
     ``folder`` through the one writer (:func:`neurosim.snn_report.save_recurrent_comparison`).
     ``neurosim snn compare-recurrent --out artefacts/snn_recurrent`` is this call."""
-    import platform
-    import sys
-
     import snntorch
 
-    from ._data import load_digits
 
     report = compare_recurrent(list(layer_sizes), load_digits(), seeds=seeds, epochs=epochs,
                                progress=progress, **options)

@@ -7,6 +7,7 @@ import numpy as np
 from .._validation import as_finite_array, got, param_error
 from ..snn_report import lif_step, run_discrete_lif
 from ._models import SpikingNet
+from ._recurrent import RecurrentSpikingNet
 
 
 class NeurosimSNN:
@@ -119,8 +120,6 @@ def to_neurosim(snn: SpikingNet) -> NeurosimSNN:
     (a recurrent SNN's too, as :class:`NeurosimRecurrentSNN`): the same predictions, and the
     same spike counts except where float32 and float64 round a membrane that sits within
     ~1e-6 of threshold differently."""
-    from ._recurrent import RecurrentSpikingNet
-
     if isinstance(snn, RecurrentSpikingNet):
         return NeurosimRecurrentSNN(snn)
     return NeurosimSNN(_spiking(snn, "to_neurosim"))
@@ -133,7 +132,6 @@ def to_brian2(snn: SpikingNet, x, *, target="numpy"):
     layer's spike counts (for a recurrent SNN: its hidden spikes and read-out membrane per
     step, :class:`neurosim.networks.RecurrentDiscreteLIFNetwork`)."""
     from ..networks import build_discrete_lif_network, build_recurrent_discrete_lif_network
-    from ._recurrent import RecurrentSpikingNet
 
     if isinstance(snn, RecurrentSpikingNet):
         ns = NeurosimRecurrentSNN(snn)

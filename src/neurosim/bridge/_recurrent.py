@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .._validation import as_choice, as_float, as_int, param_error
-from ._models import _SURROGATES, _check_sizes
+from ._common import _SURROGATES, _check_sizes
 
 RNN_KINDS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 # the block of an LSTM's / GRU's input weights that acts as the input current: the cell

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import time
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
@@ -123,3 +125,35 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
     history["device"] = dev
     model.cpu()
     return history
+
+
+def _time_per_sample(fn, x, repeats=3):
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            fn(x)
+        best = min(best, time.perf_counter() - t0)
+    return 1000.0 * best / x.shape[0]
+
+
+def _check_seeds(seeds, func: str) -> list[int]:
+    if isinstance(seeds, numbers.Integral) or isinstance(seeds, (str, bytes)):
+        raise param_error(func, "seeds", "a non-empty sequence of ints >= 0 (e.g. (0, 1, 2))",
+                          seeds, TypeError)
+    seeds = list(seeds)
+    if not seeds:
+        raise param_error(func, "seeds", "a non-empty sequence of ints >= 0 (e.g. (0, 1, 2))",
+                          seeds)
+    return [as_int(s, func, "seeds", low=0) for s in seeds]
+
+
+def train_and_test(data, sizes, func: str):
+    """The (train, test) datasets of ``data``, checked against the network's sizes."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise param_error(func, "data", "a (train, test) pair of datasets (load_digits())",
+                          data, TypeError)
+    train_set, test_set = (as_dataset(d, func, "data") for d in data)
+    check_shapes(sizes, train_set, func)
+    check_shapes(sizes, test_set, func)
+    return train_set, test_set

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import registry
+from .._simulate_hh import _steady_gates
 from .._validation import param_error
 from ..cable import CableResult, CurrentClamp
 from ..morphology import Location, Morphology
@@ -179,7 +180,6 @@ phi : 1 (constant)
     neuron.phi = phi
     neuron.clamp = -1
     neuron.v = v0 * b2.mV
-    from .._simulate_hh import _steady_gates
 
     # every gate at its steady state at v0, as simulate_cable starts
     for name, gate in zip("mhn", _steady_gates(np.full(comp.size, v0), p[6, comp]),

@@ -18,12 +18,14 @@ generators.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 
 import brian2 as b2
 import numpy as np
 
 from .. import registry
+from .._network_engine import network_result
 from .._validation import UNITS, SimulationError, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
 from ..network import PoissonSource, SpikeSource, spike_reset, weight_unit
@@ -41,10 +43,6 @@ def _ident(k: int) -> str:
 def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                n_threads: int | None = None, progress: bool = False):
     """Run ``net`` with the graph ``conn`` for ``steps`` steps on Brian2's ``target``."""
-    import tempfile
-
-    from .._network_engine import network_result
-
     for src in net.populations:
         if isinstance(src, SpikeSource) and any(
                 np.asarray(tr).size and np.asarray(tr).min() <= 0.0 for tr in src.times):

@@ -8,7 +8,7 @@ import numpy as np
 from .. import _resources
 from .._validation import as_int, as_seed, param_error
 from ..catalog import PairSTDPParams
-from ..plasticity import load_rule
+from ..plasticity import _song_network, load_rule
 from ._groups import brian2_state
 
 __all__ = ["build_song_abbott_2000", "build_stdp_synapses", "run_stdp_pair"]
@@ -133,8 +133,6 @@ def build_song_abbott_2000(*, neuron="song_abbott_2000", input_rate=None, n_inpu
     :func:`neurosim.plasticity.song_network` (the same catalog entries as
     :func:`neurosim.plasticity.song_abbott_2000`), run by the network's Brian2 engine, which
     draws the Poisson inputs from Brian2's generator seeded with ``seed``."""
-    from ..plasticity import _song_network
-
     func = "build_song_abbott_2000"
     n = None if n_inputs is None else as_int(n_inputs, func, "n_inputs", low=1)
     _resources.check(func, memory=float(n or 1000) * 200.0,

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import param_error
+from ..cable import CableResult
 from ._style import COLORS, OKABE_ITO, new_figure
 
 __all__ = ["dendritic_summation", "propagation", "saltatory", "velocity_vs_diameter"]
 
 
 def _cable_result(res, func):
-    from ..cable import CableResult
-
     if not isinstance(res, CableResult):
         raise param_error(func, "result", "a CableResult (neurosim.cable.simulate_cable)", res,
                           TypeError)

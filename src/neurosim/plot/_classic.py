@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.patches import Circle, Wedge
 
 from .._validation import param_error
+from ..classic import TARGETS, TWO_INPUTS
 from ._style import COLORS, OKABE_ITO, new_figure
 
 __all__ = ["hopfield_capacity", "hopfield_recall", "mp_gates", "mp_unit", "perceptron_learning",
@@ -164,7 +165,6 @@ def xor_mlp(hand, trained, *, fig=None):
         The Figure.
     """
     fig, axes = _row(fig, 2)
-    from ..classic import TARGETS, TWO_INPUTS
 
     lim = (-0.5, 1.5)
     g = np.linspace(*lim, 301)

@@ -11,6 +11,7 @@ from .._validation import param_error, pretty_unit
 from ..analysis import FICurve
 from ._common import need, styled
 from ._layout import place
+from ._membrane import membrane
 from ._style import COLORS, new_figure
 
 __all__ = ["all_or_nothing", "fi_curve", "firing_patterns", "refractoriness"]
@@ -160,8 +161,6 @@ def fi_curve(curves, ax=None, *, labels=None, colors=None, annotate_onset=True):
     Returns:
         The Axes.
     """
-    from .. import registry
-
     if isinstance(curves, FICurve):
         curves = [curves]
     if not isinstance(curves, Sequence) or not all(isinstance(c, FICurve) for c in curves):
@@ -220,8 +219,6 @@ def firing_patterns(results, ax=None, *, ncols=2, titles=None):
     Returns:
         The array of Axes.
     """
-    from ._membrane import membrane
-
     if not isinstance(results, dict) or not results:
         raise param_error("firing_patterns", "results", "a non-empty dict of name -> result",
                           results, TypeError)

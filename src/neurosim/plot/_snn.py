@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..snn_report import MODEL_LABELS
 from ._common import styled
 from ._style import COLORS, OKABE_ITO, new_figure
 
@@ -171,8 +172,6 @@ def recurrent_comparison(report, ax=None):
     Returns:
         The array of Axes.
     """
-    from ..snn_report import MODEL_LABELS
-
     if ax is None:
         _, axes = new_figure(1, 3, sharex=False)
         axes = axes[0]
