@@ -78,11 +78,11 @@ def exprel_trap(n, with_exprel, duration=20.0):
 
 def cross_check():
     currents = np.array([5.0, 10.0, 20.0])
-    b2hh = build_neuron_group("hh", 3, dt=0.01).run(100.0, stimulus=currents)
+    b2hh = build_neuron_group("hh", 3, dt=0.01).run(currents, 100.0)
     ours = neurosim.simulate_hh(currents, 100.0, dt=0.01, method="exp_euler")
     dv = float(np.max(np.abs(b2hh.v - ours.v[:-1])))
     lif_c = np.array([1.6, 2.0, 4.0])
-    b2lif = build_neuron_group("lif", 3, dt=0.01).run(500.0, stimulus=lif_c)
+    b2lif = build_neuron_group("lif", 3, dt=0.01).run(lif_c, 500.0)
     olif = neurosim.simulate_lif(lif_c, 500.0, dt=0.01)
     lags = [np.max(olif.spike_times[k] - b2lif.spike_times[k]) for k in range(3)]
     return dv, max(lags)

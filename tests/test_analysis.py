@@ -11,7 +11,7 @@ def test_detect_spikes_interpolates_linearly():
     t = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
     v = np.array([-10.0, 10.0, -5.0, -5.0, 5.0, 20.0])
     np.testing.assert_allclose(analysis.detect_spikes(t, v), [0.5, 3.5])
-    np.testing.assert_allclose(analysis.detect_spikes(t, v, threshold=15.0), [4 + 10 / 15])
+    np.testing.assert_allclose(analysis.detect_spikes(t, v, spike_threshold=15.0), [4 + 10 / 15])
     two = analysis.detect_spikes(t, np.stack([v, -v], axis=1))
     np.testing.assert_allclose(two[1], [1.0 + 10 / 15])
 
@@ -83,7 +83,7 @@ def test_threshold_criterion_on_a_synthetic_trace():
     dvdt = np.where(t < 5, 2.0, 2.0 + 20.0 * (t - 5))
     v = -65 + np.concatenate([[0], np.cumsum(0.5 * (dvdt[1:] + dvdt[:-1]) * np.diff(t))])
     v = np.where(t < 8, v, np.maximum(v[t < 8][-1] - 80 * (t - 8), -70.0))  # fall back down
-    spikes = analysis.detect_spikes(t, v, threshold=-30.0)
+    spikes = analysis.detect_spikes(t, v, spike_threshold=-30.0)
     res = neurosim.SimulationResult(
         t=t, v=v[:, None], spike_times=neurosim.SpikeTrains(spikes, [0, spikes.size]),
         stimulus=None, model="synthetic", method="", dt=0.001, duration=10.0, params=None,

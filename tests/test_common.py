@@ -61,7 +61,7 @@ def test_brian2_builder_runs_the_same_model(spec):
     networks = pytest.importorskip("neurosim.networks")
     dt = spec.brian2.dt
     group = networks.build_neuron_group(spec.catalog, 2, record="all")
-    res = group.run(100.0, stimulus=np.array([spec.cli_current, 1.5 * spec.cli_current]))
+    res = group.run(np.array([spec.cli_current, 1.5 * spec.cli_current]), 100.0)
     assert res.model == spec.name and set(res.traces) == set(spec.recordable) - {"v"}
     ours = neurosim.simulate(spec.name, np.array([spec.cli_current, 1.5 * spec.cli_current]),
                              100.0, dt=dt, method="exp_euler" if "exp_euler" in spec.methods

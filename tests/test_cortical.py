@@ -121,7 +121,7 @@ def test_network_population_follows_the_point_simulator_step_for_step():
 def test_brian2_builder_equals_numba_exp_euler():
     networks = pytest.importorskip("neurosim.networks")
     cur = np.array([2.0, 4.0, 8.0])
-    b2 = networks.build_neuron_group("cortical_rs", 3, dt=0.01).run(100.0, stimulus=cur)
+    b2 = networks.build_neuron_group("cortical_rs", 3, dt=0.01).run(cur, 100.0)
     ours = neurosim.simulate("cortical_rs", cur, 100.0, dt=0.01, method="exp_euler")
     np.testing.assert_allclose(b2.v, ours.v[:-1], rtol=0, atol=1e-8)
     np.testing.assert_array_equal(b2.spike_counts, ours.spike_counts)

@@ -133,8 +133,8 @@ def test_a_tampered_network_result_is_refused(tmp_path):
     good = net.run(20.0).save(tmp_path / "net.npz")
     cases = [(_set("v_index:P", np.array([0, 7])), "'v_index['P']' parameter of "
               "NetworkResult must be indices of neurons in [0, 5)"),
-             (_set("rate:P", np.zeros(3)), "'rates['P']' parameter of NetworkResult must be "
-              "one rate a bin of rate_t"),
+             (_set("rate:P", np.zeros(3)), "'population_rates['P']' parameter of NetworkResult "
+              "must be one rate a bin of population_rate_t"),
              (lambda d: d.__setitem__("spikes:P:offsets", np.array(
                  [0, d["spikes:P:flat"].size])), "'spike_times['P']' parameter of "
               "NetworkResult must be trains of its population's 5 neurons. Got 1")]

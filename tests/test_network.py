@@ -250,7 +250,7 @@ def test_a_network_result_saves_and_loads_with_its_graph(tmp_path):
     back = neurosim.load_result(path)
     for pop in ("E", "I"):
         np.testing.assert_array_equal(back.spike_times[pop].flat, res.spike_times[pop].flat)
-        np.testing.assert_array_equal(back.rates[pop], res.rates[pop])
+        np.testing.assert_array_equal(back.population_rates[pop], res.population_rates[pop])
     np.testing.assert_array_equal(back.v["E"], res.v["E"])
     assert back.provenance["call"] == res.provenance["call"] and back.name == res.name
     # the saved graph runs again to the same spikes; constant weights were stored once

@@ -93,7 +93,7 @@ def test_song_spec_gives_the_weights_of_the_song_kernel():
     old = neurosim.plasticity.song_abbott_2000(60.0, seed=1).bimodal_fraction[-1]
     assert spec > 0.3  # uniform weights would give 0.2
     assert abs(spec - old) < 0.05
-    rate = res.rates["neuron"][-20:].mean()  # the last 20 s
+    rate = res.population_rates["neuron"][-20:].mean()  # the last 20 s
     assert 10.0 < rate < 40.0
 
 

@@ -15,7 +15,7 @@ def test_brian2_hh_equals_numba_exp_euler():
     """Same algorithm (exponential Euler, all variables from the start of the step) on both
     sides: traces agree to 1e-9 mV and interpolated spike times to 1e-9 ms (float rounding)."""
     currents = np.array([5.0, 10.0, 20.0])
-    b2 = networks.build_neuron_group("hh", 3, dt=0.01).run(50.0, stimulus=currents)
+    b2 = networks.build_neuron_group("hh", 3, dt=0.01).run(currents, 50.0)
     ours = neurosim.simulate_hh(currents, 50.0, dt=0.01, method="exp_euler")
     # Brian2 records the state at the start of each step: 0 .. duration - dt
     np.testing.assert_allclose(b2.v, ours.v[:-1], atol=1e-9)
@@ -32,7 +32,7 @@ def test_brian2_lif_matches_exact_lif_to_grid_resolution():
     early; never late, and never by more."""
     dt = 0.01
     currents = np.array([1.6, 2.0, 4.0])
-    b2 = networks.build_neuron_group("lif", 3, dt=dt).run(200.0, stimulus=currents)
+    b2 = networks.build_neuron_group("lif", 3, dt=dt).run(currents, 200.0)
     ours = neurosim.simulate_lif(currents, 200.0, dt=dt)
     for k in range(3):
         a, b = b2.spike_times[k], ours.spike_times[k]
@@ -48,7 +48,7 @@ def test_brian2_izhikevich_is_trace_exact():
     currents = np.array([4.0, 10.0, 14.0])
     p = neurosim.load_model("izhikevich_2003", pattern="chattering")
     b2 = networks.build_neuron_group("izhikevich", 3, params=p, record=("v", "u")).run(
-        300.0, stimulus=currents)
+        currents, 300.0)
     ours = neurosim.simulate_izhikevich(currents, 300.0, params=p, record="all")
     np.testing.assert_allclose(b2.v, ours.v[:-1], rtol=0, atol=1e-7)
     np.testing.assert_allclose(b2.traces["u"], ours.traces["u"][:-1], rtol=0, atol=1e-9)
@@ -62,7 +62,7 @@ def test_brian2_izhikevich_is_trace_exact():
 def test_brian2_adex_fires_like_numba():
     """AdEx: Brian2's Euler against the Numba RK4 with timed crossings: the same spike count
     and first spike within a step."""
-    b2 = networks.build_neuron_group("adex", 1, record=()).run(300.0, stimulus=0.8)
+    b2 = networks.build_neuron_group("adex", 1, record=()).run(stimulus=0.8, duration=300.0)
     ours = neurosim.simulate_adex(0.8, 300.0)
     assert b2.spike_counts[0] == ours.spike_counts[0] >= 5
     assert b2.spike_times[0][0] == pytest.approx(ours.spikes()[0], abs=0.1)
@@ -71,7 +71,7 @@ def test_brian2_adex_fires_like_numba():
 def test_brian2_hh_honours_temperature_and_per_neuron_parameters():
     p = neurosim.load_model("hodgkin_huxley_1952").replace(g_na=np.array([120.0, 100.0]))
     b2 = networks.build_neuron_group("hh", 2, params=p, temperature=16.3, dt=0.01).run(
-        30.0, stimulus=10.0)
+        stimulus=10.0, duration=30.0)
     ours = neurosim.simulate_hh(10.0, 30.0, params=p, temperature=16.3, dt=0.01,
                                 method="exp_euler")
     np.testing.assert_allclose(b2.v, ours.v[:-1], atol=1e-8)
@@ -256,9 +256,9 @@ def test_reflex_plot_marks_latencies(reflex):
 def test_compiled_targets_give_the_same_hh(target):
     """The generated code differs per target; the numbers must not (compiles: ~10-30 s)."""
     currents = np.array([5.0, 10.0, 20.0])
-    res = networks.build_neuron_group("hh", 3, dt=0.01, target=target).run(30.0, currents)
+    res = networks.build_neuron_group("hh", 3, dt=0.01, target=target).run(currents, 30.0)
     ours = neurosim.simulate_hh(currents, 30.0, dt=0.01, method="exp_euler")
     np.testing.assert_allclose(res.v, ours.v[:-1], atol=1e-8)
     # and the runtime device works again afterwards
-    after = networks.build_neuron_group("lif", 1).run(60.0, stimulus=2.0)
+    after = networks.build_neuron_group("lif", 1).run(stimulus=2.0, duration=60.0)
     assert after.spike_counts[0] == neurosim.simulate_lif(2.0, 60.0).spike_counts[0] == 3

@@ -45,7 +45,7 @@ def main(argv=None):
         counts = analysis.binned_counts(trains, duration, duration - settle, start=settle)
         rate = counts.sum() / (len(trains) * (duration - settle) / 1000.0)
         cv = analysis.cv_isi(trains)
-        pop = res.rates["E"][int(settle):]  # the population rate in 1-ms bins
+        pop = res.population_rates["E"][int(settle):]  # the population rate in 1-ms bins
         wobble = float(pop.std() / pop.mean())
         stats[state] = (rate, float(np.mean(cv)) if cv.size else float("nan"), wobble)
         g, eta = params[state]

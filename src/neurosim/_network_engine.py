@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _resources, registry
 from ._runner import progress_bar
-from ._validation import SimulationError, got, param_error
+from ._validation import SimulationError, deprecated, got, param_error
 from .catalog import TripletSTDPParams
 from .network import Connectivity, PoissonSource, register_engine, spike_reset
 from .result import (
@@ -43,8 +43,12 @@ class NetworkResult(Summarised):
         t: the times of the recorded traces (ms); ``v``: population name -> (len(t), k)
             membrane potentials (mV) of the neurons ``record_v`` named (``v_index``): V at t
             before the arrivals due at t (the left limit of a jump).
-        rate_t, rates: the population rates (Hz) in bins of the spec's ``rate_bin`` (bin
-            starts, ms) per population.
+        population_rate_t, population_rates: the population rate in time (Hz: spikes per
+            neuron per second in bins of the spec's ``rate_bin``; bin starts in ms) per
+            population. (``rate_t`` and ``rates`` are their old names: they work for this
+            release, with a warning.) A rate on a result is always spikes per neuron per
+            second: ``firing_rates`` per neuron over the run, ``rate(population)`` their
+            mean.
         connectivity: the graph the run used (reuse it with ``net.run(connectivity=...)``);
             its weights are the initial ones.
         weights: plastic projection label -> its weights at the end of the run (in the
@@ -59,8 +63,8 @@ class NetworkResult(Summarised):
     t: np.ndarray
     v: dict
     v_index: dict
-    rate_t: np.ndarray
-    rates: dict
+    population_rate_t: np.ndarray
+    population_rates: dict
     connectivity: object
     sizes: dict
     dt: float
@@ -72,7 +76,8 @@ class NetworkResult(Summarised):
 
     def __post_init__(self):
         f = "NetworkResult"
-        for name in ("spike_times", "v", "v_index", "rates", "sizes", "weights", "timings"):
+        for name in ("spike_times", "v", "v_index", "population_rates", "sizes", "weights",
+                     "timings"):
             if not isinstance(getattr(self, name), dict):
                 raise param_error(f, name, "a dict", getattr(self, name), TypeError)
         check_run(self, f)
@@ -80,7 +85,7 @@ class NetworkResult(Summarised):
             if self.sizes.get(name) != len(trains):
                 raise param_error(f, f"spike_times[{name!r}]", f"trains of its population's "
                                   f"{self.sizes.get(name)} neurons", got(f"{len(trains)}"))
-        rows, bins = self.t.size, np.shape(self.rate_t)
+        rows, bins = self.t.size, np.shape(self.population_rate_t)
         for name, v in self.v.items():
             idx = np.asarray(self.v_index.get(name, ()))
             size = self.sizes.get(name, 0)
@@ -92,21 +97,40 @@ class NetworkResult(Summarised):
                 raise param_error(f, f"v[{name!r}]", f"an array of shape ({rows}, "
                                   f"{idx.size}): a row a recorded time, a column a neuron",
                                   shape_of(v))
-        for name, r in self.rates.items():
-            if np.ndim(self.rate_t) != 1 or np.shape(r) != bins:
-                raise param_error(f, f"rates[{name!r}]", f"one rate a bin of rate_t {bins}",
-                                  shape_of(r))
+        for name, r in self.population_rates.items():
+            if np.ndim(self.population_rate_t) != 1 or np.shape(r) != bins:
+                raise param_error(f, f"population_rates[{name!r}]", "one rate a bin of "
+                                  f"population_rate_t {bins}", shape_of(r))
+
+    @property
+    def rates(self) -> dict:
+        """The old name of ``population_rates`` (this release only)."""
+        deprecated("NetworkResult", "'rates'", "'population_rates'")
+        return self.population_rates
+
+    @property
+    def rate_t(self) -> np.ndarray:
+        """The old name of ``population_rate_t`` (this release only)."""
+        deprecated("NetworkResult", "'rate_t'", "'population_rate_t'")
+        return self.population_rate_t
+
+    @property
+    def firing_rates(self) -> dict:
+        """Population name -> spikes per second over the whole run (Hz), one per neuron (as
+        ``SimulationResult.firing_rates``)."""
+        return {name: trains.counts / (self.duration / 1000.0)
+                for name, trains in self.spike_times.items()}
 
     def save(self, path, *, connectivity: bool = True):
         """Write the result to an ``.npz`` file (whole or not at all), with the drawn graph
         unless ``connectivity=False``; read it back with :func:`neurosim.load_result`. A
         constant weight or delay is stored once."""
         path = save_path(path, "NetworkResult.save")
-        arrays = {"t": self.t, "rate_t": self.rate_t}
+        arrays = {"t": self.t, "rate_t": self.population_rate_t}  # (the file's names)
         for name, trains in self.spike_times.items():
             arrays[f"spikes:{name}:flat"] = trains.flat
             arrays[f"spikes:{name}:offsets"] = trains.offsets
-            arrays[f"rate:{name}"] = self.rates[name]
+            arrays[f"rate:{name}"] = self.population_rates[name]
         for k, w in enumerate(self.weights.values()):
             arrays[f"weights:{k}"] = w
         for name, v in self.v.items():
@@ -558,7 +582,8 @@ def network_result(net, conn, steps, trains, v_out, timings, call,
     v_index = {name: np.asarray(net.record_v[name], dtype=np.int64) for name in v_out}
     return NetworkResult(
         spike_times=spike_times, t=np.arange(steps + 1 if v_out else 0) * dt, v=v_out,
-        v_index=v_index, rate_t=np.arange(n_bins) * net.rate_bin, rates=rates,
+        v_index=v_index, population_rate_t=np.arange(n_bins) * net.rate_bin,
+        population_rates=rates,
         connectivity=conn, sizes={name: net.population(name).size for name in recorded},
         dt=dt, duration=duration, timings=timings, provenance=provenance(call), name=net.name,
         weights=dict(weights or {}))
@@ -588,8 +613,9 @@ def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
                                 arrays[f"spikes:{name}:offsets"]) for name in meta["recorded"]}
     return NetworkResult(
         spike_times=spikes, t=arrays["t"], v={n: arrays[f"v:{n}"] for n in meta["traces"]},
-        v_index={n: arrays[f"v_index:{n}"] for n in meta["traces"]}, rate_t=arrays["rate_t"],
-        rates={n: arrays[f"rate:{n}"] for n in meta["recorded"]}, connectivity=conn,
+        v_index={n: arrays[f"v_index:{n}"] for n in meta["traces"]},
+        population_rate_t=arrays["rate_t"],
+        population_rates={n: arrays[f"rate:{n}"] for n in meta["recorded"]}, connectivity=conn,
         sizes=meta["sizes"], dt=meta["dt"], duration=meta["duration"],
         timings=meta["timings"], provenance=meta["provenance"], name=meta["name"],
         weights={label: arrays[f"weights:{k}"]

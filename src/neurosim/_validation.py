@@ -16,6 +16,7 @@ import math
 import numbers
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +165,30 @@ def read_toml(path, raw: bytes | None = None) -> dict:
         return tomllib.loads(read_text(path, raw))
     except tomllib.TOMLDecodeError as exc:
         raise file_error(path, f"is not valid TOML: {exc}") from None
+
+
+def deprecated(func: str, old: str, new: str) -> None:
+    """Warn that ``func``'s ``old`` spelling is now ``new`` (old spellings work for one release,
+    then go)."""
+    warnings.warn(f"{func}: {old} is now {new}; the old spelling works for this release only",
+                  DeprecationWarning, stacklevel=3)
+
+
+def renamed(func: str, extra: dict, old: str, new: str, value, default):
+    """The value of parameter ``new`` whose old name ``old`` the caller may still use (in the
+    keywords ``extra``, with a DeprecationWarning); any other keyword in ``extra`` is refused
+    as Python refuses an unknown one."""
+    extra = dict(extra)
+    if old in extra:
+        given = extra.pop(old)
+        if value is not default:
+            raise param_error(func, old, f"absent when {new} is given (it is {new}'s old name)",
+                              given, TypeError)
+        deprecated(func, f"'{old}'", f"'{new}'")
+        value = given
+    if extra:
+        raise TypeError(f"{func}() got an unexpected keyword argument {next(iter(extra))!r}")
+    return value
 
 
 def got(text: str) -> _Got:

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import registry
 from ._simulate import simulate
-from ._validation import as_finite_array, as_float, as_int, as_pair, param_error
+from ._validation import as_finite_array, as_float, as_int, as_pair, param_error, renamed
 from .result import SimulationResult, SpikeTrains
 
 __all__ = [
@@ -34,20 +34,23 @@ __all__ = [
 ]
 
 
-def detect_spikes(t, v, threshold=0.0) -> np.ndarray:
-    """Times (ms) where ``v`` crosses ``threshold`` (mV) upwards, linearly interpolated.
+def detect_spikes(t, v, spike_threshold=0.0, **old) -> np.ndarray:
+    """Times (ms) where ``v`` crosses ``spike_threshold`` (mV) upwards, linearly interpolated.
 
     Arguments:
         t: times (ms), 1-D, increasing.
         v: voltages (mV), same length as ``t`` (or shape (len(t), n_neurons)).
-        threshold: crossing level (mV).
+        spike_threshold: crossing level (mV), the name ``simulate`` and the cable engine use
+            (``threshold=`` is its old name: it works for this release, with a warning).
 
     Returns:
         An array of crossing times, or a list of arrays (one per column) for 2-D ``v``.
     """
     t = as_finite_array(t, "detect_spikes", "t", "ms")
     v = as_finite_array(v, "detect_spikes", "v", "mV")
-    th = as_float(threshold, "detect_spikes", "threshold", "mV")
+    spike_threshold = renamed("detect_spikes", old, "threshold", "spike_threshold",
+                              spike_threshold, 0.0)
+    th = as_float(spike_threshold, "detect_spikes", "spike_threshold", "mV")
     if t.ndim != 1 or v.shape[:1] != t.shape or v.ndim > 2:
         raise param_error("detect_spikes", "v", f"an array of shape ({t.size},) or "
                           f"({t.size}, n_neurons) to match t", v)

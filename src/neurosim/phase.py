@@ -44,7 +44,7 @@ class BrunelPhase:
 
 def _point_summary(result) -> dict:
     out = network_summary(result)
-    rate = result.rates["E"][int(result.rates["E"].size / 5):]
+    rate = result.population_rates["E"][int(result.population_rates["E"].size / 5):]
     out["fluct_E"] = float(rate.std() / rate.mean()) if rate.mean() > 0 else float("nan")
     return out
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_bool, as_choice, as_float, as_seed, param_error
+from ._validation import as_bool, as_choice, as_float, as_seed, deprecated, param_error
 from .catalog import ReflexArcParams, load_model
 from .network import Network, Population, Projection, SpikeSource
 from .result import SimulationResult, SpikeTrains, Summarised, listed
@@ -214,12 +214,24 @@ def receptor_spikes(rates: np.ndarray, dt: float) -> tuple:
     return tuple((np.flatnonzero(fired[:, k]) + 1) * dt for k in range(rates.shape[1]))
 
 
-def reflex_arc_network(params=None, stimulus=None, duration=500.0, *, lesions=(),
+def reflex_arc_network(*args, stimulus=None, duration=500.0, params=None, lesions=(),
                        block_inhibition=False, dt=0.1, seed=0, settle=300.0):
     """The arc for one heat stimulus as a :class:`neurosim.Network` (the receptors' spikes
     computed from the stimulus, preceded by ``settle`` ms at the baseline temperature), with
-    every neuron's V recorded. Arguments as for :func:`run_reflex_arc`."""
+    every neuron's V recorded. Arguments as for :func:`run_reflex_arc`, in its order:
+    ``reflex_arc_network(stimulus, duration, params=...)`` (the old order, parameters first,
+    works for this release, with a warning)."""
     func = "reflex_arc_network"
+    if len(args) > 3:
+        raise TypeError(f"{func}() takes at most 2 positional arguments ({len(args)} given)")
+    if len(args) == 3 or (args and isinstance(args[0], ReflexArcParams)):
+        deprecated(func, "(params, stimulus, duration)", "(stimulus, duration, params=...)")
+        old = dict(zip(("params", "stimulus", "duration"), args, strict=False))
+        params = old.get("params", params)
+        stimulus, duration = old.get("stimulus", stimulus), old.get("duration", duration)
+    elif args:
+        stimulus = args[0]
+        duration = args[1] if len(args) > 1 else duration
     params, lesions, block, dt, seed, settle = _check(func, params, lesions, block_inhibition,
                                                        dt, seed, settle)
     stimulus, dur = _stimulus(func, stimulus, duration, params)

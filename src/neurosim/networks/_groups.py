@@ -4,15 +4,18 @@ parameters the Numba kernels use."""
 from __future__ import annotations
 
 import contextlib
+import numbers
 import tempfile
 
 import brian2 as b2
 import numpy as np
 
 from .. import _resources, _runner, registry
-from .._validation import UNITS, as_choice, as_int, brian2_unit, got, param_error
+from .._validation import UNITS, as_choice, as_int, brian2_unit, deprecated, got, param_error
 from ..network import BRIAN2_TARGETS as TARGETS
 from ..result import SimulationResult, SpikeTrains, provenance
+
+_UNSET = object()  # (an argument not given)
 
 # bytes Brian2 holds per neuron and variable, with its per-object overheads (for the estimate)
 _BYTES_PER_VALUE = 24
@@ -128,13 +131,20 @@ class GroupSimulation:
         objs = [self.group, self.spike_monitor] + ([self.state_monitor] if state_vars else [])
         self.network = b2.Network(*objs)
 
-    def run(self, duration, stimulus=0.0) -> SimulationResult:
-        """Run for ``duration`` ms with ``stimulus`` (as for the Numba simulate functions: a
-        number, a Stimulus, one constant per neuron or a (steps, neurons) array, in the model's
-        input unit) and return a :class:`~neurosim.result.SimulationResult`. Spike times are
-        Brian2's: the time step at which the threshold condition first holds; traces are
-        recorded at the start of each step (0 .. duration - dt)."""
+    def run(self, *args, stimulus=_UNSET, duration=_UNSET) -> SimulationResult:
+        """``run(stimulus, duration)``: run for ``duration`` ms with ``stimulus`` (as for
+        ``neurosim.simulate``: a number, a Stimulus, one constant per neuron or a (steps,
+        neurons) array, in the model's input unit; default 0) and return a
+        :class:`~neurosim.result.SimulationResult`. Spike times are Brian2's: the time step at
+        which the threshold condition first holds; traces are recorded at the start of each
+        step (0 .. duration - dt).
+
+        The old order, ``run(duration, stimulus=...)``, works for this release with a warning:
+        a call with one positional number and no ``duration=``, or with two positionals of
+        which only the first is a number, is read that way; two numbers are refused (name
+        them) until the old order is gone."""
         func = "GroupSimulation.run"
+        stimulus, duration = _stimulus_duration(func, args, stimulus, duration)
         if self._ran and self.target == "cpp_standalone":
             raise RuntimeError("A cpp_standalone network runs once; build a new one.")
         dur, dt, nsteps = _runner.time_grid(duration, self.dt, func, np.inf, "")
@@ -184,8 +194,41 @@ class GroupSimulation:
             method=f"brian2 {self.method}", dt=self.dt, duration=duration, params=self.params,
             traces=traces, units={"t": "ms", "v": "mV", "stimulus": spec.input_unit,
                                   **{q: spec.recordable[q] for q in traces}},
-            provenance=provenance(f"GroupSimulation.run({duration:g}) on the {self.target} "
-                                  "target"))
+            provenance=provenance(f"GroupSimulation.run(duration={duration:g}) on the "
+                                  f"{self.target} target"))
+
+
+def _stimulus_duration(func, args, stimulus, duration):
+    """(stimulus, duration) of ``GroupSimulation.run``, whose order was (duration, stimulus)."""
+    def number(x):
+        return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+    if len(args) > 2:
+        raise TypeError(f"{func}() takes at most 2 positional arguments ({len(args)} given)")
+    old = False
+    if len(args) == 1 and duration is _UNSET:
+        old = True  # run(duration) or run(duration, stimulus=...)
+    elif len(args) == 2:
+        if number(args[0]) and number(args[1]):
+            raise param_error(func, "stimulus", "a call that names its arguments, run("
+                              "stimulus=..., duration=...), while the old order (duration, "
+                              "stimulus) is being retired: two numbers could be either",
+                              args, TypeError)
+        old = number(args[0]) and not number(args[1])
+    if old:
+        deprecated(func, "run(duration, stimulus)", "run(stimulus, duration)")
+        args = args[::-1] if len(args) == 2 else (stimulus, args[0])
+        stimulus, duration = _UNSET, _UNSET
+    given = dict(zip(("stimulus", "duration"), args, strict=False))
+    for name, value in (("stimulus", stimulus), ("duration", duration)):
+        if value is not _UNSET:
+            if name in given:
+                raise TypeError(f"{func}() got multiple values for argument {name!r}")
+            given[name] = value
+    if "duration" not in given or given["duration"] is _UNSET:
+        raise TypeError(f"{func}() missing its argument 'duration' (ms)")
+    stim = given.get("stimulus", _UNSET)
+    return (0.0 if stim is _UNSET else stim), given["duration"]
 
 
 def build_neuron_group(model, n=1, *, params=None, pattern=None, dt=None, method=None,
@@ -211,7 +254,7 @@ def build_neuron_group(model, n=1, *, params=None, pattern=None, dt=None, method
         name: the group's name (monitors are ``name + "_spikes"`` and ``name + "_state"``).
 
     Returns:
-        :class:`GroupSimulation`; call ``.run(duration, stimulus)``.
+        :class:`GroupSimulation`; call ``.run(stimulus, duration)``.
     """
     func = "build_neuron_group"
     spec = registry.get(model, func)

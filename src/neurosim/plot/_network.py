@@ -25,7 +25,7 @@ def _colour(name: str, k: int) -> str:
 
 
 def _check(result, func):
-    if not hasattr(result, "spike_times") or not hasattr(result, "rates"):
+    if not hasattr(result, "spike_times") or not hasattr(result, "population_rates"):
         raise param_error(func, "result", "a NetworkResult (Network.run)", result, TypeError)
 
 
