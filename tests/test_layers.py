@@ -31,8 +31,8 @@ LAYERS = [
                   "neurosim.cable", "neurosim.ions", "neurosim.ion_dynamics",
                   "neurosim.classic"]),
     # networks as data, then what runs them (the Numba engine, plasticity, sweeps)
-    ("network", ["neurosim.network"]),
-    ("engines", ["neurosim._network_engine", "neurosim.plasticity", "neurosim.reflex",
+    ("network", ["neurosim.network", "neurosim.network._spec", "neurosim.network._result"]),
+    ("engines", ["neurosim.network._numba", "neurosim.plasticity", "neurosim.reflex",
                  "neurosim._sweep", "neurosim.phase"]),
     # Brian2 (the only layer that imports brian2 at its top)
     ("brian2", ["neurosim.networks", "neurosim.networks.*"]),

@@ -12,14 +12,12 @@ lives in ``neurosim.plot``, Brian2 builders in ``neurosim.networks`` and the snn
 """
 
 from . import (
-    _network_engine,  # noqa: F401 - the Numba engine: it registers itself with Network.run
     analysis,
     cable,
     classic,
     ion_dynamics,
     ions,
     morphology,
-    network,
     plasticity,
     reflex,
     registry,
@@ -47,9 +45,11 @@ from .network import (
     Population,
     Projection,
     SpikeSource,
+    _numba,  # noqa: F401 - the Numba engine: it registers itself
     list_networks,
     load_network,
 )
+from .network._spec import register_engine as _register_engine
 from .registry import (
     AdExParams,
     CorticalParams,
@@ -67,7 +67,7 @@ def _run_brian2(*args):
     return run_brian2(*args)
 
 
-network.register_engine("brian2", _run_brian2)
+_register_engine("brian2", _run_brian2)
 
 __all__ = [
     "AdExParams",

@@ -23,7 +23,6 @@ import os
 import traceback
 
 from . import analysis
-from ._network_engine import NetworkResult
 from ._validation import (
     MissingExtra,
     as_bool,
@@ -33,7 +32,7 @@ from ._validation import (
     install_hint,
     param_error,
 )
-from .network import Network, load_network
+from .network import Network, NetworkResult, load_network
 
 __all__ = ["network_summary", "point_seed", "sweep"]
 

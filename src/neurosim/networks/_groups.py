@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _resources, _runner, registry
 from .._validation import UNITS, as_choice, as_int, brian2_unit, deprecated, got, param_error
-from ..network import BRIAN2_TARGETS as TARGETS
+from ..network._spec import BRIAN2_TARGETS as TARGETS
 from ..result import SimulationResult, SpikeTrains, provenance
 
 _UNSET = object()  # (an argument not given)

@@ -25,10 +25,10 @@ import brian2 as b2
 import numpy as np
 
 from .. import registry
-from .._network_engine import network_result
 from .._validation import UNITS, SimulationError, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
-from ..network import PoissonSource, SpikeSource, spike_reset, weight_unit
+from ..network._result import network_result
+from ..network._spec import PoissonSource, SpikeSource, spike_reset, weight_unit
 from ..result import SpikeTrains
 from ._groups import brian2_state
 from ._stdp import _pair_code, _triplet_code

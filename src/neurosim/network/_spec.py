@@ -1,23 +1,5 @@
-"""Networks as data: populations, projections, inputs and monitors in one spec.
-
-A :class:`Network` is built in Python or loaded from ``models/networks/*.toml`` with
-:func:`load_network`; ``net.run(duration, engine=...)`` runs it and returns a
-:class:`NetworkResult`. The spec holds no simulator objects: it is checked as a whole
-(:meth:`Network.validate`) before anything is built, and its random parts (connections,
-distributed parameters, initial states) are drawn by :meth:`Network.connectivity` from one seed,
-so two engines can be given the same graph.
-
-    >>> import neurosim
-    >>> net = neurosim.load_network("brunel_2000", state="AI", scale=0.1)
-    >>> res = net.run(200.0, seed=1)
-    >>> res.rate("E")                     # mean rate of the excitatory population (Hz)
-
-Units: ms, mV, Hz; delta-synapse weights are voltage jumps (mV), exponential-current weights
-are jumps of a current in the post model's input unit (nA for LIF and AdEx, mV/ms for
-Izhikevich, uA/cm^2 for Hodgkin-Huxley), conductance weights in nS (mS/cm^2 onto
-Hodgkin-Huxley neurons): :func:`weight_unit`. Populations are LIF, Izhikevich, AdEx or
-Hodgkin-Huxley neurons.
-"""
+"""The network spec: populations, projections, inputs, monitors; its TOML, its checks and the
+table of engines that run it (see :mod:`neurosim.network`)."""
 
 from __future__ import annotations
 
@@ -31,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources, registry
-from ._validation import (
+from .. import _resources, registry
+from .._validation import (
     UNITS,
     InvalidInput,
     ParameterError,
@@ -46,8 +28,8 @@ from ._validation import (
     param_error,
     read_toml,
 )
-from .catalog import catalog_dir, list_models, load_model, load_rule
-from .stimulus import Stimulus
+from ..catalog import catalog_dir, list_models, load_model, load_rule
+from ..stimulus import Stimulus
 
 __all__ = [
     "CONNECTIONS",
@@ -67,7 +49,7 @@ __all__ = [
 
 # the engines that run a spec: name -> run(net, connectivity, steps, seed, target, n_threads,
 # progress) -> NetworkResult. Each registers itself: the Numba engine when
-# neurosim._network_engine is imported, Brian2's through the package (on first use: brian2 is
+# neurosim.network._numba is imported, Brian2's through the package (on first use: brian2 is
 # heavy); both are wired in by ``import neurosim``.
 ENGINES: dict = {}
 
