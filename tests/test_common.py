@@ -109,7 +109,7 @@ def test_a_quantity_of_the_wrong_dimension_names_the_unit(spec):
     unit = re.escape(spec.input_unit)
     with pytest.raises(TypeError, match=f"a number in {unit} or a brian2 quantity"):
         neurosim.simulate(spec.name, wrong, 10.0)
-    right = spec.cli_current * neurosim._validation.brian2_unit(spec.input_unit)
+    right = spec.cli_current * neurosim._core.validation.brian2_unit(spec.input_unit)
     a = neurosim.simulate(spec.name, right, 20.0)
     b = neurosim.simulate(spec.name, spec.cli_current, 20.0)
     np.testing.assert_allclose(a.v, b.v, rtol=1e-9)

@@ -72,7 +72,7 @@ def _kernel_rates(v):
 
 
 def test_rates_match_formulas_and_removable_singularities(hh_params):
-    from neurosim._simulate_hh import hh_rate_functions
+    from neurosim._single.hh import hh_rate_functions
 
     grid = np.concatenate([np.linspace(-100, 50, 301), [-40.0, -55.0, -40.0 + 1e-9, -55.0 - 1e-7,
                                                         -40.0 + 1e-3, -40.0 + 0.1]])
@@ -177,7 +177,7 @@ def test_record_every_and_spikes_only():
 
 def test_spike_times_across_segments(monkeypatch):
     """Cutting the run into kernel segments changes nothing."""
-    from neurosim import _runner
+    from neurosim._single import runner as _runner
 
     whole = neurosim.simulate_hh(np.array([8.0, 30.0]), 100.0)
     monkeypatch.setattr(_runner, "SPIKE_BUFFER_SLOTS", 100)

@@ -147,7 +147,7 @@ def test_a_tampered_network_result_is_refused(tmp_path):
 
 def test_declared_sizes_are_checked_before_anything_is_decompressed(result, tmp_path,
                                                                    monkeypatch):
-    from neurosim import _resources
+    from neurosim._core import resources as _resources
 
     # 4 MiB of zeros compress to a few KiB: a crafted 17.5 MB file allocated 3.7 GiB
     path = _tampered(tmp_path / "big.npz", result.save(tmp_path / "good.npz"),

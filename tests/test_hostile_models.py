@@ -62,7 +62,7 @@ def test_a_sweep_with_a_negative_duration_is_refused_before_any_point_runs(tmp_p
 @pytest.fixture
 def one_gib(monkeypatch):
     """A machine with 1 GiB free: runs may keep 0.8 GiB."""
-    from neurosim import _resources
+    from neurosim._core import resources as _resources
 
     monkeypatch.setattr(_resources, "available_memory", lambda: 2**30)
 

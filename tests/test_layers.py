@@ -15,15 +15,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "neurosim"
 
 LAYERS = [
     # plain values, checks, limits; the Numba kernels (numpy and numba only)
-    ("core", ["neurosim._version", "neurosim._validation", "neurosim._resources",
-              "neurosim._kernels", "neurosim._kernels.*"]),
+    ("core", ["neurosim._core", "neurosim._core.*", "neurosim._kernels", "neurosim._kernels.*"]),
     # the catalog: TOML files to frozen parameter classes
     ("params", ["neurosim.catalog"]),
     # result types and their files (a loader table each result type registers into)
     ("results", ["neurosim.result"]),
     # inputs and the single-neuron drivers (a model's entry points at them)
-    ("single", ["neurosim.stimulus", "neurosim._runner", "neurosim._simulate_point",
-                "neurosim._simulate_hh", "neurosim._simulate_cortical"]),
+    ("single", ["neurosim.stimulus", "neurosim._single", "neurosim._single.*"]),
     # the model registry: every model described once
     ("models", ["neurosim.registry"]),
     # what runs and reads models: simulate, analysis, neurons with shape, ions, classic units

@@ -86,7 +86,7 @@ def test_heterogeneous_population_equals_one_by_one(lif):
 @pytest.mark.parametrize("func", [neurosim.simulate_lif, neurosim.simulate_izhikevich,
                                   neurosim.simulate_adex])
 def test_parallel_equals_serial_and_resume(func, monkeypatch):
-    from neurosim import _simulate_point
+    from neurosim._single import point as _simulate_point
 
     n = 3000 if func is neurosim.simulate_lif else 300
     scale = {neurosim.simulate_lif: 4.0, neurosim.simulate_izhikevich: 20.0,

@@ -66,7 +66,7 @@ def test_cable_reflex_and_report_reprs_are_short():
 
 def test_install_hints_install_from_this_checkout():
     # the name neurosim on the public index is another project's: no hint may name it
-    from neurosim._validation import install_hint
+    from neurosim._core.validation import install_hint
 
     assert install_hint("snn").startswith('pip install ".[snn]" in the neurosim checkout')
     bad = re.compile(r"pip install\s+(?:-\S+\s+)*[\"']?neurosim\b|neurosim\[")

@@ -23,18 +23,18 @@ from . import (
     registry,
     stimulus,
 )
-from ._resources import limits
-from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
-from ._simulate_hh import hh_resting_state
-from ._sweep import network_summary, point_seed, sweep
-from ._validation import (
+from ._core.resources import limits
+from ._core.validation import (
     InvalidInput,
     ParameterError,
     ParameterTypeError,
     ResourceError,
     SimulationError,
 )
-from ._version import __version__ as __version__
+from ._core.version import __version__ as __version__
+from ._simulate import simulate, simulate_adex, simulate_hh, simulate_izhikevich, simulate_lif
+from ._single.hh import hh_resting_state
+from ._sweep import network_summary, point_seed, sweep
 from .catalog import list_models, list_patterns, load_model
 from .network import (
     CurrentInput,

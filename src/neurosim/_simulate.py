@@ -7,7 +7,7 @@ import functools
 import inspect
 
 from . import registry
-from ._runner import call_repr
+from ._single.runner import call_repr
 from .result import SimulationResult
 
 __all__ = ["simulate", "simulate_adex", "simulate_hh", "simulate_izhikevich", "simulate_lif"]

@@ -23,7 +23,7 @@ import os
 import traceback
 
 from . import analysis
-from ._validation import (
+from ._core.validation import (
     MissingExtra,
     as_bool,
     as_float,

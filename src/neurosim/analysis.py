@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import registry
+from ._core.validation import as_finite_array, as_float, as_int, as_pair, param_error, renamed
 from ._simulate import simulate
-from ._validation import as_finite_array, as_float, as_int, as_pair, param_error, renamed
 from .result import SimulationResult, SpikeTrains
 
 __all__ = [

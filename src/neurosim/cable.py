@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import stimulus as _stimulus
-from ._resources import check
-from ._simulate_hh import _steady_gates
-from ._validation import (
+from ._core.resources import check
+from ._core.validation import (
     SimulationError,
     as_choice,
     as_finite_array,
@@ -37,6 +36,7 @@ from ._validation import (
     param_error,
     strip_unit,
 )
+from ._single.hh import _steady_gates
 from .morphology import Location, Morphology
 from .result import (
     SimulationResult,

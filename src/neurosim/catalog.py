@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import ParameterError, file_error, key_error, param_error, read_toml
+from ._core.validation import ParameterError, file_error, key_error, param_error, read_toml
 
 __all__ = [
     "MODEL_KINDS",

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import _resources
-from ._validation import (
+from ._core import resources as _resources
+from ._core.validation import (
     as_choice,
     as_finite_array,
     as_float,

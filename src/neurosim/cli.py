@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 
 from . import catalog, registry, stimulus
-from ._resources import limits
+from ._core.resources import limits
+from ._core.validation import InvalidInput, MissingExtra, ResourceError, SimulationError
 from ._simulate import simulate
-from ._validation import InvalidInput, MissingExtra, ResourceError, SimulationError
 from .catalog import list_models, load_model
 from .network import list_networks, load_network
 from .phase import compute_brunel_phase, save_brunel_phase

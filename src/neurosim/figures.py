@@ -21,10 +21,10 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import analysis, cable, classic, morphology, plot, stimulus
-from ._resources import limits
+from ._core.resources import limits
+from ._core.validation import as_choice, as_float, param_error
 from ._simulate import simulate, simulate_hh, simulate_izhikevich, simulate_lif
-from ._simulate_hh import hh_rate_functions
-from ._validation import as_choice, as_float, param_error
+from ._single.hh import hh_rate_functions
 from .catalog import load_model
 from .ion_dynamics import simulate_ion_dynamics
 from .ions import hodgkin_katz, load_ion_set, resting_potentials

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import registry
-from ._simulate_cortical import initial_state, steady_gates
-from ._validation import ParameterError, SimulationError, as_bool, as_float, param_error
+from ._core.validation import ParameterError, SimulationError, as_bool, as_float, param_error
+from ._single.cortical import initial_state, steady_gates
 from .catalog import IonDynamicsParams, load_model
 from .ions import FARADAY, nernst, thermal_voltage
 from .result import SimulationResult, SpikeTrains, provenance

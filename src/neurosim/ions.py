@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import _is_quantity, as_finite_array, param_error, strip_unit
+from ._core.validation import _is_quantity, as_finite_array, param_error, strip_unit
 from .catalog import IonSetParams, load_model
 
 __all__ = [

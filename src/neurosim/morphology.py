@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources, registry
-from ._simulate_hh import phi_factor
-from ._validation import (
+from . import registry
+from ._core import resources as _resources
+from ._core.validation import (
     InvalidInput,
     ParameterError,
     as_bool,
@@ -43,6 +43,7 @@ from ._validation import (
     read_text,
     read_toml,
 )
+from ._single.hh import phi_factor
 from .catalog import catalog_dir, load_model
 
 __all__ = ["Location", "Morphology", "Myelin", "Section", "axon", "ball_and_stick",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._core.validation import ParameterError, as_finite_array, as_float, param_error
 from ._sweep import network_summary, sweep
-from ._validation import ParameterError, as_finite_array, as_float, param_error
 from .catalog import artefacts_dir
 from .result import provenance, write_atomically
 

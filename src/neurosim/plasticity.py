@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _resources
-from ._simulate import simulate_lif
-from ._validation import (
+from ._core import resources as _resources
+from ._core.validation import (
     as_finite_array,
     as_float,
     as_int,
@@ -22,6 +21,7 @@ from ._validation import (
     as_seed,
     param_error,
 )
+from ._simulate import simulate_lif
 from .catalog import PairSTDPParams, SongAbbottParams, load_model, load_rule
 from .network import Dist, load_network
 

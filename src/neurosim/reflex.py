@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_bool, as_choice, as_float, as_seed, deprecated, param_error
+from ._core.validation import as_bool, as_choice, as_float, as_seed, deprecated, param_error
 from .catalog import ReflexArcParams, load_model
 from .network import Network, Population, Projection, SpikeSource
 from .result import SimulationResult, SpikeTrains, Summarised, listed

@@ -27,9 +27,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _simulate_cortical, _simulate_hh, _simulate_point, stimulus
+from . import stimulus
+from ._core.validation import as_choice, as_float, got, key_error, param_error
 from ._kernels._limits import ADEX_W_BOUND, CONDUCTANCE_V_BOUND, POINT_V_BOUND
-from ._validation import as_choice, as_float, got, key_error, param_error
+from ._single import cortical as _simulate_cortical
+from ._single import hh as _simulate_hh
+from ._single import point as _simulate_point
 from .catalog import NeuronParams, _meta, _p, list_patterns, load_model
 
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _resources, catalog
-from ._validation import InvalidInput, as_float, as_int, got, param_error
-from ._version import __version__
+from . import catalog
+from ._core import resources as _resources
+from ._core.validation import InvalidInput, as_float, as_int, got, param_error
+from ._core.version import __version__
 
 __all__ = ["SimulationResult", "SpikeTrains", "load_result", "provenance"]
 

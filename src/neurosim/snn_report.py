@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import param_error
-from ._version import __version__
+from ._core.validation import param_error
+from ._core.version import __version__
 from .catalog import artefacts_dir
 from .result import Summarised, write_atomically
 

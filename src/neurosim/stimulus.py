@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (
+from ._core.validation import (
     ParameterError,
     ParameterTypeError,
     _is_quantity,

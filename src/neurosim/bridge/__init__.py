@@ -10,7 +10,7 @@ install the extra and the CPU build of torch).
 
 import importlib
 
-from .._validation import MissingExtra, install_hint
+from .._core.validation import MissingExtra, install_hint
 from ..snn_report import ComparisonReport as ComparisonReport
 from ..snn_report import RecurrentReport as RecurrentReport
 from ..snn_report import load_comparison as load_comparison

@@ -8,8 +8,8 @@ import math
 
 from snntorch import surrogate
 
-from .._resources import check
-from .._validation import as_float, param_error
+from .._core.resources import check
+from .._core.validation import as_float, param_error
 
 _SURROGATES = {"fast_sigmoid": lambda: surrogate.fast_sigmoid(slope=25),
                "atan": lambda: surrogate.atan(), "sigmoid": lambda: surrogate.sigmoid()}

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import torch
 
-from .._validation import as_float, as_int, param_error
+from .._core.validation import as_float, as_int, param_error
 from ..snn_report import E_AC_PJ, E_MAC_PJ, ComparisonReport, save_comparison
 from ._common import _check_sizes
 from ._compare_recurrent import compare_recurrent

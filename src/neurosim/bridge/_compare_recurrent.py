@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import torch
 
-from .._validation import as_choice, as_float, as_int, param_error
+from .._core.validation import as_choice, as_float, as_int, param_error
 from ..snn_report import E_AC_PJ, E_MAC_PJ, RecurrentReport, save_recurrent_comparison
 from ._data import load_digits, split, tensors_of
 from ._recurrent import RNN_KINDS, _sequence_sizes, build_recurrent_snn, build_rnn

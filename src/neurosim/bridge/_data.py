@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, Subset, TensorDataset
 
-from .._validation import as_choice, as_float, as_int, got, param_error
+from .._core.validation import as_choice, as_float, as_int, got, param_error
 
 
 def load_digits(*, test_fraction=0.25, seed=0):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_finite_array, got, param_error
+from .._core.validation import as_finite_array, got, param_error
 from ..snn_report import lif_step, run_discrete_lif
 from ._models import SpikingNet
 from ._recurrent import RecurrentSpikingNet

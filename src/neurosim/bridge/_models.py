@@ -8,7 +8,7 @@ import snntorch as snn
 import torch
 from torch import nn
 
-from .._validation import as_choice, as_float, as_int, param_error
+from .._core.validation import as_choice, as_float, as_int, param_error
 from ._common import _SURROGATES, _check_sizes, beta_from_tau
 from ._recurrent import build_recurrent_snn
 

@@ -15,7 +15,7 @@ import snntorch as snn
 import torch
 from torch import nn
 
-from .._validation import as_choice, as_float, as_int, param_error
+from .._core.validation import as_choice, as_float, as_int, param_error
 from ._common import _SURROGATES, _check_sizes
 
 RNN_KINDS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}

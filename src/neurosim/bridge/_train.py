@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from .._validation import as_choice, as_float, as_int, param_error
+from .._core.validation import as_choice, as_float, as_int, param_error
 from ._data import as_dataset, check_shapes
 from ._models import SpikingNet
 from ._recurrent import RecurrentANN, RecurrentSpikingNet

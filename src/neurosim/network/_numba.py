@@ -9,9 +9,10 @@ import time
 
 import numpy as np
 
-from .. import _resources, registry
-from .._runner import progress_bar
-from .._validation import SimulationError, param_error
+from .. import registry
+from .._core import resources as _resources
+from .._core.validation import SimulationError, param_error
+from .._single.runner import progress_bar
 from ..catalog import TripletSTDPParams
 from ..result import SpikeTrains
 from ._result import NetworkResult, network_result

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import deprecated, got, param_error
+from .._core.validation import deprecated, got, param_error
 from ..result import (
     SpikeTrains,
     Summarised,

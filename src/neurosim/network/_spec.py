@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _resources, registry
-from .._validation import (
+from .. import registry
+from .._core import resources as _resources
+from .._core.validation import (
     UNITS,
     InvalidInput,
     ParameterError,

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import registry
-from .._simulate_hh import _steady_gates
-from .._validation import param_error
+from .._core.validation import param_error
+from .._single.hh import _steady_gates
 from ..cable import CableResult, CurrentClamp
 from ..morphology import Location, Morphology
 from ..result import SpikeTrains, provenance

@@ -10,8 +10,10 @@ import tempfile
 import brian2 as b2
 import numpy as np
 
-from .. import _resources, _runner, registry
-from .._validation import UNITS, as_choice, as_int, brian2_unit, deprecated, got, param_error
+from .. import registry
+from .._core import resources as _resources
+from .._core.validation import UNITS, as_choice, as_int, brian2_unit, deprecated, got, param_error
+from .._single import runner as _runner
 from ..network._spec import BRIAN2_TARGETS as TARGETS
 from ..result import SimulationResult, SpikeTrains, provenance
 

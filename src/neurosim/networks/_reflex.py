@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._validation import as_choice
+from .._core.validation import as_choice
 from ..catalog import ReflexArcParams
 from ..reflex import STAGES, ReflexResult, _check, _run, _stimulus
 from ._groups import TARGETS

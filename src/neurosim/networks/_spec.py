@@ -25,7 +25,7 @@ import brian2 as b2
 import numpy as np
 
 from .. import registry
-from .._validation import UNITS, SimulationError, brian2_unit, param_error
+from .._core.validation import UNITS, SimulationError, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
 from ..network._result import network_result
 from ..network._spec import PoissonSource, SpikeSource, spike_reset, weight_unit

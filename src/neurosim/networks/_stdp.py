@@ -5,8 +5,8 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
-from .. import _resources
-from .._validation import as_int, as_seed, param_error
+from .._core import resources as _resources
+from .._core.validation import as_int, as_seed, param_error
 from ..catalog import PairSTDPParams
 from ..plasticity import _song_network, load_rule
 from ._groups import brian2_state

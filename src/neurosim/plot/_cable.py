@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import param_error
+from .._core.validation import param_error
 from ..cable import CableResult
 from ._style import COLORS, OKABE_ITO, new_figure
 

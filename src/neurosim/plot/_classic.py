@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, Wedge
 
-from .._validation import param_error
+from .._core.validation import param_error
 from ..classic import TARGETS, TWO_INPUTS
 from ._style import COLORS, OKABE_ITO, new_figure
 

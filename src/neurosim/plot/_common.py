@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from .._validation import param_error
+from .._core.validation import param_error
 from ..result import SimulationResult
 from ._style import lecture_style
 

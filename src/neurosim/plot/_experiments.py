@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import registry
-from .._validation import param_error, pretty_unit
+from .._core.validation import param_error, pretty_unit
 from ..analysis import FICurve
 from ._common import need, styled
 from ._layout import place

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from .._validation import param_error
+from .._core.validation import param_error
 from ._style import COLORS, new_figure
 
 __all__ = ["hodgkin_katz", "ion_ladder", "pump_block", "rest_vs_permeability"]

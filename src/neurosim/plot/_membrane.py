@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from .. import registry
-from .._validation import pretty_unit
+from .._core.validation import pretty_unit
 from ..analysis import action_potential_phases
 from ._common import need, single, styled
 from ._layout import margin_labels, place

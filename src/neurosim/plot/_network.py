@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_int, param_error
+from .._core.validation import as_int, param_error
 from ._common import styled
 from ._layout import margin_labels
 from ._style import COLORS, OKABE_ITO, new_figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import param_error
+from .._core.validation import param_error
 from ._common import styled
 from ._layout import place
 from ._style import COLORS, new_figure

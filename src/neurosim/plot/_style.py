@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
-from .._validation import as_choice
+from .._core.validation import as_choice
 
 STYLE_FILE = Path(__file__).with_name("lecture.mplstyle")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ._validation import ResourceError
+from .validation import ResourceError
 
 
 @dataclass

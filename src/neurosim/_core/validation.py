@@ -61,6 +61,11 @@ class ResourceError(MemoryError):
     anything is allocated, with the estimate and what to change."""
 
 
+# the public errors show in a traceback under the name a user catches them by (neurosim.X)
+for _cls in (SimulationError, InvalidInput, ParameterError, ParameterTypeError, ResourceError):
+    _cls.__module__ = "neurosim"
+
+
 # unit -> (the brian2 unit, the dimension Brian2 equations declare)
 UNITS = {
     "ms": (lambda b: b.ms, "second"),

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _resources
-from ._validation import (
+from .._core import resources as _resources
+from .._core.validation import (
     as_bool,
     as_choice,
     as_finite_array,
@@ -21,8 +21,8 @@ from ._validation import (
     got,
     param_error,
 )
-from .result import SimulationResult, SpikeTrains, provenance
-from .stimulus import Stimulus
+from ..result import SimulationResult, SpikeTrains, provenance
+from ..stimulus import Stimulus
 
 # Spike buffers hold at most this many float64 slots per segment (32 MiB).
 SPIKE_BUFFER_SLOTS = 4_000_000
@@ -291,7 +291,7 @@ class SpikeCollector:
                   step: int = 0) -> None:
         """Take spikes from per-chunk buffers idx[c, :counts[c]], times[c, :counts[c]], fired
         by step ``step``."""
-        from ._kernels._spikes import gather_pairs
+        from .._kernels._spikes import gather_pairs
 
         total = int(counts.sum())
         if total == 0:
@@ -305,7 +305,7 @@ class SpikeCollector:
 
     def finish(self):
         """(SpikeTrains grouped by neuron, spike counts per neuron); empties the collector."""
-        from ._kernels._spikes import scatter_by_neuron
+        from .._kernels._spikes import scatter_by_neuron
 
         offsets = np.zeros(self.n + 1, dtype=np.int64)
         np.cumsum(self.counts, out=offsets[1:])

@@ -7,9 +7,10 @@ import functools
 
 import numpy as np
 
-from . import _resources, _runner
-from ._validation import ParameterError, SimulationError, as_float, param_error
-from .catalog import NeuronParams
+from .._core import resources as _resources
+from .._core.validation import ParameterError, SimulationError, as_float, param_error
+from ..catalog import NeuronParams
+from . import runner as _runner
 
 __all__ = ["hh_rate_functions", "hh_resting_state", "initial_state", "lowest_zero", "phi_factor",
            "run_conductance", "run_hh"]
@@ -141,7 +142,7 @@ def run_hh(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **optio
     """Run the Hodgkin-Huxley kernels; ``options`` are those of :func:`neurosim.simulate`.
     A spike is an upward crossing of ``spike_threshold`` (mV), timed by cubic Hermite
     interpolation between steps."""
-    from ._kernels import _hh  # Numba loads with the first simulation, not with neurosim
+    from .._kernels import _hh  # Numba loads with the first simulation, not with neurosim
 
     params = spec.resolve_params(options.get("params"), options.get("pattern"), func)
     t_val = spec.check_temperature(options.get("temperature"), func)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _resources, _runner
-from ._validation import SimulationError, param_error
+from .._core import resources as _resources
+from .._core.validation import SimulationError, param_error
+from . import runner as _runner
 
 # spike-buffer slots per chunk (12 bytes each): the chunks share SPIKE_BUFFER_SLOTS, up to this
 # many each, and always hold four steps of every neuron firing; a chunk that could overflow in

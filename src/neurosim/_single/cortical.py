@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from ._simulate_hh import _DT_MAX_RK4, lowest_zero, run_conductance
+from .hh import _DT_MAX_RK4, lowest_zero, run_conductance
 
 __all__ = ["cortical_currents", "cortical_rate_functions", "initial_state", "run_cortical",
            "steady_gates"]
@@ -82,7 +82,7 @@ def initial_state(p, n, v0, temperature):
 def run_cortical(spec, stimulus, duration, *, func, call, spike_threshold=0.0, **options):
     """Run the cortical kernels; ``options`` are those of :func:`neurosim.simulate`. A spike is
     an upward crossing of ``spike_threshold`` (mV), timed by cubic Hermite interpolation."""
-    from ._kernels import _cortical  # Numba loads with the first simulation
+    from .._kernels import _cortical  # Numba loads with the first simulation
 
     params = spec.resolve_params(options.get("params"), options.get("pattern"), func)
 
