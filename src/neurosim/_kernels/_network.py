@@ -295,6 +295,12 @@ def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, cur, glo, 
     (``_spike_models``)."""
     N = v.shape[0]
     P = isyn.shape[0]
+    n_cur = 0
+    for p in range(P):
+        n_cur += 0 if port_cond[p] else 1
+    if n_cur == 0:  # no current ports: the input is i_ext as it stands (no pass to copy it)
+        _MODEL_STEPS(0, glo, ghi, dt, v, u, hg, mp, i_ext, gs, gev)  # noqa: F821
+        return
     for j in range(glo[0], N):
         c = i_ext[j]
         for p in range(P):
