@@ -199,3 +199,14 @@ def test_an_infinite_drive_fires_at_the_refractory_limit_and_never_returns_nan()
     assert np.isfinite(res.v).all()
     # the exact answer to an infinite drive: a spike the moment each refractory period ends
     np.testing.assert_allclose(res.spikes(), np.arange(0.0, 50.0 + 1e-9, p.t_ref), atol=1e-9)
+
+
+def test_a_model_entry_with_a_bad_network_rule_is_refused():
+    # the engine would index a step that is not there: refused at registration, named
+    import dataclasses
+
+    spec = dataclasses.replace(neurosim.registry.get("qif"), name="qif_copy", catalog="x",
+                               aliases=(), network=neurosim.registry.NetworkRule("sometimes"))
+    with pytest.raises(neurosim.ParameterError, match="NetworkRule with spike 'exact'"):
+        neurosim.registry.register(spec)
+    assert "qif_copy" not in neurosim.registry.names()

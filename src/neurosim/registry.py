@@ -8,8 +8,10 @@ its default time step and method, and how it is plotted. The simulators, ``fi_cu
 of model names.
 
 Adding a point model is its TOML file in ``models/``, its kernel in ``neurosim._kernels`` and
-one entry here (its parameter class, a kernel adapter and a :func:`register` call); the common
-tests (``tests/test_common.py``) then run it through every room.
+one entry here (its parameter class, a kernel adapter and a :func:`register` call whose
+:class:`NetworkRule` hands the Numba network engine its step); the common tests
+(``tests/test_common.py``) then run it through every room, both network engines included. The
+quadratic integrate-and-fire neuron (``qif``) was added that way.
 
     >>> from neurosim import registry
     >>> registry.get("lif_lecture").name          # catalog names and aliases resolve
@@ -247,6 +249,13 @@ def register(spec: ModelSpec) -> ModelSpec:
     """Add a model to the registry (its names must be new)."""
     if not isinstance(spec, ModelSpec):
         raise param_error("register", "spec", "a ModelSpec", spec, TypeError)
+    rule = spec.network
+    if rule is not None and not (
+            isinstance(rule, NetworkRule) and rule.spike in ("exact", "reset", "crossing")
+            and (rule.spike == "exact" or (callable(rule.step) and callable(rule.rows)))):
+        raise param_error("register", "spec", "a ModelSpec whose network is None or a "
+                          "NetworkRule with spike 'exact', 'reset' or 'crossing' (the last two "
+                          "with a step and its rows)", got(f"network={rule!r}"))
     for key in spec.names():
         if key in _LOOKUP:
             raise param_error("register", "spec", "a model whose names are new", got(
@@ -760,7 +769,7 @@ register(ModelSpec(
     name="qif", catalog="qif_latham_2000", aliases=("quadratic_integrate_and_fire", "theta"),
     label="Quadratic integrate-and-fire", params_cls=QIFParams, state={"v": "mV"},
     input_unit="nA", input_drive=lambda p, i: p["r_m"] * i / p["tau_m"],
-    methods=("exact",), dt=0.1, dt_max=1.0, speed={"exact": 5e7},
+    methods=("exact",), dt=0.1, dt_max=1.0, speed={"exact": 3.5e7},
     run=_simulate_point.run_point, kernel=_QIFKernel(), initial_state=_lif_initial,
     brian2=Brian2Spec(
         equations="dv/dt = ((v - v_rest)*(v - v_c)/delta_v + r_m*I)/tau_m : volt",

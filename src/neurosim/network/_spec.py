@@ -137,16 +137,17 @@ def _values(value, rng: np.random.Generator, n: int, view: bool = False) -> np.n
 
 @dataclass(frozen=True)
 class Population:
-    """``size`` neurons of one registered model: ``"lif"``, ``"izhikevich"``, ``"adex"``,
-    ``"hh"`` or ``"cortical_rs"`` (or a catalog name or alias of one). LIF neurons are
-    integrated exactly (spikes timed inside the step where the drive allows); Izhikevich
-    neurons by the paper's scheme, AdEx neurons by forward Euler, Hodgkin-Huxley and cortical
-    neurons by exponential Euler (Brian2's schemes for them), spiking at the end of a step (HH
-    and cortical: where V rises above 0 mV; they are not reset). The network's dt may not
-    exceed a model's ``dt_max`` in the registry (0.1 ms for AdEx, HH and cortical; 1 ms for
-    Izhikevich), and a neuron that leaves its model's bounds stops the run with a
-    SimulationError, as in ``simulate``. Accuracy asks for less: about 0.01 ms for HH-type
-    spike times to a fraction of a millisecond.
+    """``size`` neurons of one registered model (``neurosim.registry.network_models()``:
+    ``"lif"``, ``"izhikevich"``, ``"adex"``, ``"qif"``, ``"hh"``, ``"cortical_rs"``, or a
+    catalog name or alias of one). LIF neurons are integrated exactly (spikes timed inside the
+    step where the drive allows); the others by their registry entry's network step:
+    Izhikevich by the paper's scheme, AdEx by forward Euler, QIF exactly within the step,
+    Hodgkin-Huxley and cortical neurons by exponential Euler (Brian2's schemes for them),
+    spiking at the end of a step (HH and cortical: where V rises above 0 mV; they are not
+    reset). The network's dt may not exceed a model's ``dt_max`` in the registry (0.1 ms for
+    AdEx, HH and cortical; 1 ms for Izhikevich and QIF), and a neuron that leaves its model's
+    bounds stops the run with a SimulationError, as in ``simulate``. Accuracy asks for less:
+    about 0.01 ms for HH-type spike times to a fraction of a millisecond.
 
     ``params``: the model's catalog parameters by name (None: the model's catalog file), with
     ``overrides``: name -> a constant or a :class:`Dist`; ``v0``: the initial membrane
