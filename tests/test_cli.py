@@ -45,6 +45,9 @@ def test_models_lists_the_registry_and_the_catalog(capsys):
     out = capsys.readouterr().out
     for spec in neurosim.registry.specs():
         assert spec.catalog in out and spec.input_unit in out
+    # one column for the input units, however long a model's names (QIF's overran it)
+    columns = {line.index("input in") for line in out.splitlines() if "  input in " in line}
+    assert len(columns) == 1
     assert "song_abbott_2000" in out
     # and the network specs, each with its description
     for name in neurosim.list_networks():

@@ -297,11 +297,11 @@ def _cmd_figures(args) -> int:
 
 
 def _cmd_models(args) -> int:
-
     print("Neuron models (neurosim simulate NAME, any of the names):")
-    for spec in registry.specs():
-        names = ", ".join(spec.names())
-        print(f"  {names:50s} input in {spec.input_unit}")
+    rows = [(", ".join(spec.names()), spec.input_unit) for spec in registry.specs()]
+    width = max(len(names) for names, _ in rows)
+    for names, unit in rows:
+        print(f"  {names:{width}s}  input in {unit}")
     print("\nCatalog files (neurosim.load_model(NAME)):")
     for name in list_models():
         params = load_model(name)
