@@ -127,8 +127,10 @@ def network_step(lo, hi, dt, v, u, hg, mp, cur, gs, gev):
         lin = a0 * (v_rest + v_c) + r_m * gs[j] * 1e-3
         vm = lin / (2.0 * a0)
         c2 = (a0 * v_rest * v_c + r_m * (cur[j] + gev[j] * 1e-3)) / a0 - vm * vm
-        x, _ = advance(v[j] - vm, c2, a0 / tau_m, dt, v_peak - vm)
-        v[j] = x + vm
+        x, t_cross = advance(v[j] - vm, c2, a0 / tau_m, dt, v_peak - vm)
+        # at the peak exactly: (v_peak - vm) + vm may round below v_peak, and the engine's
+        # spike rule (V >= v_peak) would then miss the crossing, step after step
+        v[j] = v_peak if t_cross <= dt else x + vm
 
 
 def max_events(v_rest, v_c, delta_v, tau_m, r_m, v_peak, v_reset, i_max, dt) -> int:
