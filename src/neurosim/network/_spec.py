@@ -32,22 +32,6 @@ from .._core.validation import (
 from ..catalog import catalog_dir, list_models, load_model, load_rule
 from ..stimulus import Stimulus
 
-__all__ = [
-    "CONNECTIONS",
-    "SYNAPSES",
-    "Connectivity",
-    "CurrentInput",
-    "Dist",
-    "Network",
-    "PoissonInput",
-    "PoissonSource",
-    "Population",
-    "Projection",
-    "SpikeSource",
-    "list_networks",
-    "load_network",
-]
-
 # the engines that run a spec: name -> run(net, connectivity, steps, seed, target, n_threads,
 # progress) -> NetworkResult. Each registers itself: the Numba engine when
 # neurosim.network._numba is imported, Brian2's through the package (on first use: brian2 is
