@@ -287,17 +287,14 @@ def _model_link(g, glo, ghi, dt, v, u, hg, mp, cur, gs, gev):
     _NEXT(g + 1, glo, ghi, dt, v, u, hg, mp, cur, gs, gev)  # noqa: F821
 
 
-def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, gs, gev, mp, cur, glo, ghi):
+def _update_models(dt, v, u, hg, isyn, i_ext, port_cond, n_cur, gs, gev, mp, cur, glo, ghi):
     """Step 1 for the neurons of the other models (glo[0]..N-1): the input current of each
-    (its constant and time-varying current plus the current ports at t_s) into ``cur``, then
-    each model's step (``_MODEL_STEPS``, the chain ``network_kernel`` builds) over its group
-    glo[g]..ghi[g]-1. Their threshold is seen after the voltage jumps of the step
-    (``_spike_models``)."""
+    (its constant and time-varying current plus the ``n_cur`` current ports at t_s) into
+    ``cur``, then each model's step (``_MODEL_STEPS``, the chain ``network_kernel`` builds)
+    over its group glo[g]..ghi[g]-1. Their threshold is seen after the voltage jumps of the
+    step (``_spike_models``)."""
     N = v.shape[0]
     P = isyn.shape[0]
-    n_cur = 0
-    for p in range(P):
-        n_cur += 0 if port_cond[p] else 1
     if n_cur == 0:  # no current ports: the input is i_ext as it stands (no pass to copy it)
         _MODEL_STEPS(0, glo, ghi, dt, v, u, hg, mp, i_ext, gs, gev)  # noqa: F821
         return
@@ -640,7 +637,8 @@ def _run_network(s0, s1, dt, v, ref, isyn, v_rest, r_m, v_th, v_reset, tau_m, t_
                 ref[j] = t_ref[j]
             v[j] = vv
         if n_lif < N:
-            _update_models(dt, v, u, hg, isyn, i_now, port_cond, gs, gev, mp, mcur, glo, ghi)
+            _update_models(dt, v, u, hg, isyn, i_now, port_cond, n_cur, gs, gev, mp, mcur,
+                           glo, ghi)
         for c in range(rec_idx.size):  # a neuron at threshold shows its reset
             x = v[rec_idx[c]]
             rec_v[s + 1, c] = v_reset[rec_idx[c]] if x >= v_th[rec_idx[c]] else x

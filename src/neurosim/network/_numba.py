@@ -62,9 +62,9 @@ def run_numba(net, conn, steps: int, seed: int, n_threads: int = 1,
     first = {**offsets, **src_offsets}
 
     p, u, du, mp, hg = _model_arrays(net, conn, pops, kinds, n)
-    n_lif = sum(pop.size for pop in pops if kinds[pop.name] == "lif")
     specs = [registry.get(kind) for kind in order]
     sizes = [sum(pop.size for pop in pops if kinds[pop.name] == spec.name) for spec in specs]
+    n_lif = sizes[0]  # (the engine's own exact model comes first)
     ends = np.cumsum(sizes, dtype=np.int64)
     glo, ghi = (ends - sizes)[1:], ends[1:]  # the other models' groups
     n_reset = int(sum(size for spec, size in zip(specs, sizes, strict=True)
