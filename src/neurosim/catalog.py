@@ -34,6 +34,7 @@ from ._core.validation import ParameterError, file_error, key_error, param_error
 
 __all__ = [
     "MODEL_KINDS",
+    "FitzHughNagumoParams",
     "IonDynamicsParams",
     "IonSetParams",
     "NeuronParams",
@@ -41,6 +42,7 @@ __all__ = [
     "ReflexArcParams",
     "SongAbbottParams",
     "TripletSTDPParams",
+    "WilsonCowanParams",
     "catalog_dir",
     "list_models",
     "list_patterns",
@@ -346,6 +348,48 @@ class IonDynamicsParams(_Params, kind="ion_dynamics"):
     tau_k: float = _p("ms", "positive", "time constant of K+ exchange with the bath")
     km_na: float = _p("mM", "positive", "pump's half-saturation constant for Na+ inside")
     km_k: float = _p("mM", "positive", "pump's half-saturation constant for K+ outside")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True)
+class WilsonCowanParams(_Params, kind="wilson_cowan"):
+    """The Wilson & Cowan (1972) excitatory-inhibitory rate model, as teaching sets write it:
+    tau_e dE/dt = -E + (1 - r_e E) F_e(w_ee E - w_ei I + i_e),
+    tau_i dI/dt = -I + (1 - r_i I) F_i(w_ie E - w_ii I + i_i), with the sigmoid gain
+    F(x) = 1/(1 + exp(-a (x - theta))) - 1/(1 + exp(a theta)) (F(0) = 0). Used by
+    :mod:`neurosim.dynamics`."""
+
+    tau_e: float = _p("ms", "positive", "time constant of the excitatory population")
+    tau_i: float = _p("ms", "positive", "time constant of the inhibitory population")
+    a_e: float = _p("1", "positive", "gain (slope) of the excitatory sigmoid")
+    theta_e: float = _p("1", "any", "threshold of the excitatory sigmoid")
+    a_i: float = _p("1", "positive", "gain (slope) of the inhibitory sigmoid")
+    theta_i: float = _p("1", "any", "threshold of the inhibitory sigmoid")
+    w_ee: float = _p("1", "nonnegative", "E to E coupling")
+    w_ei: float = _p("1", "nonnegative", "I to E coupling (inhibition of E)")
+    w_ie: float = _p("1", "nonnegative", "E to I coupling")
+    w_ii: float = _p("1", "nonnegative", "I to I coupling")
+    r_e: float = _p("1", "nonnegative", "refractory factor of E (0: none)")
+    r_i: float = _p("1", "nonnegative", "refractory factor of I (0: none)")
+    i_e: float = _p("1", "any", "external drive to E")
+    i_i: float = _p("1", "any", "external drive to I")
+    name: str = _meta()
+    description: str = _meta()
+    citation: str = _meta()
+
+
+@dataclass(frozen=True)
+class FitzHughNagumoParams(_Params, kind="fitzhugh_nagumo"):
+    """The FitzHugh-Nagumo model, a two-variable reduction of Hodgkin-Huxley:
+    dv/dt = v - v^3/3 - w + i_ext, tau dw/dt = v + a - b w (dimensionless; time in ms as the
+    teaching sets scale it). Used by :mod:`neurosim.dynamics`."""
+
+    a: float = _p("1", "any", "offset of the recovery nullcline")
+    b: float = _p("1", "nonnegative", "slope factor of the recovery variable")
+    tau: float = _p("ms", "positive", "time scale of the recovery variable")
+    i_ext: float = _p("1", "any", "external drive")
     name: str = _meta()
     description: str = _meta()
     citation: str = _meta()
