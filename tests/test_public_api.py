@@ -16,6 +16,7 @@ from neurosim import (
     analysis,
     cable,
     classic,
+    dynamics,
     ion_dynamics,
     ions,
     morphology,
@@ -51,6 +52,7 @@ def calls():
     net = neurosim.Network(populations=(neurosim.Population("P", "lif", 3, overrides={
         "i_ext": 2.0}),)).run(50.0)
     xs = classic.truth_table_inputs(2)
+    wc, fhn = dynamics.WilsonCowan(), dynamics.FitzHughNagumo()
     curve = {"loads": np.array([0.1, 0.2]), "overlap": np.array([1.0, 0.5])}
     return {
         neurosim.simulate: (("lif", 1.0, 10.0), {}),
@@ -124,6 +126,15 @@ def calls():
         plasticity.song_abbott_2000: ((0.5,), {}),
         plasticity.song_network: ((), {}),
         plasticity.stdp_window: ((), {"delta_t": [-20, -10, 10, 20], "n_pairs": 2}),
+        dynamics.bifurcation: ((wc, "i_e", [0.0]), {}),
+        dynamics.classify: (([[-1.0, 0.0], [0.0, -2.0]],), {}),
+        dynamics.fixed_points: ((wc,), {"n": 200}),
+        dynamics.hopf_points: ((fhn, "i_ext", 0.2, 0.4), {"n": 5}),
+        dynamics.limit_cycle: ((fhn,), {"transient": 10.0, "max_period": 50.0, "dt": 0.05}),
+        dynamics.nullclines: ((wc,), {"n": 20}),
+        dynamics.oscillation_onset: ((fhn, "i_ext", [0.5]), {"duration": 50.0}),
+        dynamics.simulate_rates: ((wc, 1.0), {}),
+        dynamics.vector_field: ((wc, (0, 1), (0, 1)), {"n": 3}),
         registry.get: (("lif",), {}),
         registry.names: ((), {}),
         registry.network_models: ((), {}),
