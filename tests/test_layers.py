@@ -27,7 +27,7 @@ LAYERS = [
     # what runs and reads models: simulate, analysis, neurons with shape, ions, classic units
     ("simulate", ["neurosim._simulate", "neurosim.analysis", "neurosim.morphology",
                   "neurosim.cable", "neurosim.ions", "neurosim.ion_dynamics",
-                  "neurosim.classic"]),
+                  "neurosim.classic", "neurosim.dynamics", "neurosim.inference"]),
     # networks as data, then what runs them (the Numba engine, plasticity, sweeps)
     ("network", ["neurosim.network", "neurosim.network._spec", "neurosim.network._result"]),
     ("engines", ["neurosim.network._numba", "neurosim.plasticity", "neurosim.reflex",
