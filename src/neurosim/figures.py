@@ -20,12 +20,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import analysis, cable, classic, morphology, plot, stimulus
+from . import analysis, cable, classic, dynamics, morphology, plot, stimulus
 from ._core.resources import limits
 from ._core.validation import as_choice, as_float, param_error
 from ._simulate import simulate, simulate_hh, simulate_izhikevich, simulate_lif
 from ._single.hh import hh_rate_functions
 from .catalog import load_model
+from .inference import load_inference_report
 from .ion_dynamics import simulate_ion_dynamics
 from .ions import hodgkin_katz, load_ion_set, resting_potentials
 from .network import load_network
@@ -48,7 +49,11 @@ __all__ = [
     "fig_dendritic_summation",
     "fig_fi_hh",
     "fig_fi_hh_vs_lif",
+    "fig_fitzhugh_nagumo",
     "fig_gates",
+    "fig_hh_inference_calibration",
+    "fig_hh_inference_posterior",
+    "fig_hh_inference_predictive",
     "fig_hopfield_capacity",
     "fig_hopfield_recall",
     "fig_izhikevich_gallery",
@@ -70,6 +75,9 @@ __all__ = [
     "fig_stdp_pair",
     "fig_stdp_window",
     "fig_velocity_vs_diameter",
+    "fig_wilson_cowan_bifurcation",
+    "fig_wilson_cowan_oscillator",
+    "fig_wilson_cowan_phase_plane",
     "fig_xor_mlp",
     "hopfield_capacity_curves",
     "render_figure_set",
@@ -661,6 +669,113 @@ def fig_recurrent_snn_vs_lstm(folder=None):
     return axes[0].figure
 
 
+def fig_wilson_cowan_phase_plane(i_e=0.0, starts=((0.25, 0.1), (0.45, 0.2), (0.7, 0.05),
+                                                  (0.2, 0.6), (0.95, 0.95)), duration=40.0):
+    """The Wilson-Cowan phase plane (teaching set): the E and I nullclines cross three times,
+    a low and a high stable state separated by a saddle; trajectories go to one or the
+    other."""
+    wc = dynamics.WilsonCowan(i_e=i_e)
+    runs = [dynamics.simulate_rates(wc, duration, x0=x0) for x0 in starts]
+    with plot.lecture_style():
+        ax = plot.phase_plane(wc, xlim=(-0.05, 1.0), ylim=(-0.05, 1.0), trajectories=runs)
+        ax.set_title("Wilson–Cowan: two stable states, a saddle between them", fontsize=16)
+    return ax.figure
+
+
+def fig_wilson_cowan_oscillator(duration=100.0):
+    """The Wilson-Cowan oscillator: one unstable focus inside a stable limit cycle; E and I
+    rise and fall in turn, I lagging E."""
+    wc = dynamics.WilsonCowan(pattern="oscillator")
+    cycle = dynamics.limit_cycle(wc)
+    run = dynamics.simulate_rates(wc, duration, x0=(cycle.x[0], cycle.y[0]))
+    with plot.lecture_style():
+        fig, axes = plot.new_figure(1, 2, sharex=False)
+        plot.phase_plane(wc, xlim=(-0.02, 0.8), ylim=(-0.02, 0.55), cycle=cycle, arrows=17,
+                         labels={"E": (0.03, 0.25, "left"), "I": (0.77, 0.53, "right")},
+                         ax=axes[0, 0])
+        ax = axes[0, 1]
+        ax.plot(run.t, run.E, color=plot.COLORS["excitatory"], lw=2.5)
+        ax.plot(run.t, run.I, color=plot.COLORS["inhibitory"], lw=2.5)
+        ax.text(run.t[-1], run.E.max() + 0.02, "E", color=plot.COLORS["excitatory"],
+                fontsize=16, ha="right", fontweight="bold")
+        ax.text(run.t[-1], run.I.max() + 0.02, "I", color=plot.COLORS["inhibitory"],
+                fontsize=16, ha="right", fontweight="bold")
+        ax.set_xlabel("Time (ms)")
+        ax.set_ylabel("Activity")
+        fig.suptitle(f"Wilson–Cowan oscillator: E and I chase each other round a limit cycle "
+                     f"({1000 / cycle.period:.0f} Hz)", fontsize=16)
+    return fig
+
+
+def fig_wilson_cowan_bifurcation(values=None, onset_values=None):
+    """Drive to E against E's steady state (oscillator set): a stable fixed point, then an
+    oscillation between the two Hopf points where the Jacobian's trace crosses zero (the
+    simulated onset marked below)."""
+    values = np.linspace(0.3, 1.5, 49) if values is None else values
+    wc = dynamics.WilsonCowan(pattern="oscillator")
+    diagram = dynamics.bifurcation(wc, "i_e", values)
+    hopf = dynamics.hopf_points(wc, "i_e", 0.8, 1.5)
+    onset_values = np.arange(1.05, 0.9, -0.005) if onset_values is None else onset_values
+    onset = dynamics.oscillation_onset(wc, "i_e", onset_values)
+    with plot.lecture_style():
+        ax = plot.bifurcation(diagram, parameter_label="External drive to E, $i_E$",
+                              hopf=hopf, onset=onset)
+        ax.set_title("Wilson–Cowan: more drive to E switches the oscillation on, then off",
+                     fontsize=16)
+    return ax.figure
+
+
+def fig_fitzhugh_nagumo(i_ext=0.5):
+    """FitzHugh-Nagumo: the cubic v-nullcline (all three branches) and the straight
+    w-nullcline cross on the middle branch, an unstable point; the neuron spikes round a
+    relaxation limit cycle."""
+    fhn = dynamics.FitzHughNagumo(i_ext=i_ext)
+    cycle = dynamics.limit_cycle(fhn)
+    with plot.lecture_style():
+        ax = plot.phase_plane(fhn, xlim=(-2.5, 2.5), ylim=(-1.0, 2.2), cycle=cycle)
+        ax.set_title(f"FitzHugh–Nagumo at drive {i_ext:g}: spiking is a limit cycle",
+                     fontsize=16)
+    return ax.figure
+
+
+def fig_hh_inference_posterior(path=None):
+    """Which (ḡNa, ḡK) made this trace? The posterior of neural posterior estimation, from
+    the saved example (``artefacts/hh_inference``, drawn without sbi), with the truth."""
+    rep = load_inference_report(path)
+    with plot.lecture_style():
+        fig = plot.posterior_pairs(rep.samples, rep.names, rep.units, truth=rep.truth,
+                                   low=rep.prior_low, high=rep.prior_high)
+        n = rep.provenance["fit"]["n_simulations"]
+        fig.suptitle(f"Posterior over the conductances from one trace ({n:,} simulations, "
+                     "NPE)", fontsize=16)
+    return fig
+
+
+def fig_hh_inference_predictive(path=None):
+    """The observed trace and traces simulated from posterior draws: the fit reproduces the
+    spike count and shape, not the noise."""
+    rep = load_inference_report(path)
+    with plot.lecture_style():
+        ax = plot.posterior_predictive(rep.t, rep.trace, rep.predictive, t_on=rep.t_on,
+                                       t_off=rep.t_off)
+        ax.set_title("Posterior-predictive check: simulations from the posterior look like "
+                     "the data", fontsize=16)
+    return ax.figure
+
+
+def fig_hh_inference_calibration(path=None):
+    """Expected coverage over held-out synthetic traces: does the 90 % interval hold the
+    truth about 90 % of the time?"""
+    rep = load_inference_report(path)
+    with plot.lecture_style():
+        cal = rep.calibration
+        ax = plot.coverage(cal)
+        inside = " and ".join(f"{c:.0%}" for c in cal.inside.mean(axis=0))
+        ax.set_title(f"Calibration on {len(cal.truth)} held-out traces:\nthe 90 % intervals "
+                     f"hold the truth {inside} of the time", fontsize=16)
+    return ax.figure
+
+
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -695,17 +810,27 @@ FIGURE_SET: dict[str, Callable] = {
     "31_hopfield_recall": fig_hopfield_recall,
     "32_hopfield_capacity": fig_hopfield_capacity,
     "33_recurrent_snn_vs_lstm": fig_recurrent_snn_vs_lstm,
+    "34_wilson_cowan_phase_plane": fig_wilson_cowan_phase_plane,
+    "35_wilson_cowan_oscillator": fig_wilson_cowan_oscillator,
+    "36_wilson_cowan_bifurcation": fig_wilson_cowan_bifurcation,
+    "37_fitzhugh_nagumo": fig_fitzhugh_nagumo,
+    "38_hh_inference_posterior": fig_hh_inference_posterior,
+    "39_hh_inference_predictive": fig_hh_inference_predictive,
+    "40_hh_inference_calibration": fig_hh_inference_calibration,
 }
 
 FORMATS = ("png", "pdf", "svg")
 
 
-def tutorial_session(doc: str, number: str, argv=None):
+def tutorial_session(doc: str, number: str, argv=None, flags=()):
     """The command line every tutorial shares: ``--quick`` and ``--out`` (default
-    ``tutorial-output/NN``). Returns (args, save) where ``save(fig, name)`` writes
-    ``name.png`` into the folder, says so and closes the figure."""
+    ``tutorial-output/NN``), and a tutorial's own switches (``flags``: (name, help) pairs).
+    Returns (args, save) where ``save(fig, name)`` writes ``name.png`` into the folder, says so
+    and closes the figure."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
+    for name, text in flags:
+        parser.add_argument(name, action="store_true", help=text)
     parser.add_argument("--out", type=Path, default=Path(f"tutorial-output/{number}"),
                         help="folder for the figures")
     args = parser.parse_args(argv)

@@ -13,6 +13,13 @@ from ._classic import (
     perceptron_learning,
     xor_mlp,
 )
+from ._dynamics import (
+    bifurcation,
+    coverage,
+    phase_plane,
+    posterior_pairs,
+    posterior_predictive,
+)
 from ._experiments import all_or_nothing, fi_curve, firing_patterns, refractoriness
 from ._ions import hodgkin_katz, ion_ladder, pump_block, rest_vs_permeability
 from ._membrane import currents, gates, membrane
@@ -32,9 +39,11 @@ __all__ = [
     "COLORS",
     "OKABE_ITO",
     "all_or_nothing",
+    "bifurcation",
     "brunel_phase",
     "brunel_states",
     "comparison",
+    "coverage",
     "currents",
     "dendritic_summation",
     "fi_curve",
@@ -51,6 +60,9 @@ __all__ = [
     "mp_unit",
     "new_figure",
     "perceptron_learning",
+    "phase_plane",
+    "posterior_pairs",
+    "posterior_predictive",
     "propagation",
     "pump_block",
     "raster",
