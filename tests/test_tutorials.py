@@ -41,6 +41,26 @@ EXPECTED = {
         "Brian2 vs numpy: hidden spikes identical: True",
         "the same predictions: True",
     ],
+    "11_inferring_hh_parameters": [
+        "spike_count      5.000",  # the 'recorded' trace: g_na 50, g_kd 5, seed 1
+        "1,000 simulations from the prior, one population call:",
+        "posterior-predictive spike counts:",
+        "the 90 % interval holds the truth in",
+    ],
+    "12_wilson_cowan_phase_plane": [
+        "3 fixed points: stable focus at (0.0000, 0.0000); saddle at (0.3369, 0.1684); "
+        "stable node at (0.9384, 0.6725)",
+        "-> saddle",
+        "a stable limit cycle: period 21.52 ms",
+        "the Jacobian's trace crosses zero at i_E = 0.9991",
+        "oscillating from 1.000 on",
+        # the closed form: v^2 = 1 - b/tau, i = (v + a)/b - v + v^3/3
+        "Hopf points at drive 0.3313 and 1.4187; by hand (trace 0 where v^2 = 1 - b/tau): "
+        "0.3313 and 1.4187",
+        # the rate model's fixed point is Brunel's self-consistent rate
+        "it settles at 37.9497 Hz; the self-consistent rate of analysis.brunel_rate is "
+        "37.9497 Hz",
+    ],
     "09_from_mcculloch_pitts_to_hopfield": [
         "AND  00->0, 01->0, 10->0, 11->1",
         "NOT  0->1, 1->0",
@@ -106,6 +126,8 @@ def test_tutorial_quick(script, tmp_path):
     if script.stem in ("05_snn_vs_ann", "10_recurrent_snn_vs_lstm"):
         pytest.importorskip("snntorch", reason=f"tutorial {script.stem[:2]} needs the 'snn' "
                             "extra")
+    if script.stem == "11_inferring_hh_parameters":
+        pytest.importorskip("sbi", reason="tutorial 11 needs the 'inference' extra")
     out = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=600,
                          env={**os.environ, "MPLBACKEND": "Agg"})
