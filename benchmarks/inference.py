@@ -21,7 +21,6 @@ the expected-coverage curve.
 from __future__ import annotations
 
 import argparse
-import math
 import time
 
 import numpy as np
@@ -31,46 +30,62 @@ from neurosim import inference
 
 
 def python_loop_simulator(g_na, g_kd, seed, dt=0.01, duration=120.0, t_on=10.0, t_off=110.0):
-    """The reference: sbi's tutorial's way of simulating, a Python loop of scalar steps
-    (exponential Euler on V, then each gate relaxed to its steady state at the new V), with
-    Goncalves et al.'s fixed values. Returns the trace."""
+    """The reference: sbi's tutorial's way of simulating, in its style: a Python loop over
+    time steps calling numpy on scalars (np.exp, np.abs), the state kept in arrays, the rates
+    as small functions (exponential Euler on V, then each gate relaxed to its steady state at
+    the new V), with Goncalves et al.'s fixed values. Returns the trace."""
     rng = np.random.RandomState(seed)
     g_l, g_m, tau_max, v_t, noise = 0.1, 0.07, 600.0, -60.0, 0.1
     e_l, c, e_na, e_k = -70.0, 1.0, 53.0, -107.0
-    amp = 5e-4 / (math.pi * (70e-4) ** 2)
-    n = round(duration / dt) + 1
-    current = np.zeros(n)
-    current[round(t_on / dt):round(t_off / dt)] = amp
+    t = np.arange(0, duration + dt, dt)
+    current = np.zeros_like(t)
+    current[round(t_on / dt):round(t_off / dt)] = 5e-4 / (np.pi * (70e-4) ** 2)
 
     def inv(z):
-        return 1.0 - z / 2.0 if abs(z) < 1e-4 else z / (math.exp(z) - 1.0)
+        return 1.0 - z / 2.0 if np.abs(z) < 1e-4 else z / (np.exp(z) - 1.0)
 
-    def gates(v):
-        am = 0.32 * inv(-0.25 * (v - v_t - 13.0)) / 0.25
-        bm = 0.28 * inv(0.2 * (v - v_t - 40.0)) / 0.2
-        ah = 0.128 * math.exp(-(v - v_t - 17.0) / 18.0)
-        bh = 4.0 / (1.0 + math.exp(-0.2 * (v - v_t - 40.0)))
-        an = 0.032 * inv(-0.2 * (v - v_t - 15.0)) / 0.2
-        bn = 0.5 * math.exp(-(v - v_t - 10.0) / 40.0)
-        p_inf = 1.0 / (1.0 + math.exp(-0.1 * (v + 35.0)))
-        tau_p = tau_max / (3.3 * math.exp(0.05 * (v + 35.0)) + math.exp(-0.05 * (v + 35.0)))
-        return (am / (am + bm), 1 / (am + bm), ah / (ah + bh), 1 / (ah + bh), an / (an + bn),
-                1 / (an + bn), p_inf, tau_p)
+    def a_m(v):
+        return 0.32 * inv(-0.25 * (v - v_t - 13.0)) / 0.25
 
-    v = np.zeros(n)
+    def b_m(v):
+        return 0.28 * inv(0.2 * (v - v_t - 40.0)) / 0.2
+
+    def a_h(v):
+        return 0.128 * np.exp(-(v - v_t - 17.0) / 18.0)
+
+    def b_h(v):
+        return 4.0 / (1.0 + np.exp(-0.2 * (v - v_t - 40.0)))
+
+    def a_n(v):
+        return 0.032 * inv(-0.2 * (v - v_t - 15.0)) / 0.2
+
+    def b_n(v):
+        return 0.5 * np.exp(-(v - v_t - 10.0) / 40.0)
+
+    def p_inf(v):
+        return 1.0 / (1.0 + np.exp(-0.1 * (v + 35.0)))
+
+    def tau_p(v):
+        return tau_max / (3.3 * np.exp(0.05 * (v + 35.0)) + np.exp(-0.05 * (v + 35.0)))
+
+    v, m, h, n, p = (np.zeros_like(t) for _ in range(5))
     v[0] = -70.0
-    mi, _, hi, _, ni, _, pi_, _ = gates(v[0])
-    m, h, k, p = mi, hi, ni, pi_
-    for i in range(1, n):
-        g_tot = (m**3 * g_na * h + k**4 * g_kd + g_l + g_m * p) / c
-        v_inf = (m**3 * g_na * h * e_na + k**4 * g_kd * e_k + g_l * e_l + g_m * p * e_k
-                 + current[i - 1] + noise * rng.randn() / math.sqrt(dt)) / (g_tot * c)
-        v[i] = v_inf + (v[i - 1] - v_inf) * math.exp(-dt * g_tot)
-        mi, tm, hi, th, ni, tn, pi_, tp = gates(v[i])
-        m = mi + (m - mi) * math.exp(-dt / tm)
-        h = hi + (h - hi) * math.exp(-dt / th)
-        k = ni + (k - ni) * math.exp(-dt / tn)
-        p = pi_ + (p - pi_) * math.exp(-dt / tp)
+    m[0] = a_m(v[0]) / (a_m(v[0]) + b_m(v[0]))
+    h[0] = a_h(v[0]) / (a_h(v[0]) + b_h(v[0]))
+    n[0] = a_n(v[0]) / (a_n(v[0]) + b_n(v[0]))
+    p[0] = p_inf(v[0])
+    for i in range(1, t.size):
+        g_tot = (m[i - 1] ** 3 * g_na * h[i - 1] + n[i - 1] ** 4 * g_kd + g_l
+                 + g_m * p[i - 1]) / c
+        v_inf = (m[i - 1] ** 3 * g_na * h[i - 1] * e_na + n[i - 1] ** 4 * g_kd * e_k
+                 + g_l * e_l + g_m * p[i - 1] * e_k + current[i - 1]
+                 + noise * rng.randn() / dt**0.5) / (g_tot * c)
+        v[i] = v_inf + (v[i - 1] - v_inf) * np.exp(-dt * g_tot)
+        x = v[i]
+        for gate, alpha, beta in ((m, a_m, b_m), (h, a_h, b_h), (n, a_n, b_n)):
+            a, b = alpha(x), beta(x)
+            gate[i] = a / (a + b) + (gate[i - 1] - a / (a + b)) * np.exp(-dt * (a + b))
+        p[i] = p_inf(x) + (p[i - 1] - p_inf(x)) * np.exp(-dt / tau_p(x))
     return v
 
 

@@ -356,7 +356,7 @@ class LimitCycle:
         return (float(np.ptp(self.x)), float(np.ptp(self.y)))
 
 
-def limit_cycle(model, x0=None, transient=500.0, dt=0.001, max_period=500.0):
+def limit_cycle(model, x0=None, transient=500.0, dt=0.01, max_period=100.0):
     """The stable limit cycle reached from ``x0`` (default: beside the first unstable fixed
     point), or None where the trajectory settles on a fixed point. The period is measured
     between upward crossings of the first variable's mid-range, interpolated linearly."""
