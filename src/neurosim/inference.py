@@ -56,6 +56,7 @@ from ._core.version import __version__
 from ._single.runner import ChunkRunner, thread_count
 from .catalog import artefacts_dir, load_model
 from .registry import CorticalParams
+from .registry import get as _model
 from .result import Summarised, write_atomically
 
 __all__ = [
@@ -123,7 +124,9 @@ class HHSimulator:
         self.params = params
         self.noise = as_float(noise, func, "noise", low=0.0, low_open=False)
         self.amplitude = as_float(amplitude, func, "amplitude")
-        self.dt = as_float(dt, func, "dt", low=0.0, high=0.1)
+        # the model's limits, as simulate holds it to them: exponential Euler's largest step
+        self.spec = _model("cortical_rs")
+        self.dt = as_float(dt, func, "dt", low=0.0, high=self.spec.dt_max)
         self.duration = as_float(duration, func, "duration", low=0.0)
         self.t_on = as_float(t_on, func, "t_on", low=0.0, high=self.duration)
         self.t_off = as_float(t_off, func, "t_off", low=self.t_on, high=self.duration)
@@ -188,8 +191,8 @@ class HHSimulator:
         n_chunks = -(-n // F.CHUNK)
         with ChunkRunner(n_chunks, thread_count(self.n_threads, func)) as runner:
             runner.run(F.simulate_features, p, sigma, seeds, self.v0, self.amplitude, self.k_on,
-                       self.k_off, self.k_rest, self.nsteps, self.dt, self.spike_threshold, 1,
-                       rec, out, err)
+                       self.k_off, self.k_rest, self.nsteps, self.dt, self.spike_threshold,
+                       self.spec.v_bound, 1, rec, out, err)
         bad = np.flatnonzero(err >= 0)
         if bad.size:
             j = int(bad[0])
@@ -197,8 +200,8 @@ class HHSimulator:
                 as_finite_array(theta, func, "theta"))[j], strict=False))
             raise SimulationError(
                 f"{func}: simulation {j} ({values}) blew up at t = {err[j] * self.dt:g} ms "
-                f"(NaN or |V| >= 1000 mV); give it a smaller dt (now {self.dt:g} ms) or keep "
-                "the parameters in a physiological range")
+                f"({self.spec.describe_bounds()}); give it a smaller dt (now {self.dt:g} ms) "
+                "or keep the parameters in a physiological range")
         return out, rec
 
     def features(self, theta, seed=0) -> np.ndarray:

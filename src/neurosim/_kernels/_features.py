@@ -41,7 +41,6 @@ import numpy as np
 from numba import njit
 
 from ._cortical import N_PARAMS, N_STATE, exp_euler, rates
-from ._limits import CONDUCTANCE_V_BOUND
 
 N_FEATURES = 13
 CHUNK = 64
@@ -224,13 +223,14 @@ def _finish(acc, counts, L, out, lo, dt, k_on, k_off):
 
 @_driver
 def simulate_features(c0, c1, p, sigma, seeds, v0, i_amp, k_on, k_off, k_rest, nsteps, dt,
-                      threshold, rec_every, rec, out, err_step):
+                      threshold, v_bound, rec_every, rec, out, err_step):
     """Chunks c0..c1-1 of the batch: neuron j has the parameter column p[:, j] (rows as
     ``_cortical``'s), current noise sigma[j] (uA/cm^2) and generator state seeds[j]; it starts
     at V = v0 with its gates at steady state there and gets i_amp (uA/cm^2) for steps
     k_on..k_off-1 (step k runs from t = k dt). Writes the features to out[j], V every
     rec_every steps to rec[:, j] where rec has columns, and the step where V blew up (|V| >=
-    the model's bound or NaN) to err_step[j] (-1: it did not; a chunk stops at its first)."""
+    v_bound, the model's bound in the registry, or NaN) to err_step[j] (-1: it did not; a
+    chunk stops at its first)."""
     N = p.shape[1]
     scale = 1.0 / math.sqrt(dt)
     two_pi = 2.0 * math.pi
@@ -287,10 +287,10 @@ def simulate_features(c0, c1, p, sigma, seeds, v0, i_amp, k_on, k_off, k_rest, n
                 x[2, j] = h1
                 x[3, j] = n1
                 x[4, j] = q1
-                bad += 0 if abs(v1) < CONDUCTANCE_V_BOUND else 1
+                bad += 0 if abs(v1) < v_bound else 1
             if bad:
                 for j in range(L):
-                    if not abs(x[0, j]) < CONDUCTANCE_V_BOUND:
+                    if not abs(x[0, j]) < v_bound:
                         err_step[lo + j] = k + 1
                 return
             _feed(acc, counts, L, k + 1, v_prev, x[0], dt, k_rest, k_on, k_off, threshold)
