@@ -181,3 +181,16 @@ def test_tools_take_any_two_variable_model():
     X, Y, dX, dY = D.vector_field(_Saddle(), (-1, 1), (-1, 1), n=3)
     np.testing.assert_array_equal(dX, X)
     np.testing.assert_array_equal(dY, -Y)
+
+
+@pytest.mark.parametrize("nu0", [1.0, 150.0])
+def test_brunels_mean_field_as_a_rate_model_settles_on_the_self_consistent_rate(nu0):
+    from neurosim import analysis
+
+    exact = analysis.brunel_rate(5.0, 2.0)  # 37.95 Hz (Brunel 2000, g = 5, eta = 2)
+    run = D.mean_field_rates(5.0, 2.0, nu0=nu0)
+    assert run.nu[-1] == pytest.approx(exact, abs=1e-6)
+    assert analysis.brunel_gain(exact, 5.0, 2.0) == pytest.approx(exact, abs=1e-8)
+    # a rate above it is pushed down, one below pushed up: the fixed point is stable
+    assert analysis.brunel_gain(exact + 5, 5.0, 2.0) < exact + 5
+    assert analysis.brunel_gain(exact - 5, 5.0, 2.0) > exact - 5

@@ -58,8 +58,8 @@ EXPECTED = {
         "Hopf points at drive 0.3313 and 1.4187; by hand (trace 0 where v^2 = 1 - b/tau): "
         "0.3313 and 1.4187",
         # the rate model's fixed point is Brunel's self-consistent rate
-        "it settles at 37.9497 Hz; the self-consistent rate of analysis.brunel_rate is "
-        "37.9497 Hz",
+        "it settles at 37.9497 Hz and 37.9497 Hz; the self-consistent rate of "
+        "analysis.brunel_rate is 37.9497 Hz",
     ],
     "09_from_mcculloch_pitts_to_hopfield": [
         "AND  00->0, 01->0, 10->0, 11->1",

@@ -29,20 +29,6 @@ def _describe(fps):
     return "; ".join(f"{fp.kind} at ({_num(fp.x)}, {_num(fp.y)})" for fp in fps)
 
 
-def mean_field_run(g, eta, tau=20.0, dt=1.0, steps=400, J=0.1, C_E=1000, gamma=0.25,
-                   theta=20.0):
-    """Euler steps of tau dnu/dt = -nu + phi(mu(nu), sigma(nu)) (rates in Hz, times in ms),
-    with mu and sigma as Brunel's equations 4 and 5 write them."""
-    nu_ext = eta * theta / (C_E * J * tau)  # per ms
-    nu = [1.0]
-    for _ in range(steps):
-        r = nu[-1] / 1000.0
-        mu = C_E * J * tau * (nu_ext + r * (1 - g * gamma))
-        sigma = math.sqrt(C_E * J * J * tau * (nu_ext + r * (1 + g * g * gamma)))
-        nu.append(nu[-1] + dt / tau * (-nu[-1] + analysis.siegert_rate(mu, sigma)))
-    return np.array(nu)
-
-
 def main(argv=None):
     args, save = figures.tutorial_session(__doc__, "12", argv)
 
@@ -122,11 +108,12 @@ def main(argv=None):
     print("\n5. Where the rate model meets the spiking network: Brunel's (2000) mean field is a")
     print("   rate model whose gain function is the Siegert formula (a LIF neuron's rate under")
     print("   white noise). With E and I neurons alike, one rate suffices: tau dnu/dt = -nu +")
-    print("   phi(mu(nu), sigma(nu)). Integrated from 1 Hz at g = 5, nu_ext / nu_thr = 2:")
-    nu = mean_field_run(g=5.0, eta=2.0)
-    print(f"   it settles at {nu[-1]:.4f} Hz; the self-consistent rate of analysis.brunel_rate "
-          f"is {analysis.brunel_rate(5.0, 2.0):.4f} Hz, the rate tutorial 6 finds in the "
-          "network")
+    print("   phi(nu) (dynamics.mean_field_rates). From 1 Hz and from 150 Hz at g = 5,")
+    print("   nu_ext / nu_thr = 2:")
+    low, high = (dynamics.mean_field_rates(5.0, 2.0, nu0=nu0).nu[-1] for nu0 in (1.0, 150.0))
+    print(f"   it settles at {low:.4f} Hz and {high:.4f} Hz; the self-consistent rate of "
+          f"analysis.brunel_rate is {analysis.brunel_rate(5.0, 2.0):.4f} Hz, the rate "
+          "tutorial 6 finds in the network")
     print("Done.")
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "RefractoryPeriods",
     "action_potential_phases",
     "binned_counts",
+    "brunel_gain",
     "brunel_rate",
     "cv_isi",
     "detect_spikes",
@@ -605,6 +606,40 @@ def siegert_rate(mu: float, sigma: float, *, tau: float = 20.0, theta: float = 2
     return 1000.0 / (t_ref + tau * np.sqrt(np.pi) * value)
 
 
+def _brunel_checked(f, g, eta, J, C_E, gamma, tau, theta, v_reset, t_ref) -> tuple:
+    """Brunel's network constants, checked for function ``f``."""
+    g = as_float(g, f, "g", low=0.0, low_open=False)
+    eta = as_float(eta, f, "eta", low=0.0, low_open=False)
+    J = as_float(J, f, "J", "mV", low=0.0)
+    C_E = as_int(C_E, f, "C_E", low=1)
+    gamma = as_float(gamma, f, "gamma", low=0.0, low_open=False)
+    # (a bad value here was blamed on siegert_rate's mu; t_ref bounds the rate searched)
+    tau, theta, v_reset, t_ref = _noisy_lif(f, tau, theta, v_reset, t_ref,
+                                            t_ref_low_open=True)
+    return g, eta, J, C_E, gamma, tau, theta, v_reset, t_ref
+
+
+def _brunel_gain(nu_hz, g, eta, J, C_E, gamma, tau, theta, v_reset, t_ref) -> float:
+    nu_ext = eta * theta / (C_E * J * tau)  # per ms
+    nu = nu_hz / 1000.0
+    mu = C_E * J * tau * (nu_ext + nu * (1.0 - g * gamma))
+    sigma = np.sqrt(C_E * J * J * tau * (nu_ext + nu * (1.0 + g * g * gamma)))
+    return siegert_rate(mu, sigma, tau=tau, theta=theta, v_reset=v_reset, t_ref=t_ref)
+
+
+def brunel_gain(nu: float, g: float, eta: float, *, J: float = 0.1, C_E: int = 1000,
+                gamma: float = 0.25, tau: float = 20.0, theta: float = 20.0,
+                v_reset: float = 10.0, t_ref: float = 2.0) -> float:
+    """The mean-field gain function of Brunel's (2000) network: the rate (Hz) its neurons
+    fire at when every neuron of it fires at ``nu`` (Hz), siegert(mu(nu), sigma(nu)) with mu
+    and sigma as :func:`brunel_rate` gives them. Its fixed point is :func:`brunel_rate`;
+    ``neurosim.dynamics.mean_field_rates`` runs the rate model built on it."""
+    f = "brunel_gain"
+    nu = as_float(nu, f, "nu", "Hz", low=0.0, low_open=False)
+    return _brunel_gain(nu, *_brunel_checked(f, g, eta, J, C_E, gamma, tau, theta, v_reset,
+                                             t_ref))
+
+
 def brunel_rate(g: float, eta: float, *, J: float = 0.1, C_E: int = 1000,
                 gamma: float = 0.25, tau: float = 20.0, theta: float = 20.0,
                 v_reset: float = 10.0, t_ref: float = 2.0) -> float:
@@ -614,23 +649,11 @@ def brunel_rate(g: float, eta: float, *, J: float = 0.1, C_E: int = 1000,
     (its equations 4, 5 and 21). ``gamma`` = C_I / C_E."""
     from scipy import optimize
 
-    f = "brunel_rate"
-    g = as_float(g, f, "g", low=0.0, low_open=False)
-    eta = as_float(eta, f, "eta", low=0.0, low_open=False)
-    J = as_float(J, f, "J", "mV", low=0.0)
-    C_E = as_int(C_E, f, "C_E", low=1)
-    gamma = as_float(gamma, f, "gamma", low=0.0, low_open=False)
-    # (a bad value here was blamed on siegert_rate's mu; t_ref bounds the rate searched)
-    tau, theta, v_reset, t_ref = _noisy_lif(f, tau, theta, v_reset, t_ref,
-                                            t_ref_low_open=True)
-    nu_ext = eta * theta / (C_E * J * tau)  # per ms
+    consts = _brunel_checked("brunel_rate", g, eta, J, C_E, gamma, tau, theta, v_reset, t_ref)
+    t_ref = consts[-1]
 
     def gap(nu_hz):
-        nu = nu_hz / 1000.0
-        mu = C_E * J * tau * (nu_ext + nu * (1.0 - g * gamma))
-        sigma = np.sqrt(C_E * J * J * tau * (nu_ext + nu * (1.0 + g * g * gamma)))
-        return siegert_rate(mu, sigma, tau=tau, theta=theta, v_reset=v_reset,
-                            t_ref=t_ref) - nu_hz
+        return _brunel_gain(nu_hz, *consts) - nu_hz
 
     top = 1000.0 / t_ref
     if gap(1e-9) <= 0:

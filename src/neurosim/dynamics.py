@@ -37,12 +37,14 @@ from ._core.validation import (
     got,
     param_error,
 )
+from .analysis import brunel_gain
 from .catalog import FitzHughNagumoParams, WilsonCowanParams, load_model
 from .result import Summarised
 
 __all__ = ["FitzHughNagumo", "FixedPoint", "LimitCycle", "RateResult", "WilsonCowan",
            "bifurcation", "classify", "fixed_points", "hopf_points", "limit_cycle",
-           "nullclines", "oscillation_onset", "simulate_rates", "vector_field"]
+           "mean_field_rates", "nullclines", "oscillation_onset", "simulate_rates",
+           "vector_field"]
 
 
 def _params(params, overrides, cls, catalog, pattern, func):
@@ -462,3 +464,27 @@ def oscillation_onset(model, parameter, values, threshold=1e-3, duration=2000.0)
         if np.ptp(x[-x.size // 4:]) > threshold:
             return float(v)
     return math.nan
+
+
+def mean_field_rates(g, eta, duration=400.0, nu0=1.0, dt=1.0, tau_rate=20.0, **network):
+    """Brunel's (2000) mean field as a rate model, where it and the spiking network share
+    their assumptions (E and I neurons alike, so one rate; the asynchronous state):
+    tau_rate dnu/dt = -nu + phi(nu), phi the network's gain function
+    (:func:`neurosim.analysis.brunel_gain`, the Siegert formula; ``network``: its keyword
+    arguments). Its stable fixed point is :func:`neurosim.analysis.brunel_rate`. Returns a
+    :class:`RateResult` with the rate ``nu`` (Hz) every ``dt`` ms from ``nu0``."""
+    from scipy.integrate import solve_ivp
+
+    func = "mean_field_rates"
+    duration = as_float(duration, func, "duration", "ms", low=0.0)
+    nu0 = as_float(nu0, func, "nu0", "Hz", low=0.0, low_open=False)
+    dt = as_float(dt, func, "dt", "ms", low=0.0, high=duration)
+    tau_rate = as_float(tau_rate, func, "tau_rate", "ms", low=0.0)
+    brunel_gain(nu0, g, eta, **network)  # checks g, eta and the network's constants here
+
+    def rhs(_, y):
+        return [(-y[0] + brunel_gain(max(y[0], 0.0), g, eta, **network)) / tau_rate]
+
+    t = np.arange(math.floor(duration / dt + 1e-9) + 1) * dt
+    sol = solve_ivp(rhs, (0.0, t[-1]), [nu0], t_eval=t, rtol=1e-10, atol=1e-10)
+    return RateResult(t, {"nu": sol.y[0]}, f"Brunel mean field (g = {g:g}, eta = {eta:g})")
