@@ -192,3 +192,10 @@ def test_a_small_fit_moves_towards_the_truth_and_round_trips(sim, tmp_path, monk
     np.testing.assert_array_equal(rep.calibration.ranks, cal.ranks)
     assert rep.provenance["fit"]["epochs"] == post.info["epochs"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_traces_that_would_not_fit_are_refused_before_anything_runs(sim):
+    theta = np.tile([50.0, 5.0], (1_000_000, 1))  # 12,001 samples each: about 96 GB
+    with pytest.raises(neurosim.ResourceError, match=r"each trace of 12,001 samples kept.*"
+                       "Nothing was allocated"):
+        sim.traces(theta)

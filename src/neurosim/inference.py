@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._core.resources import check
 from ._core.validation import (
     MissingExtra,
     SimulationError,
@@ -53,6 +54,7 @@ from ._core.validation import (
     param_error,
 )
 from ._core.version import __version__
+from ._single.cortical import PARAM_ROWS
 from ._single.runner import ChunkRunner, thread_count
 from .catalog import artefacts_dir, load_model
 from .registry import CorticalParams
@@ -84,7 +86,8 @@ _MOMENT_FEATURES = 7
 # and the current noise; Goncalves et al. fit these eight
 FREE_PARAMETERS = {**{k: CorticalParams.units()[k] for k in (
     "g_na", "g_kd", "g_l", "g_m", "tau_max", "v_t", "e_l")}, "noise": "uA/cm^2"}
-_ROWS = ("c_m", "g_na", "g_kd", "g_m", "g_l", "e_na", "e_k", "e_l", "v_t", "tau_max")
+# neuron-steps per second per thread of the simulator (measured, benchmarks/inference.py)
+_SPEED = 3.0e7
 SOMA_AREA_CM2 = math.pi * (70e-4) ** 2  # sbi's tutorial: pi (70 um)^2
 FORMAT = "neurosim-hh-inference-1"
 
@@ -158,15 +161,15 @@ class HHSimulator:
             raise param_error(func, "theta", f"an (n, {len(self.free)}) array, one row per "
                               f"simulation with columns {self.free}", got(f"shape {theta.shape}"))
         n = theta.shape[0]
-        p = np.empty((len(_ROWS), n))
-        for i, name in enumerate(_ROWS):
+        p = np.empty((len(PARAM_ROWS), n))
+        for i, name in enumerate(PARAM_ROWS):
             p[i] = getattr(self.params, name)
         sigma = np.full(n, self.noise)
         for c, name in enumerate(self.free):
             if name == "noise":
                 sigma = theta[:, c].copy()
             else:
-                p[_ROWS.index(name)] = theta[:, c]
+                p[PARAM_ROWS.index(name)] = theta[:, c]
         probe = {name: theta[:, c] for c, name in enumerate(self.free)}
         for name, values in probe.items():
             low = 0.0 if name.startswith("g_") or name == "noise" else None
@@ -184,12 +187,20 @@ class HHSimulator:
         seed = as_seed(seed, func)
         p, sigma = self._columns(theta, func)
         n = p.shape[1]
-        seeds = np.array([F.stream_start(seed, i) for i in range(n)], dtype=np.uint64)
+        threads = thread_count(self.n_threads, func)
+        rows = self.n_samples if record else 0
+        check(func, memory=8.0 * n * (rows + F.N_FEATURES + 2 * len(PARAM_ROWS)),
+              seconds=n * self.nsteps / (_SPEED * threads),
+              what=f"{n:,} simulations of {self.nsteps:,} steps"
+              + (f", each trace of {rows:,} samples kept" if record else ""),
+              fix="fewer simulations per call" + (" (or features, which keep no trace)"
+                                                   if record else ""))
+        seeds = F.stream_starts(seed, n)
         out = np.empty((n, F.N_FEATURES))
         err = np.empty(n, dtype=np.int64)
-        rec = np.empty((self.n_samples, n)) if record else np.empty((0, 0))
+        rec = np.empty((rows, n)) if record else np.empty((0, 0))
         n_chunks = -(-n // F.CHUNK)
-        with ChunkRunner(n_chunks, thread_count(self.n_threads, func)) as runner:
+        with ChunkRunner(n_chunks, threads) as runner:
             runner.run(F.simulate_features, p, sigma, seeds, self.v0, self.amplitude, self.k_on,
                        self.k_off, self.k_rest, self.nsteps, self.dt, self.spike_threshold,
                        self.spec.v_bound, 1, rec, out, err)

@@ -77,9 +77,13 @@ def _uniform(state):
 
 
 @njit(cache=True)
-def stream_start(seed, index):
-    """The generator's first state for simulation ``index`` of a batch seeded ``seed``."""
-    return _mix(np.uint64(seed) * _GOLDEN + _mix(np.uint64(index) + _GOLDEN))
+def stream_starts(seed, n):
+    """The generator's first state for each simulation 0..n-1 of a batch seeded ``seed``."""
+    out = np.empty(n, dtype=np.uint64)
+    base = np.uint64(seed) * _GOLDEN
+    for i in range(n):
+        out[i] = _mix(base + _mix(np.uint64(i) + _GOLDEN))
+    return out
 
 
 @_inline
