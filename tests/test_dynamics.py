@@ -146,6 +146,7 @@ def test_simulation_settles_on_the_stable_state(wc):
      "'parameter' parameter of bifurcation must be one of"),
     (lambda: D.WilsonCowan(tau_e=-1.0), "tau_e"),
     (lambda: D.fixed_points("wc"), "'model' parameter of fixed_points"),
+    (lambda: D.fixed_points(D.WilsonCowan(w_ei=0.0)), "must be w_ei > 0"),
 ])
 def test_bad_input_is_named(call, match):
     with pytest.raises(neurosim.InvalidInput, match=match):

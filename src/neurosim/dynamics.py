@@ -125,12 +125,20 @@ class WilsonCowan:
     def x_nullcline(self, e):
         """dE/dt = 0: I as a function of E (needs w_ei > 0)."""
         p = self.params
+        if p.w_ei <= 0.0:
+            raise param_error("WilsonCowan.x_nullcline", "params", "w_ei > 0 (with no "
+                              "inhibition of E its nullcline is no function of E, which the "
+                              "phase-plane tools need)", p.w_ei)
         f = e / (1.0 - p.r_e * e)
         return (p.w_ee * e + p.i_e - self.gain_inverse(f, p.a_e, p.theta_e)) / p.w_ei
 
     def y_nullcline(self, i):
         """dI/dt = 0: E as a function of I (needs w_ie > 0)."""
         p = self.params
+        if p.w_ie <= 0.0:
+            raise param_error("WilsonCowan.y_nullcline", "params", "w_ie > 0 (with no "
+                              "excitation of I its nullcline is no function of I, which the "
+                              "phase-plane tools need)", p.w_ie)
         f = i / (1.0 - p.r_i * i)
         return (self.gain_inverse(f, p.a_i, p.theta_i) + p.w_ii * i - p.i_i) / p.w_ie
 
@@ -266,7 +274,10 @@ def _polish(model, x, y):
     """Newton on the two equations from a bracketed root: a few steps to machine precision."""
     for _ in range(8):
         f = np.array(model.rhs(x, y), dtype=float)
-        step = np.linalg.solve(model.jacobian(x, y), f)
+        try:
+            step = np.linalg.solve(model.jacobian(x, y), f)
+        except np.linalg.LinAlgError:  # a fold: the bracketed root is as good as it gets
+            break
         x, y = x - step[0], y - step[1]
         if abs(step[0]) + abs(step[1]) < 1e-15:
             break
