@@ -122,25 +122,28 @@ class WilsonCowan:
         p = self.params
         return self._range(p.a_i, p.theta_i, p.r_i)
 
+    def _nullcline(self, own, sign, r, a, theta, w_own, drive, w_cross, cross, meaning,
+                   func):
+        """The other variable on this one's nullcline: own = (1 - r own) F(sign w_cross
+        other + w_own own + drive), solved for other (needs w_cross > 0)."""
+        if w_cross <= 0.0:
+            raise param_error(f"WilsonCowan.{func}", "params", f"{cross} > 0 (with no "
+                              f"{meaning} the nullcline is no function of the one variable, "
+                              "which the phase-plane tools need)", w_cross)
+        f = own / (1.0 - r * own)
+        return sign * (self.gain_inverse(f, a, theta) - w_own * own - drive) / w_cross
+
     def x_nullcline(self, e):
         """dE/dt = 0: I as a function of E (needs w_ei > 0)."""
         p = self.params
-        if p.w_ei <= 0.0:
-            raise param_error("WilsonCowan.x_nullcline", "params", "w_ei > 0 (with no "
-                              "inhibition of E its nullcline is no function of E, which the "
-                              "phase-plane tools need)", p.w_ei)
-        f = e / (1.0 - p.r_e * e)
-        return (p.w_ee * e + p.i_e - self.gain_inverse(f, p.a_e, p.theta_e)) / p.w_ei
+        return self._nullcline(e, -1.0, p.r_e, p.a_e, p.theta_e, p.w_ee, p.i_e, p.w_ei,
+                               "w_ei", "inhibition of E", "x_nullcline")
 
     def y_nullcline(self, i):
         """dI/dt = 0: E as a function of I (needs w_ie > 0)."""
         p = self.params
-        if p.w_ie <= 0.0:
-            raise param_error("WilsonCowan.y_nullcline", "params", "w_ie > 0 (with no "
-                              "excitation of I its nullcline is no function of I, which the "
-                              "phase-plane tools need)", p.w_ie)
-        f = i / (1.0 - p.r_i * i)
-        return (self.gain_inverse(f, p.a_i, p.theta_i) + p.w_ii * i - p.i_i) / p.w_ie
+        return self._nullcline(i, 1.0, p.r_i, p.a_i, p.theta_i, -p.w_ii, p.i_i, p.w_ie,
+                               "w_ie", "excitation of I", "y_nullcline")
 
     def __repr__(self):
         return f"WilsonCowan({self.params.name or 'custom'}, i_e={self.params.i_e:g})"
