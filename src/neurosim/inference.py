@@ -502,8 +502,8 @@ def fit(observation, prior: Prior = TUTORIAL_PRIOR, n_simulations=10_000, *, sim
 class Calibration(Summarised):
     """How well a posterior recovers known parameters (:func:`calibrate`): for each held-out
     simulation its true parameters, the posterior mean and the rank of the truth among the
-    posterior draws (simulation-based calibration, Talts et al. 2018), and the fraction of
-    draws outside the prior's box (``leakage``)."""
+    posterior draws, scaled to ``n_samples`` (simulation-based calibration, Talts et al.
+    2018), and the fraction of the estimator's draws outside the prior's box (``leakage``)."""
 
     names: list
     truth: np.ndarray
@@ -564,13 +564,17 @@ def calibrate(posterior: Posterior, n_tests=20, n_samples=1000, seed=1) -> Calib
         batch += 1
     truth, means, ranks, leak = np.array(truth), [], [], []
     for k, x in enumerate(xs):
-        # the estimator's own draws: rejecting those outside the prior can stall where the
-        # estimator is poor, and SBC asks about the estimator; how much of its mass lies
-        # outside the box is kept (``leakage``)
-        draws = posterior.sample(n_samples, seed=seed + k, observation=x, within_prior=False)
+        # the posterior is zero outside the prior's box: of the estimator's draws, those inside
+        # it are draws of the posterior (rejection sampling without its loop, which can stall
+        # where the estimator puts its mass outside). The ranks are scaled to n_samples; the
+        # fraction outside is kept (``leakage``), and where fewer than 10 draws fall inside,
+        # the estimator's own draws stand
+        raw = posterior.sample(n_samples, seed=seed + k, observation=x, within_prior=False)
+        inside = np.all((raw >= prior.low) & (raw <= prior.high), axis=1)
+        draws = raw[inside] if np.count_nonzero(inside) >= 10 else raw
         means.append(draws.mean(axis=0))
-        ranks.append(np.sum(draws < truth[k], axis=0))
-        leak.append(np.mean(np.any((draws < prior.low) | (draws > prior.high), axis=1)))
+        ranks.append(np.sum(draws < truth[k], axis=0) * (n_samples / len(draws)))
+        leak.append(1.0 - np.mean(inside))
     return Calibration(list(prior.names), truth, np.array(means), np.array(ranks), n_samples,
                        leakage=np.array(leak))
 
