@@ -27,7 +27,6 @@ the simulator, the priors and the saved report need only numpy and Numba.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import io
 import json
 import logging
@@ -53,13 +52,12 @@ from ._core.validation import (
     install_hint,
     param_error,
 )
-from ._core.version import __version__
 from ._single.cortical import PARAM_ROWS
 from ._single.runner import ChunkRunner, thread_count
 from .catalog import artefacts_dir, load_model
 from .registry import CorticalParams
 from .registry import get as _model
-from .result import Summarised, write_atomically
+from .result import Summarised, provenance, write_atomically
 
 __all__ = [
     "FEATURES",
@@ -608,9 +606,7 @@ def save_inference_report(path, posterior: Posterior, calibration: Calibration, 
                         "n_samples": calibration.n_samples, "level": calibration.level,
                         "leakage": None if calibration.leakage is None
                         else calibration.leakage.tolist()},
-        "provenance": {"neurosim": __version__, "numpy": np.__version__,
-                       "date": datetime.datetime.now(datetime.UTC).isoformat(
-                           timespec="seconds"),
+        "provenance": {**provenance("save_inference_report"), "numpy": np.__version__,
                        "command": command, "simulator": sim.describe(),
                        "fit": posterior.info, "feature_set": posterior.feature_set},
     }
