@@ -41,6 +41,7 @@ import numpy as np
 from numba import njit
 
 from ._cortical import N_PARAMS, N_STATE, exp_euler, rates
+from ._random import GOLDEN, key_uniform, mix
 
 N_FEATURES = 13
 CHUNK = 64
@@ -57,32 +58,20 @@ _driver = njit(cache=True, error_model="numpy", nogil=True, fastmath={"contract"
 _scalar = njit(cache=True, error_model="numpy", fastmath={"contract"}, forceinline=True)
 _inline = njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-
-
-@_scalar
-def _mix(z):
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
 @_scalar
 def _uniform(state):
     """Advance a splitmix64 state; return (new state, a uniform number in (0, 1))."""
-    state = state + _GOLDEN
-    return state, ((_mix(state) >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+    state = state + GOLDEN
+    return state, key_uniform(state)
 
 
 @njit(cache=True)
 def stream_starts(seed, n):
     """The generator's first state for each simulation 0..n-1 of a batch seeded ``seed``."""
     out = np.empty(n, dtype=np.uint64)
-    base = np.uint64(seed) * _GOLDEN
+    base = np.uint64(seed) * GOLDEN
     for i in range(n):
-        out[i] = _mix(base + _mix(np.uint64(i) + _GOLDEN))
+        out[i] = mix(base + mix(np.uint64(i) + GOLDEN))
     return out
 
 

@@ -42,25 +42,11 @@ from numba import njit, prange
 
 from ._fastexp import fexp
 from ._jit import jit, jit_inline
-
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-
-
-@jit_inline
-def _mix(z):
-    """splitmix64's finaliser: a 64-bit hash."""
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-@jit_inline
-def _uniform(key):
-    """A uniform double in (0, 1) from a 64-bit key."""
-    return (float(_mix(key) >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
-
+from ._random import GOLDEN as _GOLD
+from ._random import M1 as _M1
+from ._random import M2 as _M2
+from ._random import key_uniform as _uniform
+from ._random import mix as _mix
 
 CHUNK = 1024  # neurons a task of the neuron passes (fixed: results do not depend on threads)
 TABLE_MAX_LAM = 30.0  # above this mean a step, Poisson numbers are drawn one by one
