@@ -13,8 +13,9 @@ Work, 1 s of simulated time at dt = 0.1 ms, 2 threads wherever the tool has thre
 
 Every tool is given the graph neurosim drew (the same pre/post indices, weights and delays);
 the Brian2 models are written the way Brian2's own examples write them (built-in
-refractoriness, default schedule), NEST uses iaf_cond_exp, iaf_psc_exp and iaf_psc_delta with
-poisson_generator. Reported: run time (best of 3 for neurosim; Brian2 cpp_standalone's own
+refractoriness, default schedule); NEST runs through neurosim's NEST engine
+(``engine="nest"``: iaf_cond_exp, iaf_psc_exp and iaf_psc_delta with poisson_generator).
+Reported: run time (best of 3 for neurosim; Brian2 cpp_standalone's own
 measure of its run, without code generation and compilation; NEST's Simulate), the rate, and
 synaptic events per second beside neuron-steps per second. "Fresh process" is the wall time of
 a new Python process that imports the tool, builds the network and runs it (neurosim with its
@@ -159,61 +160,10 @@ def bench_brian2(net, conn, threads=THREADS):
 
 
 def bench_nest(net, conn):
-    import nest
-
-    nest.set_verbosity("M_ERROR")
-    nest.ResetKernel()
-    nest.SetKernelStatus({"local_num_threads": THREADS, "resolution": net.dt,
-                          "rng_seed": 1})
-    ports = net.ports()
-    nodes, recs = {}, {}
-    for pop in net.neurons:
-        p = {k: float(v[0]) for k, v in conn.params[pop.name].items()}
-        c_m = p["tau_m"] / p["r_m"] * 1000.0  # pF
-        kinds = {ports[n][0] for n in ports if pop.name in ports[n][3]}
-        common = {"E_L": p["v_rest"], "V_th": p["v_th"], "V_reset": p["v_reset"],
-                  "t_ref": p["t_ref"], "C_m": c_m}
-        if "exp_conductance" in kinds:
-            taus = {ports[n][2]: ports[n][1] for n in ports if pop.name in ports[n][3]}
-            model, params = "iaf_cond_exp", {**common, "g_L": c_m / p["tau_m"],
-                                             "E_ex": 0.0, "E_in": -80.0,
-                                             "tau_syn_ex": taus[0.0], "tau_syn_in": taus[-80.0]}
-        elif "exp_current" in kinds:
-            taus = sorted({ports[n][1] for n in ports if pop.name in ports[n][3]})
-            model, params = "iaf_psc_exp", {**common, "tau_m": p["tau_m"],
-                                            "tau_syn_ex": taus[0], "tau_syn_in": taus[-1]}
-        else:
-            model, params = "iaf_psc_delta", {**common, "tau_m": p["tau_m"]}
-        nodes[pop.name] = nest.Create(model, pop.size, params=params)
-        nodes[pop.name].set({"V_m": list(conn.v0[pop.name])})
-        for n, values in conn.syn0.get(pop.name, {}).items():
-            key = "g_ex" if ports[n][2] == 0.0 else "g_in"
-            nodes[pop.name].set({key: list(values)})
-        recs[pop.name] = nest.Create("spike_recorder")
-        nest.Connect(nodes[pop.name], recs[pop.name])
-    for proj, pre, post, w, d in zip(net.projections, conn.pre, conn.post, conn.weight,
-                                     conn.delay, strict=True):
-        w = np.asarray(w, dtype=np.float64)
-        if proj.synapse == "exp_conductance" and proj.e_rev < -50.0:
-            w = -w  # iaf_cond_exp: a negative weight is an inhibitory conductance (nS)
-        if proj.synapse == "exp_current":
-            w = w * 1000.0  # nA -> pA
-        src = nodes[proj.pre].tolist()
-        tgt = nodes[proj.post].tolist()
-        nest.Connect(np.asarray(src)[pre], np.asarray(tgt)[post], "one_to_one",
-                     syn_spec={"weight": np.ascontiguousarray(w),
-                               "delay": np.ascontiguousarray(np.asarray(d, dtype=float))})
-    for inp in net.inputs:
-        gen = nest.Create("poisson_generator", params={"rate": inp.rate * inp.count})
-        nest.Connect(gen, nodes[inp.target], syn_spec={"weight": float(inp.weight),
-                                                       "delay": net.dt})
-    nest.Simulate(1.0)
-    t0 = time.perf_counter()
-    nest.Simulate(DURATION)
-    elapsed = time.perf_counter() - t0
-    rates = {p: recs[p].n_events / (net.population(p).size * (DURATION + 1.0) / 1000.0)
-             for p in recs}
-    return elapsed, rates
+    # neurosim's NEST engine: the same graph as NEST's own models (iaf_cond_exp, iaf_psc_exp,
+    # iaf_psc_delta, poisson_generator); its run time is NEST's Simulate alone
+    res = net.run(DURATION, seed=1, connectivity=conn, engine="nest", n_threads=THREADS)
+    return res.timings["run"], {p: res.rate(p) for p in res.spike_times}
 
 
 SCALING_PROBE = textwrap.dedent("""

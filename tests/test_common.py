@@ -159,3 +159,23 @@ def test_both_network_engines_run_it_as_simulate_does(spec, engine):
     for k in range(2):
         assert res.spike_times["P"][k].size >= 2
         assert abs(res.spike_times["P"][k].size - ours.spike_times[k].size) <= 1
+
+
+@pytest.mark.nest
+def test_nest_runs_every_model_it_has_as_simulate_does(spec):
+    # the models whose registry entry names a NEST model, alone in a network as above, on
+    # NEST's own scheme; the others are refused by name
+    net = neurosim.Network(populations=(neurosim.Population(
+        "P", spec.name, 2, overrides={"i_ext": np.array([spec.cli_current,
+                                                         1.5 * spec.cli_current])}),),
+        dt=spec.brian2.dt)
+    if spec.nest is None:
+        with pytest.raises(neurosim.InvalidInput, match="a model NEST has"):
+            net.run(spec.cli_duration, engine="nest")
+        return
+    res = net.run(spec.cli_duration, engine="nest")
+    ours = neurosim.simulate(spec.name, np.array([spec.cli_current, 1.5 * spec.cli_current]),
+                             spec.cli_duration, dt=spec.brian2.dt)
+    for k in range(2):
+        assert res.spike_times["P"][k].size >= 2
+        assert abs(res.spike_times["P"][k].size - ours.spike_times[k].size) <= 1

@@ -31,7 +31,7 @@ LAYERS = [
     # networks as data, then what runs them (the Numba engine, plasticity, sweeps)
     ("network", ["neurosim.network", "neurosim.network._spec", "neurosim.network._result"]),
     ("engines", ["neurosim.network._numba", "neurosim.plasticity", "neurosim.reflex",
-                 "neurosim._sweep", "neurosim.phase"]),
+                 "neurosim._sweep", "neurosim.phase", "neurosim.nest_engine"]),
     # Brian2 (the only layer that imports brian2 at its top)
     ("brian2", ["neurosim.networks", "neurosim.networks.*"]),
     # the snntorch bridge (torch) and its saved reports
@@ -48,7 +48,7 @@ LAYERS = [
 # neurosim` and the command line load none of them until they are needed
 LAZY = {
     "brian2", "torch", "snntorch", "matplotlib", "dask", "distributed", "pandas", "sklearn",
-    "scipy", "numba", "sbi", "tqdm", "neurosim._kernels", "neurosim.networks",
+    "scipy", "numba", "sbi", "tqdm", "nest", "neurosim._kernels", "neurosim.networks",
     "neurosim.bridge", "neurosim.plot", "neurosim.figures",
 }
 

@@ -19,6 +19,7 @@ from . import (
     ion_dynamics,
     ions,
     morphology,
+    nest_engine,  # noqa: F401 - the NEST engine: it registers itself (nest on first run)
     plasticity,
     reflex,
     registry,

@@ -117,6 +117,31 @@ class NetworkRule:
 
 
 @dataclass(frozen=True)
+class NestSpec:
+    """How the NEST engine (``Network.run(engine="nest")``) runs a model.
+
+    ``models``: synapse kind (``"delta"``, ``"exp_current"``, ``"exp_conductance"``) -> the
+    NEST model of a population whose synapses are all of that kind (``"delta"`` also for one
+    with none). ``params(p, kind)``: NEST's parameters (name -> a per-neuron array or a
+    constant, in NEST's units) from neurosim's per-neuron parameter dict ``p`` (``i_ext``
+    included). ``state``: neurosim's state variable -> (NEST's name, the factor from
+    neurosim's unit to NEST's). ``current``: the factor from the model's input unit to NEST's
+    current (pA; Izhikevich's own mV/ms). ``weight``: synapse kind -> the factor from the
+    weight's unit to NEST's (mV, pA, nS). ``delta_per_step``: NEST integrates a delta
+    weight over the step as a drive (mV/ms) instead of jumping V by it (``izhikevich`` with
+    the paper's numerics): the engine divides such weights by dt.
+    """
+
+    models: dict
+    params: Callable
+    state: dict
+    current: float = 1000.0
+    weight: dict = field(default_factory=lambda: {"delta": 1.0, "exp_current": 1000.0,
+                                                  "exp_conductance": 1.0})
+    delta_per_step: bool = False
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One neuron model. See the module docstring; fields:
 
@@ -149,6 +174,7 @@ class ModelSpec:
             and the network engines hold the model to the same bounds.
         cli_current, cli_duration: the command line's defaults for ``neurosim simulate``.
         network: its :class:`NetworkRule` (None: the network engines do not take it).
+        nest: its :class:`NestSpec` (None: NEST has no model of it).
     """
 
     name: str
@@ -178,6 +204,7 @@ class ModelSpec:
     v_bound: float = POINT_V_BOUND
     u_bound: float = math.inf
     network: NetworkRule | None = None
+    nest: NestSpec | None = None
 
     @property
     def bounds(self) -> dict:
@@ -504,6 +531,14 @@ class _LIFKernel:
         return math.floor(dt / cycle) + 1 if cycle > 0 else 1
 
 
+def _lif_nest(p, kind):
+    # NEST's membrane is C_m (pF) = tau_m / r_m; a conductance neuron's leak is g_L = C_m / tau_m
+    c_m = 1000.0 * p["tau_m"] / p["r_m"]
+    leak = {"g_L": c_m / p["tau_m"]} if kind == "exp_conductance" else {"tau_m": p["tau_m"]}
+    return {"E_L": p["v_rest"], "V_th": p["v_th"], "V_reset": p["v_reset"], "C_m": c_m,
+            "t_ref": p["t_ref"], "I_e": 1000.0 * p["i_ext"], **leak}
+
+
 def _lif_initial(p, n, v0, temperature):
     return {"v": np.array(p["v_rest"] if v0 is None else np.broadcast_to(v0, (n,)), float)}
 
@@ -520,7 +555,10 @@ register(ModelSpec(
         dt=0.1),
     plot="integrate_and_fire", spike_peak=20.0,
     marks={"rest": "v_rest", "threshold": "v_th", "reset": "v_reset", "refractory": "t_ref"},
-    cli_current=2.0, cli_duration=100.0, network=NetworkRule(spike="exact")))
+    cli_current=2.0, cli_duration=100.0, network=NetworkRule(spike="exact"),
+    nest=NestSpec(models={"delta": "iaf_psc_delta", "exp_current": "iaf_psc_exp",
+                          "exp_conductance": "iaf_cond_exp"},
+                  params=_lif_nest, state={"v": ("V_m", 1.0)})))
 
 
 # --------------------------------------------------------------------------------------------
@@ -603,7 +641,14 @@ register(ModelSpec(
     cli_current=10.0, cli_duration=200.0, u_bound=POINT_V_BOUND,
     network=NetworkRule(
         spike="reset", step=lambda: _point().izhikevich_network_step,
-        rows=lambda q: [q["a"], q["b"]], jump="d", conductance=False)))
+        rows=lambda q: [q["a"], q["b"]], jump="d", conductance=False),
+    # NEST's izhikevich with the paper's scheme (consistent_integration off), its input in the
+    # model's own mV/ms
+    nest=NestSpec(models={"delta": "izhikevich"}, current=1.0, delta_per_step=True,
+                  params=lambda p, kind: {
+                      "a": p["a"], "b": p["b"], "c": p["c"], "d": p["d"], "V_th": p["v_peak"],
+                      "I_e": p["i_ext"], "consistent_integration": False},
+                  state={"v": ("V_m", 1.0), "u": ("U_m", 1.0)})))
 
 
 # --------------------------------------------------------------------------------------------
@@ -707,7 +752,16 @@ dw/dt = (a*(v - e_l) - w)/tau_w : amp
     network=NetworkRule(
         spike="reset", step=lambda: _point().adex_network_step,
         rows=lambda q: [q[k] for k in ("c_m", "g_l", "e_l", "v_t", "delta_t", "tau_w", "a")],
-        jump="b", u_scale=1000.0)))
+        jump="b", u_scale=1000.0),
+    # NEST integrates its AdEx models with an adaptive Runge-Kutta-Fehlberg step
+    nest=NestSpec(models={"delta": "aeif_psc_delta", "exp_current": "aeif_psc_exp",
+                          "exp_conductance": "aeif_cond_exp"},
+                  params=lambda p, kind: {
+                      "C_m": p["c_m"], "g_L": p["g_l"], "E_L": p["e_l"], "V_th": p["v_t"],
+                      "Delta_T": p["delta_t"], "tau_w": p["tau_w"], "a": p["a"],
+                      "b": 1000.0 * p["b"], "V_reset": p["v_reset"], "V_peak": p["v_peak"],
+                      "t_ref": 0.0, "I_e": 1000.0 * p["i_ext"]},
+                  state={"v": ("V_m", 1.0), "w": ("w", 1000.0)})))
 
 
 # --------------------------------------------------------------------------------------------

@@ -799,8 +799,10 @@ class Network:
             target: str = "numpy", n_threads: int | None = None, progress=None):
         """Run the network for ``duration`` ms and return a :class:`NetworkResult`.
 
-        ``engine``: ``"numba"`` (the default) or ``"brian2"`` (on Brian2's ``target``:
-        ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``). ``n_threads``: the Numba engine's
+        ``engine``: ``"numba"`` (the default), ``"brian2"`` (on Brian2's ``target``:
+        ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``) or ``"nest"`` (NEST's own models
+        of LIF, AdEx and Izhikevich neurons and its pair STDP synapses; see
+        :mod:`neurosim.nest_engine`). ``n_threads``: the Numba engine's
         threads for its neuron passes (default 1; the result is the same for any number) or
         cpp_standalone's OpenMP threads. ``progress``: a progress bar (default: for runs of
         1e9 neuron-steps and more). ``seed`` draws the
