@@ -32,6 +32,8 @@ LAYERS = [
     ("network", ["neurosim.network", "neurosim.network._spec", "neurosim.network._result"]),
     ("engines", ["neurosim.network._numba", "neurosim.plasticity", "neurosim.reflex",
                  "neurosim._sweep", "neurosim.phase", "neurosim.nest_engine"]),
+    # results in the field's data standards (neo, pynwb, h5py on first use)
+    ("formats", ["neurosim.formats", "neurosim.formats.*"]),
     # Brian2 (the only layer that imports brian2 at its top)
     ("brian2", ["neurosim.networks", "neurosim.networks.*"]),
     # the snntorch bridge (torch) and its saved reports

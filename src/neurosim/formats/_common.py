@@ -1,0 +1,77 @@
+"""What the exporters share: the result's parts in one shape, the optional packages."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .._core.validation import MissingExtra, install_hint, param_error
+from ..network._result import NetworkResult
+from ..result import SimulationResult
+
+
+def need(module: str, func: str):
+    """Import an optional package of the ``data`` extra, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(f"neurosim.formats.{func} needs {module}: "
+                           + install_hint("data")) from None
+
+
+def check_result(result, func: str, network_only: bool = False):
+    kinds = (NetworkResult,) if network_only else (SimulationResult, NetworkResult)
+    if not isinstance(result, kinds):
+        what = "a NetworkResult (net.run(...))" if network_only else \
+            "a SimulationResult, CableResult or NetworkResult"
+        raise param_error(func, "result", what, result, TypeError)
+    return result
+
+
+def out_path(path, func: str, suffixes: tuple) -> Path:
+    if isinstance(path, bool) or not isinstance(path, (str, Path)):
+        raise param_error(func, "path", f"a file name ending in {' or '.join(suffixes)} (a str "
+                          "or a Path)", path, TypeError)
+    path = Path(path)
+    if path.suffix not in suffixes:
+        raise param_error(func, "path", f"a file name ending in {' or '.join(suffixes)}",
+                          str(path))
+    return path
+
+
+def populations(result):
+    """The result as populations: a list of (name, SpikeTrains, v (rows, k) or None, the
+    recorded neurons' indices or labels, other traces {name: (rows, k)}, units {name: unit},
+    t (ms)). A simulation result is one population named after its model; a network result
+    one a population."""
+    if isinstance(result, NetworkResult):
+        out = []
+        for name, trains in result.spike_times.items():
+            v = result.v.get(name)
+            idx = result.v_index.get(name, np.zeros(0, np.int64))
+            out.append((name, trains, v, [int(i) for i in idx], {}, {"v": "mV"}, result.t))
+        for name, v in result.v.items():  # a population whose V alone was recorded
+            if name not in result.spike_times:
+                out.append((name, None, v, [int(i) for i in result.v_index[name]], {},
+                            {"v": "mV"}, result.t))
+        return out
+    labels = list(getattr(result, "locations", []) or range(result.n_neurons))
+    traces = dict(result.traces)
+    if result.stimulus is not None:
+        traces["stimulus"] = result.stimulus
+    units = {"v": "mV", **result.units}
+    return [(result.model, result.spike_times, result.v, labels, traces, units, result.t)]
+
+
+def provenance_text(result) -> str:
+    """The result's provenance as one JSON line (what made it, with which neurosim)."""
+    return json.dumps(result.provenance, sort_keys=True, default=str)
+
+
+def title(result) -> str:
+    if isinstance(result, NetworkResult):
+        return f"neurosim network run{': ' + result.name if result.name else ''}"
+    return f"neurosim {result.model} run"
