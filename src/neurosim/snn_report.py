@@ -270,25 +270,40 @@ def load_comparison(folder=None) -> SavedComparison:
             test_y=z["test_y"], folder=base)
 
 
-def run_discrete_lif(weights, biases, beta, threshold, num_steps, x, reset="subtract"):
-    """snntorch's Leaky update in float64 numpy (see :class:`neurosim.bridge.NeurosimSNN`).
+def run_discrete_lif(weights, biases, beta, threshold, num_steps, x, reset="subtract", *,
+                     reset_delay=True, alpha=None):
+    """snntorch's Leaky update (Synaptic where ``alpha`` is given: the input current first
+    decays by alpha and adds up, syn = alpha syn + W x + b) in float64 numpy (see
+    :class:`neurosim.bridge.NeurosimSNN`).
 
     Returns per-layer spikes of shape (num_steps, batch, neurons)."""
     x = np.asarray(x, dtype=np.float64)
     mems = [np.zeros((x.shape[0], w.shape[0])) for w in weights]
+    syns = [np.zeros_like(m) for m in mems]
     out = [np.zeros((num_steps, x.shape[0], w.shape[0])) for w in weights]
     for t in range(num_steps):
         h = x
         for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
-            mems[k], h = lif_step(mems[k], h @ w.T + b, beta, threshold, reset)
+            cur = h @ w.T + b
+            if alpha is not None:
+                syns[k] = alpha * syns[k] + cur
+                cur = syns[k]
+            mems[k], h = lif_step(mems[k], cur, beta, threshold, reset, reset_delay)
             out[k][t] = h
     return out
 
 
-def lif_step(mem, cur, beta, threshold, reset="subtract"):
-    """One step of snntorch's Leaky update in numpy: the reset from the previous step's spike
-    (H(mem - thr), H(0) = 0), then mem = beta mem + cur - reset thr ("subtract") or
-    (beta mem + cur)(1 - reset) ("zero"). Returns (mem, spikes)."""
+def lif_step(mem, cur, beta, threshold, reset="subtract", reset_delay=True):
+    """One step of snntorch's Leaky update in numpy. With the reset delayed (snntorch's
+    default): the reset from the previous step's spike (H(mem - thr), H(0) = 0), then
+    mem = beta mem + cur - reset thr ("subtract") or (beta mem + cur)(1 - reset) ("zero").
+    Without (``reset_delay=False``, NIR's neuron): mem = beta mem + cur, the spike, then the
+    reset at once (mem - spike thr, or mem (1 - spike)). Returns (mem, spikes)."""
+    if not reset_delay:
+        mem = beta * mem + cur
+        spk = (mem - threshold > 0).astype(np.float64)
+        mem = mem - spk * threshold if reset == "subtract" else mem * (1.0 - spk)
+        return mem, spk
     fired = (mem - threshold > 0).astype(np.float64)
     if reset == "subtract":
         mem = beta * mem + cur - fired * threshold

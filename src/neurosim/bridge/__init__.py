@@ -23,7 +23,7 @@ _TORCH_NAMES = {
     "write_recurrent_comparison": "_compare_recurrent",
     "encode": "_data", "load_digits": "_data",
     "NeurosimRecurrentSNN": "_export", "NeurosimSNN": "_export", "to_brian2": "_export",
-    "to_neurosim": "_export",
+    "to_neurosim": "_export", "from_nir": "_nir", "to_nir": "_nir",
     "beta_from_tau": "_common", "build_ann": "_models", "build_snn": "_models",
     "tau_from_beta": "_common",
     "RecurrentANN": "_recurrent", "RecurrentSpikingNet": "_recurrent", "build_rnn": "_recurrent",

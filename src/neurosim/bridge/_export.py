@@ -21,6 +21,7 @@ class NeurosimSNN:
         self.biases = [fc.bias.detach().double().numpy() for fc in snn.fcs]
         self.beta, self.threshold = float(snn.beta), float(snn.threshold)
         self.reset, self.num_steps = snn.reset, snn.num_steps
+        self.reset_delay, self.alpha = snn.reset_delay, snn.alpha
 
     def _inputs(self, x, func: str) -> np.ndarray:
         x = as_finite_array(x, func, "x")
@@ -40,13 +41,12 @@ class NeurosimSNN:
     def spikes(self, x) -> list[np.ndarray]:
         """Per-step spikes of every layer, each (num_steps, batch, neurons)."""
         return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
-                                self.num_steps, self._inputs(x, "spikes"), self.reset)
+                                self.num_steps, self._inputs(x, "spikes"), self.reset,
+                                reset_delay=self.reset_delay, alpha=self.alpha)
 
     def predict(self, x) -> np.ndarray:
         """The class with most output spikes, one per sample."""
-        return run_discrete_lif(self.weights, self.biases, self.beta, self.threshold,
-                                self.num_steps, self._inputs(x, "predict"),
-                                self.reset)[-1].sum(axis=0).argmax(axis=1)
+        return self.spikes(x)[-1].sum(axis=0).argmax(axis=1)
 
 
 class NeurosimRecurrentSNN(NeurosimSNN):
@@ -142,4 +142,5 @@ def to_brian2(snn: SpikingNet, x, *, target="numpy"):
     ns = NeurosimSNN(_spiking(snn, "to_brian2"))
     return build_discrete_lif_network(ns.weights, ns.biases, ns.beta, ns.threshold,
                                       ns._inputs(x, "to_brian2"), ns.num_steps,
-                                      reset=ns.reset, target=target)
+                                      reset=ns.reset, target=target,
+                                      reset_delay=ns.reset_delay, alpha=ns.alpha)

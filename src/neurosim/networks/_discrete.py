@@ -11,12 +11,23 @@ __all__ = ["DiscreteLIFNetwork", "RecurrentDiscreteLIFNetwork", "build_discrete_
            "build_recurrent_discrete_lif_network"]
 
 
-def _lif_update(reset: str, current: str) -> str:
+def _lif_update(reset: str, current: str, reset_delay: bool = True,
+                synaptic: bool = False) -> str:
     """snntorch's Leaky update as Brian2 code: the reset from the previous tick's spike, then
-    the new membrane and spike; ``current`` is the input expression."""
-    new = (f"mem = beta*mem + {current} + bias - fired*threshold" if reset == "subtract"
-           else f"mem = (beta*mem + {current} + bias)*(1 - fired)")
-    return f"fired = int(mem > threshold)\n{new}\nspk = int(mem > threshold)"
+    the new membrane and spike; ``current`` is the input expression. ``reset_delay=False``:
+    the membrane, the spike, then the reset in the same tick (NIR's neuron). ``synaptic``:
+    the current first goes into ``syn = alpha syn + current`` (snntorch's Synaptic)."""
+    head = ""
+    if synaptic:
+        head, current = f"syn = alpha*syn + {current} + bias\n", "syn"
+    else:
+        current = f"{current} + bias"
+    if not reset_delay:
+        after = ("mem = mem - spk*threshold" if reset == "subtract" else "mem = mem*(1 - spk)")
+        return f"{head}mem = beta*mem + {current}\nspk = int(mem > threshold)\n{after}"
+    new = (f"mem = beta*mem + {current} - fired*threshold" if reset == "subtract"
+           else f"mem = (beta*mem + {current})*(1 - fired)")
+    return f"{head}fired = int(mem > threshold)\n{new}\nspk = int(mem > threshold)"
 
 
 def _dense(pre, post, n_pre, n_post, w, batch, *, clock, ns, name, target_var, order):
@@ -44,14 +55,16 @@ class DiscreteLIFNetwork:
     by 1 - fired instead). ``run()`` returns every layer's spike counts (batch, neurons).
     """
 
-    def __init__(self, weights, biases, beta, threshold, reset, x, num_steps, target):
+    def __init__(self, weights, biases, beta, threshold, reset, x, num_steps, target,
+                 reset_delay=True, alpha=None):
         self.num_steps, self.target = num_steps, target
         x = np.asarray(x, dtype=np.float64)
         batch = x.shape[0]
         self.batch = batch
         clock = b2.Clock(dt=1 * b2.ms, name="tick")
-        update = _lif_update(reset, "I_in") + "\ncount += spk"
-        ns = {"beta": float(beta), "threshold": float(threshold)}
+        update = _lif_update(reset, "I_in", reset_delay, alpha is not None) + "\ncount += spk"
+        ns = {"beta": float(beta), "threshold": float(threshold),
+              "alpha": float(alpha if alpha is not None else 0.0)}
         with brian2_state(target):
             inp = b2.NeuronGroup(batch * x.shape[1], "spk : 1", clock=clock, name="input",
                                  namespace=ns)
@@ -61,6 +74,7 @@ class DiscreteLIFNetwork:
             for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
                 n_out = w.shape[0]
                 g = b2.NeuronGroup(batch * n_out, """mem : 1
+                                   syn : 1
                                    spk : 1
                                    fired : 1
                                    count : 1
@@ -82,10 +96,13 @@ class DiscreteLIFNetwork:
 
 
 def build_discrete_lif_network(weights, biases, beta, threshold, x, num_steps, *,
-                               reset="subtract", target="numpy") -> DiscreteLIFNetwork:
+                               reset="subtract", target="numpy", reset_delay=True,
+                               alpha=None) -> DiscreteLIFNetwork:
     """Build the Brian2 network of a trained feed-forward discrete LIF net for inputs ``x``
-    (batch, features), presented as a constant current every step."""
-    return DiscreteLIFNetwork(weights, biases, beta, threshold, reset, x, num_steps, target)
+    (batch, features), presented as a constant current every step (``reset_delay`` and
+    ``alpha`` as in :func:`neurosim.bridge.build_snn`)."""
+    return DiscreteLIFNetwork(weights, biases, beta, threshold, reset, x, num_steps, target,
+                              reset_delay, alpha)
 
 
 class RecurrentDiscreteLIFNetwork:
