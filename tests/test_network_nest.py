@@ -180,7 +180,13 @@ def test_a_blow_up_on_nest_raises_and_says_what_to_change():
 
 
 @pytest.mark.parametrize(("net", "where"), [
-    (Network(populations=(Population("H", "hh", 2),), dt=0.01), "populations.H.model"),
+    (Network(populations=(Population("C", "cortical_rs", 2),), dt=0.01),
+     "populations.C.model"),
+    (Network(populations=(_source(2, 5), Population("H", "hh", 2)),
+             projections=(Projection("S", "H", weight=1.0, connect="all_to_all"),), dt=0.01),
+     "populations.H"),
+    (Network(populations=(Population("H", "hh", 2, overrides={"v_offset": -60.0}),),
+             dt=0.01), "params.v_offset"),
     (Network(populations=(_source(2, 5), Population("A", "lif", 2)),
              projections=(Projection("S", "A", weight=1.0, connect="all_to_all"),
                           Projection("S", "A", weight=1.0, connect="all_to_all",

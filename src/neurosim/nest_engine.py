@@ -2,27 +2,46 @@
 Numba and Brian2 engines, built as NEST nodes and connections (``nest-simulator`` from the
 package index: ``pip install ".[nest]"`` from this checkout). The only module that imports nest.
 
-A population runs as NEST's own model of its neuron (the registry's :class:`NestSpec`): LIF as
-``iaf_psc_delta``, ``iaf_psc_exp`` or ``iaf_cond_exp``, AdEx as ``aeif_psc_delta``,
-``aeif_psc_exp`` or ``aeif_cond_exp``, Izhikevich as ``izhikevich`` (the paper's scheme), chosen
-by the kind of the synapses onto it. A NEST neuron has two synaptic receptors (excitatory,
-inhibitory; a weight's sign picks one), so a population takes one kind of synapse through at
-most two ports: for conductances the port with the higher reversal potential is the excitatory
-one; for currents, the port whose weights are positive. Plastic projections with a pair rule run as
-NEST's ``stdp_synapse`` (all-to-all) or ``stdp_nn_symm_synapse`` (nearest spikes), additive or
-multiplicative; NEST has no triplet rule of this form. Spike sources are ``spike_generator``
-nodes (spikes on the grid, as the other engines emit them), Poisson sources ``parrot_neuron``
-nodes each fed its own Poisson train, Poisson inputs ``poisson_generator`` nodes (every target
-its own train) and time-varying currents ``step_current_generator`` nodes.
+A population runs as NEST's own model of its neuron (the registry's
+:class:`~neurosim.registry.NestSpec`): LIF as ``iaf_psc_delta``, ``iaf_psc_exp`` or
+``iaf_cond_exp``, AdEx as ``aeif_psc_delta``, ``aeif_psc_exp`` or ``aeif_cond_exp``, Izhikevich
+as ``izhikevich`` (the paper's scheme), chosen by the kind of the synapses onto it;
+Hodgkin-Huxley as ``hh_psc_alpha`` when only currents drive it (its synapses are alpha-shaped,
+a kind neurosim's networks do not have; it reports a spike at the peak, neurosim's engines
+where V rises through 0 mV). A NEST
+neuron has two synaptic receptors (excitatory, inhibitory; a weight's sign picks one), so a
+population takes one kind of synapse through at most two ports: for conductances the port with
+the higher reversal potential is the excitatory one; for currents, the port whose weights are
+positive. Plastic projections with a pair rule run as NEST's ``stdp_synapse`` (all-to-all) or
+``stdp_nn_symm_synapse`` (nearest spikes), additive or multiplicative; NEST has no triplet rule
+of this form. Spike sources are ``spike_generator`` nodes (spikes on the grid, as the other
+engines emit them), Poisson sources ``parrot_neuron`` nodes each fed its own Poisson train,
+Poisson inputs ``poisson_generator`` nodes (every target its own train) and time-varying
+currents ``step_current_generator`` nodes.
 
 NEST stamps a spike at the end of the step in which it happened, as neurosim does, and delivers
-it after the connection's delay. Where they differ from the Numba engine: NEST integrates AdEx
-with an adaptive step (the others by forward Euler), the LIF current and conductance neurons by
-its own propagators; the inputs of a Poisson input arrive one step later (NEST's smallest
-delay) and come from NEST's generator. So the engines agree statistically (rates, irregularity),
-not spike for spike. The model's step limit (``dt_max``) is held by ``Network.run`` before any
-engine runs; its blow-up bounds are checked on every neuron's final state and every recorded V
-when NEST's run ends (NEST cannot be stopped inside its step), as on the Brian2 engine.
+it after the connection's delay. Where the arithmetic is the same, so are the spikes: LIF with
+current synapses (``iaf_psc_exp`` integrates exactly, as the Numba engine does: spikes and V to
+rounding) and LIF with delta synapses and no refractory period. Where it differs:
+
+- NEST drops a delta input that arrives in the last step of a refractory period (the Numba and
+  Brian2 engines take it), and its recorded V includes the jumps that arrive at t (theirs is
+  the left limit);
+- it integrates AdEx and the conductance LIF with an adaptive Runge-Kutta step (the Numba
+  engine: forward Euler, exponential Euler), and spreads an Izhikevich neuron's delta input
+  over its step;
+- a Poisson input's spikes arrive a step later (NEST's smallest delay) from NEST's generator,
+  and a step-current generator's current a step later;
+- NEST counts an STDP synapse's delay as dendritic (a post spike is seen a delay later), the
+  other engines as axonal (a pre spike acts a delay later): a pair's interval differs by twice
+  the delay.
+
+So the chaotic networks agree statistically (Brunel's four states and COBA: rates within 6 %,
+CV within 0.06; ``benchmarks/nest_engine.py``). The model's step limit (``dt_max``) is held by
+``Network.run`` before any engine runs; its blow-up bounds are checked on every neuron's final
+state and every recorded V when NEST's run ends (NEST cannot be stopped inside its step), as on
+the Brian2 engine, and NEST's own numerical-instability error becomes a SimulationError. NEST
+runs in an interpreter of its own (see :func:`run_nest`).
 """
 
 from __future__ import annotations
@@ -91,9 +110,14 @@ def _plan(net, conn):
             _refuse(f"populations.{pop.name}", "synapses of one kind onto a population (a NEST "
                     "neuron model takes one)", sorted(kinds | {"delta"}))
         kind = kinds.pop() if kinds else "delta"
+        if not kinds and not delta and "none" in spec.nest.models:
+            kind = "none"
         if kind not in spec.nest.models:
+            takes = [k for k in spec.nest.models if k != "none"]
             _refuse(f"populations.{pop.name}", f"synapses NEST's {spec.label} takes: "
-                    + ", ".join(spec.nest.models), kind)
+                    + ", ".join(takes) if takes else f"no synapses onto it (NEST's "
+                    f"{spec.nest.models['none']} takes alpha-shaped currents, a kind "
+                    "neurosim's networks do not have)", kind)
         if len(mine) > 2:
             _refuse(f"populations.{pop.name}", "at most two ports onto a population (NEST's "
                     "excitatory and inhibitory receptors)", list(mine))
@@ -112,7 +136,7 @@ def _port_weights(net, conn, pop_name, port_name):
 
 
 def _receptors(net, conn, pop, kind, mine):
-    if kind == "delta":
+    if kind in ("delta", "none"):
         return {}, {}
     names = list(mine)
     if kind == "exp_conductance":

@@ -57,6 +57,7 @@ __all__ = [
     "IzhikevichParams",
     "LIFParams",
     "ModelSpec",
+    "NestSpec",
     "NetworkRule",
     "QIFParams",
     "get",
@@ -120,16 +121,16 @@ class NetworkRule:
 class NestSpec:
     """How the NEST engine (``Network.run(engine="nest")``) runs a model.
 
-    ``models``: synapse kind (``"delta"``, ``"exp_current"``, ``"exp_conductance"``) -> the
-    NEST model of a population whose synapses are all of that kind (``"delta"`` also for one
-    with none). ``params(p, kind)``: NEST's parameters (name -> a per-neuron array or a
-    constant, in NEST's units) from neurosim's per-neuron parameter dict ``p`` (``i_ext``
-    included). ``state``: neurosim's state variable -> (NEST's name, the factor from
-    neurosim's unit to NEST's). ``current``: the factor from the model's input unit to NEST's
-    current (pA; Izhikevich's own mV/ms). ``weight``: synapse kind -> the factor from the
-    weight's unit to NEST's (mV, pA, nS). ``delta_per_step``: NEST integrates a delta
-    weight over the step as a drive (mV/ms) instead of jumping V by it (``izhikevich`` with
-    the paper's numerics): the engine divides such weights by dt.
+    ``models``: synapse kind (``"delta"``, ``"exp_current"``, ``"exp_conductance"``) -> the NEST
+    model of a population whose synapses are all of that kind, ``"none"`` that of one without
+    synapses (default the ``"delta"`` model). ``params(p, kind)``: NEST's parameters (name -> a
+    per-neuron array or a constant, in NEST's units) from neurosim's per-neuron parameter dict
+    ``p`` (``i_ext`` included). ``state``: neurosim's state variable -> (NEST's name, the factor
+    from neurosim's unit to NEST's). ``current``: the factor from the model's input unit to
+    NEST's current (pA; Izhikevich's own mV/ms). ``weight``: synapse kind -> the factor from the
+    weight's unit to NEST's (mV, pA, nS). ``delta_per_step``: NEST integrates a delta weight
+    over the step as a drive (mV/ms) instead of jumping V by it (``izhikevich`` with the paper's
+    numerics): the engine divides such weights by dt.
     """
 
     models: dict
@@ -169,10 +170,11 @@ class ModelSpec:
             the lines a membrane plot draws (``rest``, ``threshold``, ``reset``: parameter names,
             ``refractory``: a parameter name for the shaded period).
         temperature: whether its rates depend on temperature (Q10).
-        v_bound, u_bound: a run has blown up when V (mV), or the second state variable (in
-            its unit in ``state``), is NaN or reaches this magnitude; ``simulate``'s kernels
+        v_bound: a run has blown up when V (mV), or the second state variable (in its unit in
+            ``state``: ``u_bound``), is NaN or reaches this magnitude; ``simulate``'s kernels
             and the network engines hold the model to the same bounds.
-        cli_current, cli_duration: the command line's defaults for ``neurosim simulate``.
+        cli_current: the command line's default current for ``neurosim simulate``, and
+            ``cli_duration`` its default duration.
         network: its :class:`NetworkRule` (None: the network engines do not take it).
         nest: its :class:`NestSpec` (None: NEST has no model of it).
     """
@@ -216,7 +218,7 @@ class ModelSpec:
         return out
 
     def describe_bounds(self) -> str:
-        """'NaN or |V| >= 10000 mV or |u| >= 10000 mV/ms': what a blow-up is, for messages."""
+        """``'NaN or |V| >= 10000 mV or |u| >= 10000 mV/ms'``: what a blow-up is, for messages."""
         return "NaN or " + " or ".join(
             f"|{'V' if q == 'v' else q}| >= {b:g} {self.state[q]}" for q, b in self.bounds.items())
 
@@ -382,6 +384,24 @@ beta_n = 0.125*exp(-(v - v_offset)/(80*mV))/ms : Hz
 _INV_EXPREL = ("(int(abs({x}) < 1e-6)*(1 - {x}/2) + int(abs({x}) >= 1e-6)*{x}"
                "/(exp({x}) - 1 + int(abs({x}) < 1e-6)))")
 
+def _hh_nest(p, kind):
+    # hh_psc_alpha's rate functions are the 1952 ones with rest at -65 mV and no temperature
+    # factor: other parameters of ours would be another neuron there
+    if np.any(np.abs(p["v_offset"] + 65.0) > 1e-9):
+        raise param_error("Network.run", "params.v_offset", "-65 mV on the nest engine (NEST's "
+                          "hh_psc_alpha has the rate functions of rest at -65 mV)",
+                          float(np.max(p["v_offset"])))
+    phi = _simulate_hh.phi_factor(p, None)
+    if np.any(np.abs(np.asarray(phi) - 1.0) > 1e-12):
+        raise param_error("Network.run", "params.temperature_ref", "the model's temperature "
+                          "on the nest engine (NEST's hh_psc_alpha has no Q10 factor)",
+                          float(np.max(p["temperature_ref"])))
+    area = 100.0  # 1e-4 cm^2: uF/cm^2 -> pF, mS/cm^2 -> nS, uA/cm^2 -> pA
+    return {"C_m": area * p["c_m"], "g_Na": area * p["g_na"], "g_K": area * p["g_k"],
+            "g_L": area * p["g_l"], "E_Na": p["e_na"], "E_K": p["e_k"], "E_L": p["e_l"],
+            "I_e": area * p["i_ext"]}
+
+
 register(ModelSpec(
     name="hodgkin_huxley", catalog="hodgkin_huxley_1952", aliases=("hh",),
     label="Hodgkin–Huxley", params_cls=HodgkinHuxleyParams,
@@ -407,7 +427,12 @@ dn/dt = phi*(alpha_n*(1 - n) - beta_n*n) : 1
     network=NetworkRule(
         spike="crossing", step=lambda: _kernel("_hh").network_step,
         rows=lambda q: [q[k] for k in _simulate_hh._PARAM_ROWS]
-        + [_simulate_hh.phi_factor(q, None)])))
+        + [_simulate_hh.phi_factor(q, None)]),
+    # NEST's hh_psc_alpha: the same kinetics on a membrane of 1e-4 cm^2 (100 pF), driven by
+    # currents; its synapses are alpha-shaped currents, a kind neurosim's networks do not have
+    nest=NestSpec(models={"none": "hh_psc_alpha"}, params=_hh_nest, current=100.0,
+                  state={"v": ("V_m", 1.0), "m": ("Act_m", 1.0), "h": ("Inact_h", 1.0),
+                         "n": ("Act_n", 1.0)})))
 
 
 # --------------------------------------------------------------------------------------------
