@@ -162,3 +162,14 @@ def test_what_nir_cannot_carry_is_refused_by_name(call, name):
     with pytest.raises(neurosim.InvalidInput) as info:
         call()
     assert info.value.name == name
+
+
+def test_without_nir_the_error_says_how_to_install_it(monkeypatch):
+    import sys
+
+    from neurosim._core.validation import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "nir", None)  # import nir raises ImportError
+    monkeypatch.delattr(bridge, "to_nir", raising=False)  # (a name is cached once looked up)
+    with pytest.raises(MissingExtra, match=r'need nir .*pip install "\.\[nir\]"'):
+        bridge.to_nir  # noqa: B018

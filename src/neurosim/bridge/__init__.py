@@ -4,8 +4,8 @@ of the same shape, and run trained networks in neurosim's own integrator.
 The only part of neurosim that imports torch and snntorch; install them with the 'snn' extra.
 Reading a saved comparison (``load_comparison``, ``load_recurrent_comparison`` and their
 report classes) needs neither: those names work without torch, and torch is imported when
-one of the others is first used (without it, that raises :class:`MissingExtra`, saying how to
-install the extra and the CPU build of torch).
+one of the others is first used (without it, that raises ``MissingExtra``, an ImportError,
+saying how to install the extra and the CPU build of torch).
 """
 
 import importlib
@@ -23,7 +23,7 @@ _TORCH_NAMES = {
     "write_recurrent_comparison": "_compare_recurrent",
     "encode": "_data", "load_digits": "_data",
     "NeurosimRecurrentSNN": "_export", "NeurosimSNN": "_export", "to_brian2": "_export",
-    "to_neurosim": "_export", "from_nir": "_nir", "to_nir": "_nir",
+    "to_neurosim": "_export", "SpikingNet": "_models", "from_nir": "_nir", "to_nir": "_nir",
     "beta_from_tau": "_common", "build_ann": "_models", "build_snn": "_models",
     "tau_from_beta": "_common",
     "RecurrentANN": "_recurrent", "RecurrentSpikingNet": "_recurrent", "build_rnn": "_recurrent",
@@ -45,10 +45,20 @@ def _require_torch() -> None:
             f"neurosim.bridge.load_comparison.) Import failed with: {exc}") from exc
 
 
+def _require_nir() -> None:
+    try:
+        import nir  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtra("neurosim.bridge.to_nir and from_nir need nir (the Neuromorphic "
+                           f"Intermediate Representation): {install_hint('nir')}") from exc
+
+
 def __getattr__(name: str):
     if name not in _TORCH_NAMES:
         raise AttributeError(f"module 'neurosim.bridge' has no attribute {name!r}")
     _require_torch()
+    if _TORCH_NAMES[name] == "_nir":
+        _require_nir()
     value = getattr(importlib.import_module(f".{_TORCH_NAMES[name]}", __name__), name)
     globals()[name] = value
     return value
