@@ -74,7 +74,7 @@ def simulate(model, stimulus, duration, *, dt=None, params=None, pattern=None, m
             what was expected.
         ResourceError: the run would not fit in memory or finish in reasonable time (refused
             before anything is allocated).
-        SimulationError: the run blew up (NaN or |V| beyond a physical bound).
+        SimulationError: the run blew up (NaN or ``|V|`` beyond a physical bound).
     """
     return _run(model, simulate, locals())
 

@@ -131,11 +131,11 @@ def sweep(fn_or_network, grid, *, client=None, seed: int = 0, progress: bool = T
         client: None (a ``LocalCluster`` of worker processes on this machine, closed at the
             end), a scheduler address (``"tcp://host:8786"``), a ``distributed.Client``, or
             ``"serial"`` (in this process, without Dask).
-        seed: the sweep's seed; each point's seed is :func:`point_seed` of it.
+        seed: the sweep's seed; each point's seed is :func:`~neurosim.point_seed` of it.
         progress: a progress bar over the finished points.
 
     Returns:
-        A pandas DataFrame, one row per point in grid order: the parameters, ``seed``, the
+        pandas.DataFrame: one row per point in grid order: the parameters, ``seed``, the
         results, ``error`` (None, or the failing point's exception) and ``traceback``.
     """
     func = "sweep"

@@ -416,7 +416,7 @@ class RefractoryPeriods:
         relative: the end of the relative refractory period (ms): from this interval on the
             threshold is back within ``tolerance`` of the baseline; in between, only a
             stronger-than-normal pulse fires.
-        width, max_amplitude, tolerance: how it was measured.
+        width: how it was measured, with ``max_amplitude`` and ``tolerance``.
     """
 
     intervals: np.ndarray

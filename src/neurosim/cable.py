@@ -195,8 +195,10 @@ def simulate_cable(morphology: Morphology, duration, *, dt=0.025, method="backwa
         A :class:`CableResult`.
 
     Raises:
-        ParameterError / ParameterTypeError naming the argument; SimulationError if V blows
-        up (with the step and the fix); ResourceError if the recording cannot fit.
+        neurosim.ParameterError: an argument is bad (ParameterTypeError for a wrong type),
+            naming it.
+        neurosim.SimulationError: V blew up (with the step and the fix).
+        neurosim.ResourceError: the recording cannot fit.
     """
     f = "simulate_cable"
     if not isinstance(morphology, Morphology):

@@ -474,8 +474,9 @@ def load_model(name_or_path, pattern=None):
         the units the file states (``params.units()``).
 
     Raises:
-        ParameterError / ParameterTypeError (ValueError / TypeError): naming the file and the
-            key, for unknown, missing, wrongly unit-ed, non-finite or non-physical entries.
+        neurosim.ParameterError: naming the file and the key, for unknown, missing, wrongly
+            unit-ed, non-finite or non-physical entries (a ValueError; ParameterTypeError, a
+            TypeError, for a value of the wrong type).
     """
     path = _resolve(name_or_path)
     data = _read_toml(path)

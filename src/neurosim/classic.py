@@ -339,7 +339,7 @@ def _sigmoid(z):
 @dataclass
 class MLP:
     """Layers of (W, b) with ``activation`` "heaviside" (1 where z >= 0) or "sigmoid" on every
-    unit; :meth:`predict` thresholds the output at 1/2."""
+    unit; ``predict`` thresholds the output at 1/2."""
 
     weights: list
     biases: list
@@ -397,8 +397,8 @@ def train_xor_mlp(hidden: int = 2, *, lr: float = 2.0, epochs: int = 4000,
 # --------------------------------------------------------------------------------------------
 # Hopfield networks
 
-# a unit's input closer to zero than this is a tie (the Hebbian weights are multiples of 1/m,
-# so a true input is either 0 or at least 1/m away from it)
+#: A unit's input closer to zero than this is a tie (the Hebbian weights are multiples of
+#: 1/m, so a true input is either 0 or at least 1/m away from it).
 TIE = 1e-9
 
 

@@ -73,7 +73,8 @@ __all__ = [
     "save_inference_report",
 ]
 
-# name -> unit: the features of _kernels._features, in its order
+#: The summary features of a trace (name -> unit), in the order of the kernel
+#: (_kernels._features) and of fit's feature vectors.
 FEATURES = {
     "spike_count": "1", "rest_mean": "mV", "rest_sd": "mV", "mean": "mV", "sd": "mV",
     "skewness": "1", "kurtosis": "1", "ap_height": "mV", "ap_width": "ms", "ahp": "mV",
@@ -82,6 +83,7 @@ FEATURES = {
 _MOMENT_FEATURES = 7
 # what fit may infer: the cortical neuron's parameters (units from its class in the registry)
 # and the current noise; Goncalves et al. fit these eight
+#: The parameters HHSimulator can leave free, with their units (from CorticalParams).
 FREE_PARAMETERS = {**{k: CorticalParams.units()[k] for k in (
     "g_na", "g_kd", "g_l", "g_m", "tau_max", "v_t", "e_l")}, "noise": "uA/cm^2"}
 # neuron-steps per second per thread of the simulator (measured, benchmarks/inference.py)
@@ -144,7 +146,7 @@ class HHSimulator:
 
     @property
     def n_samples(self) -> int:
-        """The length of a trace: V at t = 0, dt, ..., duration."""
+        """How many samples a trace has (V at t = 0, dt, ..., duration)."""
         return self.nsteps + 1
 
     @property
@@ -518,7 +520,7 @@ class Calibration(Summarised):
 
     @property
     def relative_error(self) -> np.ndarray:
-        """|posterior mean - truth| / |truth| per test and parameter."""
+        """``|posterior mean - truth| / |truth|`` per test and parameter."""
         return np.abs(self.mean - self.truth) / np.abs(self.truth)
 
     def coverage(self, levels=None) -> np.ndarray:

@@ -111,7 +111,7 @@ class Section:
 
     Attributes:
         name: a unique name (``"soma"``, ``"dend[0]"``).
-        length, diameter: um, both > 0.
+        length: um, > 0, and ``diameter`` (um, > 0).
         parent: the parent section's name (None for the root) and ``parent_x`` the point of the
             parent (0 to 1) it hangs from.
         n_seg: number of compartments, or None for NEURON's d_lambda rule (an odd number of
@@ -319,7 +319,7 @@ class Morphology:
         return dataclasses.replace(self, sections=tuple(secs))
 
     def to_dict(self) -> dict:
-        """Plain data (for a result's file); :meth:`from_dict` reads it back."""
+        """Plain data (for a result's file); ``Morphology.from_dict`` reads it back."""
         out = []
         for s in self.sections:
             d = dataclasses.asdict(s)
@@ -342,7 +342,7 @@ class Morphology:
                    citation=data.get("citation", ""), temperature=data.get("temperature"))
 
     def compile(self, temperature: float | None = None) -> Tree:
-        """The flat arrays of the cable engine (see :class:`Tree`)."""
+        """The flat arrays of the cable engine (a ``Tree``)."""
         return _compile(self, temperature)
 
 

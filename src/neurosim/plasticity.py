@@ -1,7 +1,8 @@
 """Spike-timing-dependent plasticity with the Numba engine: rules applied to spike trains.
 
-The same rule parameters (``models/stdp_*.toml``) drive :func:`neurosim.networks.
-build_stdp_synapses`, the Brian2 engine; the two give the same weights for the same spikes.
+The same rule parameters (``models/stdp_*.toml``) drive
+:func:`neurosim.networks.build_stdp_synapses`, the Brian2 engine; the two give the same
+weights for the same spikes.
 """
 
 from __future__ import annotations

@@ -186,9 +186,10 @@ class SimulationResult(Summarised):
         traces: other recorded variables by name (``m``, ``h``, ``n``, ``i_na``, ... for HH,
             ``u`` for Izhikevich, ``w`` for AdEx), each (n_rec, n_neurons).
         units: the unit of ``v``, ``stimulus`` and each trace.
-        model, method, dt, duration, params, spike_threshold: how it was run (dt is 0 for an
-            adaptive solver's run; spike_threshold is NaN where the neurons' thresholds differ
-            or spikes are defined by a reset).
+        model: the model's name; ``method``, ``dt``, ``duration`` (ms), ``params``,
+            ``spike_threshold`` (mV): how it was run (dt is 0 for an adaptive solver's run;
+            spike_threshold is NaN where the neurons' thresholds differ or spikes are defined by
+            a reset).
         provenance: neurosim version, date, and the call or command that made it.
 
     ``spike_counts`` (int per neuron), ``firing_rates`` (Hz per neuron) and ``n_neurons`` are
@@ -396,8 +397,9 @@ def write_atomically(path: Path, write) -> None:
 
 def load_result(path):
     """Read a result written by :meth:`SimulationResult.save` (every field, its parameters as
-    the same parameter class, its provenance) or by :meth:`NetworkResult.save` (with the drawn
-    graph, which ``Network.run(connectivity=...)`` takes again)."""
+    the same parameter class, its provenance) or by
+    :meth:`NetworkResult.save <neurosim.network.NetworkResult.save>` (with the drawn graph,
+    which ``Network.run(connectivity=...)`` takes again)."""
     func, expected = "load_result", "a file written by a result's save()"
     if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
         raise param_error(func, "path", f"{expected} (a str or a Path)", path, TypeError)

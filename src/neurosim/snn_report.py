@@ -76,6 +76,7 @@ class ComparisonReport(Summarised):
     accuracy_vs_steps: dict = field(default_factory=dict)
     histories: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    #: The accounting behind the energy numbers, in words (the report prints it).
     assumptions: str = (
         f"Energy per sample, 45 nm CMOS (Horowitz 2014): {E_MAC_PJ} pJ per multiply-accumulate, "
         f"{E_AC_PJ} pJ per accumulate. The SNN's input layer gets the same (direct-encoded) "
@@ -245,8 +246,8 @@ def save_comparison(folder, report: ComparisonReport, *, weights, biases, beta, 
 
 
 def load_comparison(folder=None) -> SavedComparison:
-    """Read a comparison written by :func:`save_comparison` (default: the one shipped in
-    ``artefacts/snn_digits``, from which the lecture figures are drawn)."""
+    """Read a comparison written by :func:`~neurosim.snn_report.save_comparison` (default:
+    the one shipped in ``artefacts/snn_digits``, from which the lecture figures are drawn)."""
     func = "load_comparison"
     base = default_folder() if folder is None else Path(folder)
     report_path, weights_path = base / "report.json", base / "weights.npz"
@@ -345,6 +346,7 @@ class RecurrentReport(Summarised):
     split: dict = field(default_factory=dict)
     lr_selection: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    #: The accounting behind the energy numbers, in words (the report prints it).
     assumptions: str = (
         f"Energy per sample, 45 nm CMOS (Horowitz 2014): {E_MAC_PJ} pJ per multiply-accumulate "
         f"(MAC), {E_AC_PJ} pJ per accumulate (AC). The SNN computes each row's input current "
@@ -419,8 +421,9 @@ def save_recurrent_comparison(folder, report: RecurrentReport, *, provenance: di
 
 
 def load_recurrent_comparison(folder=None) -> RecurrentReport:
-    """Read a report written by :func:`save_recurrent_comparison` (default: the one shipped in
-    ``artefacts/snn_recurrent``, from which the lecture figure is drawn)."""
+    """Read a report written by :func:`~neurosim.snn_report.save_recurrent_comparison`
+    (default: the one shipped in ``artefacts/snn_recurrent``, from which the lecture figure is
+    drawn)."""
     func = "load_recurrent_comparison"
     base = default_recurrent_folder() if folder is None else Path(folder)
     path = base / "report.json"

@@ -23,7 +23,7 @@ import numpy as np
 
 
 class SimulationError(RuntimeError):
-    """A simulation left the range where its numbers mean anything (NaN or |V| too large)."""
+    """A simulation left the range where its numbers mean anything (NaN or ``|V|`` too large)."""
 
 
 class MissingExtra(ImportError):

@@ -12,7 +12,8 @@ from .._core.validation import as_choice, as_float, as_int, got, param_error
 
 def load_digits(*, test_fraction=0.25, seed=0):
     """The 1,797 8x8 digits shipped with scikit-learn, pixels scaled to [0, 1], split into
-    (train, test) ``TensorDataset``s of (64 features, label), stratified and seeded."""
+    a (train, test) pair of ``TensorDataset`` objects of (64 features, label), stratified and
+    seeded."""
     from sklearn.datasets import load_digits as _digits
     from sklearn.model_selection import train_test_split
 

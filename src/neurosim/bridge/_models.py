@@ -74,7 +74,7 @@ def build_snn(layer_sizes, *, beta=None, tau_m=None, dt=None, threshold=1.0,
     neurons with all-to-all recurrent weights, a leaky read-out; ``layer_sizes`` = (inputs,
     hidden, classes), the inputs shown as ``rows`` rows, each for ``repeats`` steps;
     ``num_steps`` is then rows * repeats; beta defaults to 0.8 and the surrogate to atan,
-    which trained it best): see :mod:`neurosim.bridge._recurrent` and its twins,
+    which trained it best): see :class:`RecurrentSpikingNet` and its twins,
     :func:`build_rnn`.
     """
     func = "build_snn"

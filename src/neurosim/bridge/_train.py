@@ -73,8 +73,8 @@ def train(model, data, *, epochs=20, lr=2e-3, batch_size=64, seed=0, device="aut
         progress: a tqdm bar over epochs.
 
     Returns:
-        ``{"loss": [...], "train_accuracy": [...], "val_accuracy": [...], "seconds": t,
-        "device": d}``.
+        dict: ``loss``, ``train_accuracy`` and ``val_accuracy`` (one value an epoch),
+        ``seconds`` (the training's time) and ``device``.
     """
     func = "train"
     sizes = layer_sizes_of(model, func)

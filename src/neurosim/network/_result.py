@@ -31,12 +31,12 @@ class NetworkResult(Summarised):
     """What a network run gives back.
 
     Attributes:
-        spike_times: population name -> :class:`SpikeTrains` (ms).
+        spike_times: population name -> :class:`~neurosim.SpikeTrains` (ms).
         t: the times of the recorded traces (ms); ``v``: population name -> (len(t), k)
             membrane potentials (mV) of the neurons ``record_v`` named (``v_index``): V at t
             before the arrivals due at t (the left limit of a jump).
-        population_rate_t, population_rates: the population rate in time (Hz: spikes per
-            neuron per second in bins of the spec's ``rate_bin``; bin starts in ms) per
+        population_rate_t: with ``population_rates``, the population rate in time (Hz: spikes
+            per neuron per second in bins of the spec's ``rate_bin``; bin starts in ms) per
             population. (``rate_t`` and ``rates`` are their old names: they work for this
             release, with a warning.) A rate on a result is always spikes per neuron per
             second: ``firing_rates`` per neuron over the run, ``rate(population)`` their

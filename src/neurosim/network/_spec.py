@@ -797,7 +797,8 @@ class Network:
     # -- running -----------------------------------------------------------------------
     def run(self, duration: float, *, engine: str = "numba", seed: int = 0, connectivity=None,
             target: str = "numpy", n_threads: int | None = None, progress=None):
-        """Run the network for ``duration`` ms and return a :class:`NetworkResult`.
+        """Run the network for ``duration`` ms; returns a
+        :class:`~neurosim.network.NetworkResult`.
 
         ``engine``: ``"numba"`` (the default), ``"brian2"`` (on Brian2's ``target``:
         ``"numpy"``, ``"cython"`` or ``"cpp_standalone"``) or ``"nest"`` (NEST's own models

@@ -148,7 +148,7 @@ def refractoriness(result, intervals, ax=None, *, periods=None, first_pulse_t=2.
 
 @styled
 def fi_curve(curves, ax=None, *, labels=None, colors=None, annotate_onset=True):
-    """Firing rate against input for one or several :class:`FICurve`.
+    """Firing rate against input for one or several :class:`~neurosim.analysis.FICurve`.
 
     Arguments:
         curves: an FICurve or a sequence of them (e.g. HH beside LIF).

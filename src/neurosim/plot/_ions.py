@@ -75,9 +75,10 @@ def ion_ladder(sets, *, titles=None, fig=None):
 
 
 def hodgkin_katz(hk, *, normal_k=None, ax=None):
-    """The resting potential against external K+ on a log axis (:func:`neurosim.ions.
-    hodgkin_katz`): E_K a straight line of RT/F ln 10 mV per tenfold [K]o, the GHK rest
-    following it at high [K]o and bending away at low [K]o, where Na+ holds it up.
+    """The resting potential against external K+ on a log axis
+    (:func:`neurosim.ions.hodgkin_katz`): E_K a straight line of RT/F ln 10 mV per tenfold
+    [K]o, the GHK rest following it at high [K]o and bending away at low [K]o, where Na+
+    holds it up.
 
     Arguments:
         hk: the dict :func:`neurosim.ions.hodgkin_katz` returns.

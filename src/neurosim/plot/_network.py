@@ -100,7 +100,7 @@ def raster(result, ax=None, *, window=None, neurons=200, per_population=None, ra
     its end.
 
     Arguments:
-        result: a :class:`~neurosim.NetworkResult`.
+        result: a :class:`~neurosim.network.NetworkResult`.
         ax: two axes (raster, rate) to draw into (default a new slide figure).
         window: (start, end) in ms (default the whole run).
         neurons: about how many rows to draw, shared among the populations in proportion to
