@@ -50,7 +50,8 @@ LAYERS = [
 # neurosim` and the command line load none of them until they are needed
 LAZY = {
     "brian2", "torch", "snntorch", "matplotlib", "dask", "distributed", "pandas", "sklearn",
-    "scipy", "numba", "sbi", "tqdm", "nest", "nir", "neurosim._kernels", "neurosim.networks",
+    "scipy", "numba", "sbi", "tqdm", "nest", "nir", "ipywidgets", "IPython",
+    "neurosim._kernels", "neurosim.networks",
     "neurosim.bridge", "neurosim.plot", "neurosim.figures",
 }
 

@@ -1,6 +1,7 @@
 """Tutorial 1: the Hodgkin-Huxley action potential.
+================================================
 
-Run it and read it top to bottom:
+Run it and read it top to bottom::
 
     python tutorials/01_action_potential.py            # full version
     python tutorials/01_action_potential.py --quick    # shorter runs (what the tests use)
@@ -100,3 +101,10 @@ def main(argv=None):
 
 if __name__ == "__main__":
     main()
+
+# In a notebook (jupytext --to ipynb tutorials/01_action_potential.py) with a kernel:
+# sliders for the pulse's amplitude and
+# duration; the figure follows them. A script, or a notebook
+# read without a kernel, shows the figure for the starting values.
+if figures.in_notebook():
+    figures.explore_action_potential()

@@ -1,4 +1,7 @@
 """Tutorial 2: from the membrane as an RC circuit to integrate-and-fire neurons.
+=============================================================================
+
+Run it::
 
     python tutorials/02_integrate_and_fire.py            # full version
     python tutorials/02_integrate_and_fire.py --quick    # shorter runs (what the tests use)
@@ -87,3 +90,10 @@ def main(argv=None):
 
 if __name__ == "__main__":
     main()
+
+# In a notebook (jupytext --to ipynb tutorials/02_integrate_and_fire.py) with a kernel:
+# sliders for the membrane's time constant,
+# the threshold and the current; the figure follows them. A script, or a notebook
+# read without a kernel, shows the figure for the starting values.
+if figures.in_notebook():
+    figures.explore_lif()

@@ -1,4 +1,7 @@
 """Tutorial 3: the withdrawal reflex, from heat on the hand to a withdrawn arm.
+============================================================================
+
+Run it::
 
     python tutorials/03_reflex_arc.py            # full version
     python tutorials/03_reflex_arc.py --quick    # shorter runs (what the tests use)

@@ -1,4 +1,7 @@
 """Tutorial 4: STDP, from Hebb's sentence to competition between synapses.
+=======================================================================
+
+Run it::
 
     python tutorials/04_stdp_hebbian.py            # full version
     python tutorials/04_stdp_hebbian.py --quick    # shorter runs (what the tests use)

@@ -1,4 +1,7 @@
 """Tutorial 5: a spiking network against its ANN twin, and back into the simulators.
+=================================================================================
+
+Run it::
 
     python tutorials/05_snn_vs_ann.py            # full version (~1 min)
     python tutorials/05_snn_vs_ann.py --quick    # a few epochs, one seed (what the tests use)

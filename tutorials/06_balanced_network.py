@@ -1,4 +1,7 @@
 """Tutorial 6: a balanced network of excitatory and inhibitory neurons, and its four states.
+=========================================================================================
+
+Run it::
 
     python tutorials/06_balanced_network.py            # full version
     python tutorials/06_balanced_network.py --quick    # shorter runs (what the tests use)

@@ -1,4 +1,7 @@
 """Tutorial 7: where the resting potential comes from.
+===================================================
+
+Run it::
 
     python tutorials/07_resting_potential.py            # full version
     python tutorials/07_resting_potential.py --quick    # a smaller cell: minutes become seconds

@@ -1,4 +1,7 @@
 """Tutorial 8: dendrites to axon, the neuron with shape.
+=====================================================
+
+Run it::
 
     python tutorials/08_dendrites_to_axon.py            # full version
     python tutorials/08_dendrites_to_axon.py --quick    # fewer diameters, for the tests

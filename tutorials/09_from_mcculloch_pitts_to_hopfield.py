@@ -1,4 +1,7 @@
 """Tutorial 9: from McCulloch-Pitts to Hopfield, the computing units of the lecture.
+=================================================================================
+
+Run it::
 
     python tutorials/09_from_mcculloch_pitts_to_hopfield.py            # full version
     python tutorials/09_from_mcculloch_pitts_to_hopfield.py --quick    # a smaller capacity run

@@ -1,4 +1,7 @@
 """Tutorial 10: recurrent spiking networks against their ANN twins (RNN, LSTM, GRU).
+=================================================================================
+
+Run it::
 
     python tutorials/10_recurrent_snn_vs_lstm.py            # full version (~2 min)
     python tutorials/10_recurrent_snn_vs_lstm.py --quick    # a few epochs, one seed (the tests)

@@ -1,4 +1,7 @@
 """Tutorial 11: which conductances made this spike train? Simulation-based inference.
+==================================================================================
+
+Run it::
 
     python tutorials/11_inferring_hh_parameters.py            # full version (~3 min)
     python tutorials/11_inferring_hh_parameters.py --quick    # a small fit (the tests)

@@ -1,4 +1,7 @@
 """Tutorial 12: populations as rates, dynamics as pictures: Wilson-Cowan and phase planes.
+=======================================================================================
+
+Run it::
 
     python tutorials/12_wilson_cowan_phase_plane.py            # full version (~30 s)
     python tutorials/12_wilson_cowan_phase_plane.py --quick    # coarser sweeps (the tests)

@@ -7,10 +7,13 @@ matplotlib Figure; change a number and call it again. :func:`render_figure_set` 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import io
+import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -776,6 +779,107 @@ def fig_hh_inference_calibration(path=None):
     return ax.figure
 
 
+# --------------------------------------------------------------------------------------------
+# Sliders for the lecture room: in a notebook with a kernel, the figure follows them
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel that can show widgets (ipywidgets installed)."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()
+    if ip is None or not hasattr(ip, "kernel"):
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _explore(draw, controls: dict):
+    """Draw the figure for the starting values (what a notebook shows without a kernel, and
+    what a script gets back), and in a kernel add a slider per control whose moves redraw it
+    below them. ``controls``: name -> (start, low, high, step, unit)."""
+    func = draw.__name__
+    start = {}
+    for name, (value, low, high, _, unit) in controls.items():
+        start[name] = as_float(value, func, name, unit, low=low, high=high, low_open=False)
+    fig = draw(**start)
+    if not in_notebook():
+        return fig
+    import ipywidgets
+    from IPython.display import display
+
+    sliders = {name: ipywidgets.FloatSlider(
+        value=start[name], min=low, max=high, step=step, description=f"{name} ({unit})",
+        continuous_update=False, style={"description_width": "initial"},
+        layout=ipywidgets.Layout(width="32em"))
+        for name, (_, low, high, step, unit) in controls.items()}
+    out = ipywidgets.Output()
+
+    def redraw(change=None):
+        new = draw(**{name: s.value for name, s in sliders.items()})
+        with out:
+            out.clear_output(wait=True)
+            display(new)
+        plt.close(new)
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    # the static figure as a plain output (a notebook read without a kernel shows it), then
+    # the sliders with the figure that follows them
+    display(fig)
+    plt.close(fig)
+    display(ipywidgets.VBox([ipywidgets.HTML("<b>Move a slider: the figure below redraws "
+                                             "(the one above is for the starting values)"
+                                             "</b>"), *sliders.values(), out]))
+    return fig
+
+
+def explore_action_potential(amplitude=15.0, width=1.0):
+    """The Hodgkin-Huxley action potential after a pulse of ``amplitude`` (uA/cm^2, 0 to 50)
+    lasting ``width`` (ms, 0.1 to 5) at t = 5 ms, phases named: below about 6 uA/cm^2 for
+    1 ms nothing fires (all or nothing), longer or stronger pulses fire sooner. In a notebook
+    with a kernel two sliders change the pulse and the figure follows; elsewhere (a script, a
+    notebook read without a kernel) it is the figure for the values given. Returns it."""
+    def action_potential(amplitude, width):
+        res = simulate_hh(stimulus.step(amplitude, 5.0, 5.0 + width), 30.0, dt=0.01)
+        with plot.lecture_style():
+            ax = plot.membrane(res, annotate=bool(res.spike_times[0].size))
+            ax.set_title(f"A {width:g}-ms pulse of {amplitude:g} uA/cm²: "
+                         + ("it fires" if res.spike_times[0].size else "no spike"))
+        return ax.figure
+
+    return _explore(action_potential, {"amplitude": (amplitude, 0.0, 50.0, 0.5, "uA/cm^2"),
+                                       "width": (width, 0.1, 5.0, 0.1, "ms")})
+
+
+def explore_lif(tau_m=10.0, v_th=-55.0, amplitude=2.0):
+    """The lecture's LIF neuron under a step of ``amplitude`` nA from 30 to 110 ms, with its
+    membrane time constant ``tau_m`` (ms, 2 to 50) and threshold ``v_th`` (mV, -68 to -40):
+    a longer tau_m charges more slowly, a higher threshold takes longer to reach, and below
+    rheobase (v_th - v_rest) / R it never fires. Sliders in a notebook with a kernel, the
+    static figure elsewhere; returns it."""
+    base = load_model("lif_lecture")
+
+    def lif(tau_m, v_th, amplitude):
+        params = dataclasses.replace(base, tau_m=tau_m, v_th=v_th)
+        res = simulate_lif(stimulus.step(amplitude, 30.0, 110.0), 130.0, dt=0.05,
+                           params=params)
+        with plot.lecture_style():
+            ax = plot.membrane(res)
+            ax.set_title(f"tau_m = {tau_m:g} ms, threshold {v_th:g} mV: "
+                         f"{res.spike_times[0].size} spikes")
+        return ax.figure
+
+    return _explore(lif, {"tau_m": (tau_m, 2.0, 50.0, 1.0, "ms"),
+                          "v_th": (v_th, -68.0, -40.0, 0.5, "mV"),
+                          "amplitude": (amplitude, 0.0, 5.0, 0.1, "nA")})
+
+
+#: The lecture figure set (file name -> the function that draws it), in the lecture's order.
 FIGURE_SET: dict[str, Callable] = {
     "01_action_potential": fig_action_potential,
     "02_gates": fig_gates,
@@ -827,12 +931,18 @@ def tutorial_session(doc: str, number: str, argv=None, flags=()):
     ``tutorial-output/NN``), and a tutorial's own switches (``flags``: (name, help) pairs).
     Returns (args, save) where ``save(fig, name)`` writes ``name.png`` into the folder, says so
     and closes the figure."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    # (sphinx-gallery runs a tutorial without its docstring, and so does a notebook: doc is
+    # None there)
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--quick", action="store_true", help="shorter runs, for the tests")
     for name, text in flags:
         parser.add_argument(name, action="store_true", help=text)
     parser.add_argument("--out", type=Path, default=Path(f"tutorial-output/{number}"),
                         help="folder for the figures")
+    if argv is None and in_notebook():
+        # a notebook's kernel has its own command line: the tutorial's defaults, quick where
+        # NEUROSIM_QUICK says so (as the tests run the notebooks)
+        argv = ["--quick"] if os.environ.get("NEUROSIM_QUICK", "") not in ("", "0") else []
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
