@@ -109,9 +109,10 @@ def _plan(net, conn):
         if len(kinds) > 1 or (kinds and delta):
             _refuse(f"populations.{pop.name}", "synapses of one kind onto a population (a NEST "
                     "neuron model takes one)", sorted(kinds | {"delta"}))
-        kind = kinds.pop() if kinds else "delta"
-        if not kinds and not delta and "none" in spec.nest.models:
-            kind = "none"
+        if kinds:
+            kind = kinds.pop()
+        else:  # delta synapses, or none: a model may have a NEST model for the latter alone
+            kind = "none" if not delta and "none" in spec.nest.models else "delta"
         if kind not in spec.nest.models:
             takes = [k for k in spec.nest.models if k != "none"]
             _refuse(f"populations.{pop.name}", f"synapses NEST's {spec.label} takes: "
