@@ -117,7 +117,12 @@ def test_nwb_round_trip_through_pynwb(hh, tmp_path):
 
 
 def test_nwb_round_trip_of_a_network(network, tmp_path):
-    back = formats.read_nwb(formats.to_nwb(network, tmp_path / "net.nwb"))
+    path = formats.to_nwb(network, tmp_path / "net.nwb")
+    with pynwb.NWBHDF5IO(str(path), "r") as io:
+        units = io.read().units
+        rows = [k for k, p in enumerate(units["population"][:]) if p == "E"]
+        assert [units["neuron"][k] for k in rows] == [str(j) for j in range(network.sizes["E"])]
+    back = formats.read_nwb(path)
     for pop in ("E", "I"):
         assert back["spikes"][pop].counts.tolist() == network.spike_times[pop].counts.tolist()
         np.testing.assert_allclose(back["spikes"][pop].flat, network.spike_times[pop].flat,

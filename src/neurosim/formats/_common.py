@@ -6,8 +6,6 @@ import importlib
 import json
 from pathlib import Path
 
-import numpy as np
-
 from .._core.validation import MissingExtra, install_hint, param_error
 from ..network._result import NetworkResult
 from ..result import SimulationResult
@@ -43,27 +41,28 @@ def out_path(path, func: str, suffixes: tuple) -> Path:
 
 
 def populations(result):
-    """The result as populations: a list of (name, SpikeTrains, v (rows, k) or None, the
-    recorded neurons' indices or labels, other traces {name: (rows, k)}, units {name: unit},
-    t (ms)). A simulation result is one population named after its model; a network result
-    one a population."""
+    """The result as populations: a list of (name, SpikeTrains or None, the label of each
+    train's neuron, v (rows, k) or None, the label of each of v's columns, other traces
+    {name: (rows, k)} with v's columns, units {name: unit}, t (ms)). A label is the neuron's
+    index in its population, or a cable run's location. A simulation result is one population
+    named after its model; a network result one a population."""
     if isinstance(result, NetworkResult):
         out = []
-        for name, trains in result.spike_times.items():
+        names = [*result.spike_times, *(n for n in result.v if n not in result.spike_times)]
+        for name in names:
+            trains = result.spike_times.get(name)
             v = result.v.get(name)
-            idx = result.v_index.get(name, np.zeros(0, np.int64))
-            out.append((name, trains, v, [int(i) for i in idx], {}, {"v": "mV"}, result.t))
-        for name, v in result.v.items():  # a population whose V alone was recorded
-            if name not in result.spike_times:
-                out.append((name, None, v, [int(i) for i in result.v_index[name]], {},
-                            {"v": "mV"}, result.t))
+            columns = [int(i) for i in result.v_index.get(name, ())] if v is not None else []
+            out.append((name, trains, list(range(len(trains))) if trains is not None else [],
+                        v, columns, {}, {"v": "mV"}, result.t))
         return out
     labels = list(getattr(result, "locations", []) or range(result.n_neurons))
     traces = dict(result.traces)
     if result.stimulus is not None:
         traces["stimulus"] = result.stimulus
     units = {"v": "mV", **result.units}
-    return [(result.model, result.spike_times, result.v, labels, traces, units, result.t)]
+    return [(result.model, result.spike_times, labels, result.v, labels, traces, units,
+             result.t)]
 
 
 def provenance_text(result) -> str:

@@ -49,16 +49,15 @@ def to_neo(result):
     seg = neo.Segment(name="run")
     block.segments.append(seg)
     duration = float(result.duration) * pq.ms
-    for name, trains, v, labels, traces, units, t in populations(result):
+    for name, trains, neurons, v, labels, traces, units, t in populations(result):
         group = neo.Group(name=name)
         block.groups.append(group)
         if trains is not None:
             for k, times in enumerate(trains):
                 st = neo.SpikeTrain(np.asarray(times, dtype=np.float64) * pq.ms,
                                     t_start=0.0 * pq.ms, t_stop=duration,
-                                    name=f"{name}[{k}]", population=name,
-                                    neuron=str(labels[k]) if len(labels) == len(trains)
-                                    and not isinstance(labels[k], int) else k)
+                                    name=f"{name}[{neurons[k]}]", population=name,
+                                    neuron=neurons[k])
                 seg.spiketrains.append(st)
                 group.add(st)
         recorded = ([("v", v)] if v is not None else []) + list(traces.items())

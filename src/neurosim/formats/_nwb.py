@@ -71,15 +71,14 @@ def to_nwb(result, path, *, session_description: str | None = None):
     nwb.add_unit_column("neuron", "the neuron's index in its population (or its location)")
     device = nwb.create_device(name="neurosim", description="a neurosim simulation")
     module = None
-    for name, trains, v, labels, traces, units, t in populations(result):
+    for name, trains, neurons, v, labels, traces, units, t in populations(result):
         if trains is not None:
             for k, times in enumerate(trains):
                 nwb.add_unit(spike_times=np.asarray(times, dtype=np.float64) / 1000.0,
-                             population=name, neuron=str(labels[k]) if k < len(labels)
-                             else str(k))
+                             population=name, neuron=str(neurons[k]))
         timing = _timing(t)
         if v is not None:
-            for k, label in enumerate(labels[:np.shape(v)[1]]):
+            for k, label in enumerate(labels):
                 electrode = nwb.create_icephys_electrode(
                     name=f"{name}[{label}]", device=device, cell_id=f"{name}[{label}]",
                     description=f"the simulated membrane of {name} neuron {label}")
