@@ -9,6 +9,8 @@ import jupytext
 import nbclient
 import pytest
 
+import neurosim
+
 TUTORIALS = sorted((Path(__file__).resolve().parents[1] / "tutorials").glob("[0-9][0-9]_*.py"))
 
 
@@ -53,3 +55,19 @@ def test_the_first_two_notebooks_run_with_their_sliders(tmp_path, monkeypatch, n
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     sliders = [m for m in state.values() if m.get("model_name") == "FloatSliderModel"]
     assert len(sliders) == controls, json.dumps(widget)
+
+
+def test_outside_a_kernel_the_explorers_give_the_static_figure(close_figures):
+    from neurosim import figures
+
+    assert not figures.in_notebook()
+    quiet = figures.explore_action_potential(amplitude=3.0, width=1.0)  # below threshold
+    fires = figures.explore_action_potential(amplitude=15.0, width=1.0)
+    assert "no spike" in quiet.axes[0].get_title()
+    assert "it fires" in fires.axes[0].get_title()
+    slow = figures.explore_lif(tau_m=40.0)
+    fast = figures.explore_lif(tau_m=5.0)
+    spikes = [int(f.axes[0].get_title().split(": ")[1].split()[0]) for f in (slow, fast)]
+    assert spikes[0] < spikes[1]  # a shorter time constant charges faster: more spikes
+    with pytest.raises(neurosim.InvalidInput, match="'v_th' parameter of explore_lif"):
+        figures.explore_lif(v_th=-80.0)

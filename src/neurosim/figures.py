@@ -798,11 +798,11 @@ def in_notebook() -> bool:
     return True
 
 
-def _explore(draw, controls: dict):
+def _explore(func: str, draw, controls: dict):
     """Draw the figure for the starting values (what a notebook shows without a kernel, and
     what a script gets back), and in a kernel add a slider per control whose moves redraw it
-    below them. ``controls``: name -> (start, low, high, step, unit)."""
-    func = draw.__name__
+    below them. ``controls``: name -> (start, low, high, step, unit), checked as ``func``'s
+    parameters."""
     start = {}
     for name, (value, low, high, _, unit) in controls.items():
         start[name] = as_float(value, func, name, unit, low=low, high=high, low_open=False)
@@ -852,8 +852,9 @@ def explore_action_potential(amplitude=15.0, width=1.0):
                          + ("it fires" if res.spike_times[0].size else "no spike"))
         return ax.figure
 
-    return _explore(action_potential, {"amplitude": (amplitude, 0.0, 50.0, 0.5, "uA/cm^2"),
-                                       "width": (width, 0.1, 5.0, 0.1, "ms")})
+    return _explore("explore_action_potential", action_potential,
+                    {"amplitude": (amplitude, 0.0, 50.0, 0.5, "uA/cm^2"),
+                     "width": (width, 0.1, 5.0, 0.1, "ms")})
 
 
 def explore_lif(tau_m=10.0, v_th=-55.0, amplitude=2.0):
@@ -874,9 +875,9 @@ def explore_lif(tau_m=10.0, v_th=-55.0, amplitude=2.0):
                          f"{res.spike_times[0].size} spikes")
         return ax.figure
 
-    return _explore(lif, {"tau_m": (tau_m, 2.0, 50.0, 1.0, "ms"),
-                          "v_th": (v_th, -68.0, -40.0, 0.5, "mV"),
-                          "amplitude": (amplitude, 0.0, 5.0, 0.1, "nA")})
+    return _explore("explore_lif", lif, {"tau_m": (tau_m, 2.0, 50.0, 1.0, "ms"),
+                                         "v_th": (v_th, -68.0, -40.0, 0.5, "mV"),
+                                         "amplitude": (amplitude, 0.0, 5.0, 0.1, "nA")})
 
 
 #: The lecture figure set (file name -> the function that draws it), in the lecture's order.
