@@ -65,7 +65,7 @@ from ._core.validation import (
     install_hint,
     param_error,
 )
-from .network._result import network_result
+from .network._result import check_final_bounds, network_result
 from .network._spec import PoissonSource, SpikeSource, register_engine, spike_reset
 from .result import SpikeTrains
 
@@ -355,7 +355,8 @@ def _run_here(net, conn, steps, seed, n_threads, progress):
             idx = np.asarray(net.record_v[name], dtype=np.int64)
             th, reset = names
             v_out[name] = np.where(v_out[name] >= p[th][idx], p[reset][idx], v_out[name])
-    _check_bounds(net, nodes, plans, v_out)
+    check_final_bounds(net, "nest", lambda pop, spec, q: np.asarray(
+        nodes[pop.name].get(spec.nest.state[q][0]), dtype=float) / spec.nest.state[q][1], v_out)
     return (trains, v_out, {"build": t_run - t_build, "run": t_end - t_run},
             _plastic_weights(nest, net, ids, conn, plans))
 
@@ -446,30 +447,6 @@ def _plastic_weights(nest, net, ids, conn, plans):
         order = np.argsort(key, kind="stable")
         out[proj.label] = w[order[np.searchsorted(key[order], want)]]
     return out
-
-
-def _check_bounds(net, nodes, plans, v_out) -> None:
-    """Every neuron's final state and every recorded V held to its model's blow-up bounds
-    (the registry's, as ``simulate`` holds it)."""
-    for pop in net.neurons:
-        spec = plans[pop.name][0]
-        checks = []
-        for q, bound in spec.bounds.items():
-            name, factor = spec.nest.state[q]
-            checks.append((np.asarray(nodes[pop.name].get(name), dtype=float) / factor, bound))
-        if pop.name in v_out:
-            checks.append((v_out[pop.name], spec.v_bound))
-        for values, bound in checks:
-            bad = ~(np.abs(values) < bound)
-            if bad.any():
-                k = int(np.flatnonzero(bad.any(axis=0) if values.ndim == 2 else bad)[0])
-                if values.ndim == 2:
-                    k = int(net.record_v[pop.name][k])
-                raise SimulationError(
-                    f"Network.run (engine='nest') blew up in population {pop.name!r} "
-                    f"({spec.label}, neuron {k}: {spec.describe_bounds()}) with "
-                    f"dt = {net.dt:g} ms: use a smaller dt, or check the weights, the inputs "
-                    "and the parameters.")
 
 
 register_engine("nest", run_nest)

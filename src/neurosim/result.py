@@ -365,16 +365,22 @@ def publish(tmp, path) -> None:
     os.replace(tmp, path)
 
 
-def save_path(path, func: str) -> Path:
-    """A result's file name: a str or path ending in .npz (``save(123)`` raised numpy's own
-    TypeError)."""
+def suffixed_path(path, func: str, suffixes: tuple) -> Path:
+    """``func``'s ``path``: a str or path ending in one of ``suffixes``, else an error that
+    names the parameter (``save(123)`` raised numpy's own TypeError)."""
+    ends = " or ".join(suffixes)
     if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
-        raise param_error(func, "path", "a file name ending in .npz (a str or a Path)", path,
-                          TypeError)
+        raise param_error(func, "path", f"a file name ending in {ends} (a str or a Path)",
+                          path, TypeError)
     path = Path(path)
-    if path.suffix != ".npz":
-        raise param_error(func, "path", "a file name ending in .npz", str(path))
+    if path.suffix not in suffixes:
+        raise param_error(func, "path", f"a file name ending in {ends}", str(path))
     return path
+
+
+def save_path(path, func: str) -> Path:
+    """A result's file name: a str or path ending in .npz."""
+    return suffixed_path(path, func, (".npz",))
 
 
 def write_atomically(path: Path, write) -> None:

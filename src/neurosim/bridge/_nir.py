@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from .._core.validation import as_float, as_int, got, param_error
-from ..result import provenance, publish
+from ..result import provenance, publish, suffixed_path
 from ._models import SpikingNet, build_snn
 
 DT = 1e-4  # s: snnTorch's NIR time step
@@ -98,13 +98,7 @@ def _write(path: Path, graph) -> None:
 
 
 def _path(path, func: str) -> Path:
-    if isinstance(path, bool) or not isinstance(path, (str, Path)):
-        raise param_error(func, "path", "a file name ending in .nir (a str or a Path)", path,
-                          TypeError)
-    path = Path(path)
-    if path.suffix != ".nir":
-        raise param_error(func, "path", "a file name ending in .nir", str(path))
-    return path
+    return suffixed_path(path, func, (".nir",))
 
 
 def _chain(graph, func: str) -> list:

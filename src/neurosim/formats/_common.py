@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from pathlib import Path
 
 from .._core.validation import MissingExtra, install_hint, param_error
 from ..network._result import NetworkResult
@@ -27,17 +26,6 @@ def check_result(result, func: str, network_only: bool = False):
             "a SimulationResult, CableResult or NetworkResult"
         raise param_error(func, "result", what, result, TypeError)
     return result
-
-
-def out_path(path, func: str, suffixes: tuple) -> Path:
-    if isinstance(path, bool) or not isinstance(path, (str, Path)):
-        raise param_error(func, "path", f"a file name ending in {' or '.join(suffixes)} (a str "
-                          "or a Path)", path, TypeError)
-    path = Path(path)
-    if path.suffix not in suffixes:
-        raise param_error(func, "path", f"a file name ending in {' or '.join(suffixes)}",
-                          str(path))
-    return path
 
 
 def populations(result):

@@ -11,8 +11,8 @@ import uuid
 import numpy as np
 
 from .._core.validation import param_error
-from ..result import SpikeTrains, publish
-from ._common import check_result, need, out_path, populations, provenance_text, title
+from ..result import SpikeTrains, publish, suffixed_path
+from ._common import check_result, need, populations, provenance_text, title
 
 _MODULE = "misc"  # the processing module that holds the traces other than V
 
@@ -44,7 +44,7 @@ def to_nwb(result, path, *, session_description: str | None = None):
     :func:`read_nwb` reads it back; so does any NWB reader (pynwb, Neo's NWBIO)."""
     func = "to_nwb"
     check_result(result, func)
-    path = out_path(path, func, (".nwb",))
+    path = suffixed_path(path, func, (".nwb",))
     if session_description is not None and not isinstance(session_description, str):
         raise param_error(func, "session_description", "None or a str",
                           session_description, TypeError)
@@ -113,7 +113,7 @@ def read_nwb(path) -> dict:
     """The other half of :func:`to_nwb`: ``{"spikes": {population: SpikeTrains (ms)}, "v":
     {population: (t (ms), V (rows, k) in mV, the neurons' labels)}, "provenance": dict}``."""
     func = "read_nwb"
-    path = out_path(path, func, (".nwb",))
+    path = suffixed_path(path, func, (".nwb",))
     pynwb = need("pynwb", func)
     with pynwb.NWBHDF5IO(str(path), "r") as io:
         nwb = io.read()

@@ -6,8 +6,8 @@ import numpy as np
 
 from .._core.validation import param_error
 from ..network._result import NetworkResult
-from ..result import SpikeTrains, write_atomically
-from ._common import check_result, need, out_path, provenance_text
+from ..result import SpikeTrains, suffixed_path, write_atomically
+from ._common import check_result, need, provenance_text
 
 SORTINGS = ("none", "by_id", "by_time")
 _MAGIC = 0x0A7A  # SONATA's magic number, with the format version (0, 1)
@@ -24,7 +24,7 @@ def to_sonata(result, path, *, sorting: str = "by_time"):
     ``SpikeReader``. The file is written beside ``path`` and renamed into place."""
     func = "to_sonata"
     check_result(result, func)
-    path = out_path(path, func, (".h5", ".hdf5", ".sonata"))
+    path = suffixed_path(path, func, (".h5", ".hdf5", ".sonata"))
     if sorting not in SORTINGS:
         raise param_error(func, "sorting", f"one of {', '.join(SORTINGS)}", sorting)
     h5py = need("h5py", func)
@@ -62,7 +62,7 @@ def read_sonata(path) -> dict:
     (ms), from any SONATA spike file (a population's size is the one written, else one more
     than its highest node id)."""
     func = "read_sonata"
-    path = out_path(path, func, (".h5", ".hdf5", ".sonata"))
+    path = suffixed_path(path, func, (".h5", ".hdf5", ".sonata"))
     h5py = need("h5py", func)
     out = {}
     with h5py.File(path, "r") as f:

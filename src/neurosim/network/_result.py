@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._core.validation import deprecated, got, param_error
+from .. import registry
+from .._core.validation import SimulationError, deprecated, got, param_error
 from ..result import (
     SpikeTrains,
     Summarised,
@@ -251,3 +252,28 @@ def load_network_result(arrays: dict, meta: dict) -> NetworkResult:
 
 
 register_loader(NETWORK_FORMAT, load_network_result)
+
+
+def check_final_bounds(net, engine: str, state, v_out) -> None:
+    """Hold a finished run to its models' blow-up bounds (the registry's, as ``simulate`` and
+    the Numba engine hold them) for an engine that cannot be stopped inside its step (Brian2,
+    NEST): every neuron's final state, ``state(pop, spec, q)`` (variable q of every neuron of
+    population pop, in its unit in ``spec.state``), and every recorded V as the result shows it
+    (``v_out``). A run that left its model's range raises instead of returning."""
+    for pop in net.neurons:
+        spec = registry.get(pop.model)
+        checks = [(np.asarray(state(pop, spec, q), dtype=float), bound)
+                  for q, bound in spec.bounds.items()]
+        if pop.name in v_out:
+            checks.append((v_out[pop.name], spec.v_bound))
+        for values, bound in checks:
+            bad = ~(np.abs(values) < bound)
+            if bad.any():
+                k = int(np.flatnonzero(bad.any(axis=0) if values.ndim == 2 else bad)[0])
+                if values.ndim == 2:  # a recorded column: the neuron's index in its group
+                    k = int(net.record_v[pop.name][k])
+                raise SimulationError(
+                    f"Network.run (engine={engine!r}) blew up in population {pop.name!r} "
+                    f"({spec.label}, neuron {k}: {spec.describe_bounds()}) with "
+                    f"dt = {net.dt:g} ms: use a smaller dt, or check the weights, the inputs "
+                    "and the parameters.")

@@ -25,9 +25,9 @@ import brian2 as b2
 import numpy as np
 
 from .. import registry
-from .._core.validation import UNITS, SimulationError, brian2_unit, param_error
+from .._core.validation import UNITS, brian2_unit, param_error
 from ..catalog import TripletSTDPParams
-from ..network._result import network_result
+from ..network._result import check_final_bounds, network_result
 from ..network._spec import PoissonSource, SpikeSource, spike_reset, weight_unit
 from ..result import SpikeTrains
 from ._groups import brian2_state
@@ -95,7 +95,9 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
                         rows = np.where(rows >= p[th][idx], p[reset][idx], rows)
                     first = conn.v0[pop.name][idx]
                     v_out[pop.name] = np.vstack([first[None, :], rows])
-            _check_bounds(net, groups, v_out)
+            # (Brian2 cannot be stopped inside its step: the run is checked when it ends)
+            check_final_bounds(net, "brian2", lambda pop, spec, q: np.asarray(
+                getattr(groups[pop.name], q)[:] / brian2_unit(spec.state[q])), v_out)
     finally:
         if b2.get_device() is not old_device:
             b2.device.reinit()
@@ -104,31 +106,6 @@ def run_brian2(net, conn, steps: int, seed: int, target: str = "numpy",
     return network_result(net, conn, steps, trains, v_out, timings,
                           f"Network.run(engine='brian2', target={target!r}, seed={seed})",
                           weights)
-
-
-def _check_bounds(net, groups, v_out) -> None:
-    """The state every neuron ends the run in, and every recorded V as the result shows it
-    (resets shown), held to its model's blow-up bounds (the registry's, as ``simulate`` and
-    the Numba engine hold it): Brian2 cannot be stopped inside its step, so its run is checked
-    when it ends, and a run that left the model's range raises instead of returning."""
-    for pop in net.neurons:
-        spec = registry.get(pop.model)
-        group = groups[pop.name]
-        checks = [(np.asarray(getattr(group, q)[:] / brian2_unit(spec.state[q])), bound)
-                  for q, bound in spec.bounds.items()]
-        if pop.name in v_out:
-            checks.append((v_out[pop.name], spec.v_bound))
-        for values, bound in checks:
-            bad = ~(np.abs(values) < bound)
-            if bad.any():
-                k = int(np.flatnonzero(bad.any(axis=0) if values.ndim == 2 else bad)[0])
-                if values.ndim == 2:  # a recorded column: the neuron's index in its group
-                    k = int(net.record_v[pop.name][k])
-                raise SimulationError(
-                    f"Network.run (engine='brian2') blew up in population {pop.name!r} "
-                    f"({spec.label}, neuron {k}: {spec.describe_bounds()}) with "
-                    f"dt = {net.dt:g} ms: use a smaller dt, or check the weights, the inputs "
-                    "and the parameters.")
 
 
 def port_equations(ports, port_id, population, current="amp", conductance="siemens"):
