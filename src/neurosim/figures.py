@@ -848,7 +848,7 @@ def explore_action_potential(amplitude=15.0, width=1.0):
         res = simulate_hh(stimulus.step(amplitude, 5.0, 5.0 + width), 30.0, dt=0.01)
         with plot.lecture_style():
             ax = plot.membrane(res, annotate=bool(res.spike_times[0].size))
-            ax.set_title(f"A {width:g}-ms pulse of {amplitude:g} uA/cm²: "
+            ax.set_title(f"A {width:g}-ms pulse of {amplitude:g} μA/cm²: "
                          + ("it fires" if res.spike_times[0].size else "no spike"))
         return ax.figure
 
@@ -871,7 +871,8 @@ def explore_lif(tau_m=10.0, v_th=-55.0, amplitude=2.0):
                            params=params)
         with plot.lecture_style():
             ax = plot.membrane(res)
-            ax.set_title(f"tau_m = {tau_m:g} ms, threshold {v_th:g} mV: "
+            threshold = f"{v_th:g}".replace("-", "\u2212")  # (a minus sign, as on the axes)
+            ax.set_title(rf"$\tau_m$ = {tau_m:g} ms, threshold {threshold} mV: "
                          f"{res.spike_times[0].size} spikes")
         return ax.figure
 
