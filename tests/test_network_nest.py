@@ -31,8 +31,8 @@ def _same_spikes(a, b, pop, atol=1e-9):
 
 
 def _cv(res, pop):
-    cvs = [np.std(np.diff(x)) / np.mean(np.diff(x)) for x in res.spike_times[pop] if x.size > 5]
-    return float(np.mean(cvs))
+    """The mean CV of the interspike intervals over the neurons with more than 5 spikes."""
+    return float(np.mean(neurosim.analysis.cv_isi(res.spike_times[pop], min_spikes=6)))
 
 
 def test_current_synapses_give_the_same_spikes_and_v_on_nest():
